@@ -1,0 +1,1 @@
+"""Installed copies of lessons/ and firmware/ land here (see pyproject.toml); see kit.resources."""

@@ -1,0 +1,142 @@
+"""The one board abstraction every command is written against.
+
+A Board has an identity (name, unique id, V1/V2), a stream of lines printed by the running
+program, a way to write to it, and control: interrupt, raw-REPL exec/eval, soft reboot.
+Implementations: SerialBoard (USB), QemuBoard (real V1 firmware under QEMU), and the simulator
+board (kit.sim), so tests, demos and classrooms exercise the same code paths.
+"""
+from __future__ import annotations
+
+import ast
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import TracebackType
+
+from kit.errors import BoardCodeError, TransportError
+
+log = logging.getLogger(__name__)
+
+V1, V2, UNKNOWN_VERSION = "v1", "v2", "?"
+
+
+@dataclass(frozen=True)
+class BoardIdentity:
+    """Who a board is: the name a teacher uses, DAPLink's unique id, and V1/V2."""
+
+    name: str
+    unique_id: str
+    version: str = UNKNOWN_VERSION
+
+
+class Board(ABC):
+    """A micro:bit, real or virtual, running a program that prints lines."""
+
+    def __init__(self, identity: BoardIdentity) -> None:
+        self.identity = identity
+
+    @property
+    def name(self) -> str:
+        return self.identity.name
+
+    @property
+    def unique_id(self) -> str:
+        return self.identity.unique_id
+
+    @property
+    def version(self) -> str:
+        return self.identity.version
+
+    @property
+    def port(self) -> str | None:
+        """A pyserial port name or URL another process could open, if the board has one."""
+        return None
+
+    @abstractmethod
+    def readline(self, timeout: float = 1.0) -> bytes | None:
+        """Return the next complete line (without line ending), or None after `timeout` s.
+
+        Partial lines are kept until the rest arrives, so a line split across reads is never
+        cut in two.
+        """
+
+    def lines(self, timeout: float = 1.0) -> Iterator[bytes]:
+        """Yield lines until none arrives within `timeout` seconds."""
+        while True:
+            line = self.readline(timeout)
+            if line is None:
+                return
+            yield line
+
+    def wait_for(self, text: bytes | str, timeout: float = 10.0) -> bytes:
+        """Read lines until one contains `text`; raise TransportError after `timeout` s."""
+        import time
+
+        needle = text.encode() if isinstance(text, str) else text
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            line = self.readline(max(left, 0.0)) if left > 0 else None
+            if line is None:
+                raise TransportError(
+                    "{}: waited {:.0f} s for {!r} but it never came".format(self.name, timeout, text)
+                )
+            if needle in line:
+                return line
+
+    @abstractmethod
+    def write(self, data: bytes) -> None:
+        """Send raw bytes to the board (what a serial terminal would type)."""
+
+    @abstractmethod
+    def exec(self, code: str, timeout: float = 10.0) -> str:
+        """Run `code` on the board through the raw REPL and return what it printed.
+
+        Stops the running program first. Raises BoardCodeError with the board's traceback if the
+        code fails there.
+        """
+
+    def eval(self, expression: str, timeout: float = 10.0) -> object:
+        """Evaluate a Python expression on the board and return its value (literals only)."""
+        out = self.exec("print(repr({}))".format(expression), timeout=timeout)
+        try:
+            return ast.literal_eval(out.strip())
+        except (ValueError, SyntaxError) as err:
+            raise TransportError(
+                "{}: could not read the answer to {!r}: {!r}".format(self.name, expression, out)
+            ) from err
+
+    @abstractmethod
+    def run_main(self) -> None:
+        """Soft-reboot so main.py (the flashed program) runs again from its start."""
+
+    def reset(self) -> None:
+        """Restart the board's program from the beginning (default: soft reboot)."""
+        self.run_main()
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the board (close the port, stop the emulator). Safe to call twice."""
+
+    def __enter__(self) -> Board:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<{} {} {} {}>".format(
+            type(self).__name__, self.name, self.version, self.unique_id[:12]
+        )
+
+
+def raise_for_board_error(board: str, stderr: str) -> None:
+    """Raise BoardCodeError if the raw REPL reported an error."""
+    if stderr.strip():
+        raise BoardCodeError(stderr, board=board)

@@ -1,0 +1,243 @@
+"""QemuBoard: real micro:bit V1 MicroPython (from uflash) running in qemu-system-arm -M microbit.
+
+Serial goes over a TCP socket with nodelay=on (without it every raw-REPL round trip costs 44 ms)
+and wait=on by default (the CPU starts only when we connect, so no boot output is lost). Buttons
+are pressed through QEMU's qtest socket. QEMU has no V2 machine, and it hangs on temperature(),
+radio and compass: those belong to the simulator. See shared/qemu-microbit.md.
+"""
+from __future__ import annotations
+
+import atexit
+import ctypes
+import hashlib
+import logging
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+import serial
+
+from kit.boards.base import V1, BoardIdentity
+from kit.boards.stream import StreamBoard
+from kit.errors import QemuNotAvailable, TransportError
+from kit.firmware import Program, build_v1_hex
+
+log = logging.getLogger(__name__)
+
+QEMU_BINARY = "qemu-system-arm"
+BUTTON_PINS = {"A": 17, "B": 26}  # nRF51 P0.17 / P0.26, active low
+# Presses shorter than ~100 ms are often missed by MicroPython's button scan (measured).
+DEFAULT_HOLD_S = 0.2
+CONNECT_TIMEOUT_S = 10.0
+
+_live: weakref.WeakSet[QemuBoard] = weakref.WeakSet()
+
+
+def qemu_binary() -> str | None:
+    """Return the path of qemu-system-arm, or None if it is not installed."""
+    return shutil.which(QEMU_BINARY)
+
+
+def qemu_version() -> str:
+    """Return QEMU's version line (printed in test output: figures differ between versions)."""
+    binary = qemu_binary()
+    if binary is None:
+        return "not installed"
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10)
+    return out.stdout.splitlines()[0] if out.stdout else "unknown"
+
+
+def _free_tcp_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    # Linux: SIGTERM to QEMU when the thread that started it dies, so no orphan QEMU survives a
+    # crashed test run. Only set from the main thread (see QemuBoard.__init__).
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+def _retry(action: Callable[[], object], timeout: float) -> object:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return action()
+        except (OSError, serial.SerialException):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def fake_unique_id(name: str) -> str:
+    """Return a stable DAPLink-style unique id (V1 board id 9900) for a virtual board name."""
+    return "9900" + hashlib.sha256(name.encode()).hexdigest()[:44]
+
+
+class QemuBoard(StreamBoard):
+    """A virtual micro:bit V1 running a hex in QEMU, usable like a USB board."""
+
+    def __init__(
+        self,
+        hex_path: Path,
+        *,
+        name: str = "qemu",
+        fast_time: bool = False,
+        connect: bool = True,
+        workdir: Path | None = None,
+    ) -> None:
+        """Boot `hex_path` (a plain V1 Intel hex) in QEMU.
+
+        Args:
+            fast_time: run with -icount so sleep() takes almost no wall time (costs a full core).
+            connect: open the serial port now. With False, QEMU starts at once (wait=off) and
+                another process can open `port`; output before it connects is lost.
+        """
+        super().__init__(BoardIdentity(name, fake_unique_id(name), V1))
+        binary = qemu_binary()
+        if binary is None:
+            raise QemuNotAvailable(
+                "qemu-system-arm is not installed, so no virtual micro:bit can run. "
+                "Install it with: sudo apt-get install qemu-system-arm"
+            )
+        self._own_workdir = workdir is None
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="klimakit-qemu-"))
+        self.tcp_port = _free_tcp_port()
+        self._qtest_path = self.workdir / "qtest-{}.sock".format(self.tcp_port)
+        self._log_path = self.workdir / "qemu-{}.log".format(self.tcp_port)
+        wait = "on" if connect else "off"
+        cmd = [
+            binary, "-M", "microbit", "-accel", "tcg",
+            "-device", "loader,file={}".format(Path(hex_path).resolve()),
+            "-display", "none", "-monitor", "none",
+            "-serial", "tcp:127.0.0.1:{},server=on,wait={},nodelay=on".format(self.tcp_port, wait),
+            "-qtest", "unix:{},server=on,wait=off".format(self._qtest_path),
+            "-qtest-log", "/dev/null",
+        ]  # fmt: skip
+        if fast_time:
+            cmd += ["-icount", "shift=6,sleep=off"]
+        on_main_thread = threading.current_thread() is threading.main_thread()
+        self.started_at = time.monotonic()
+        with open(self._log_path, "wb") as qemu_log:
+            self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=qemu_log,
+                stderr=qemu_log,
+                preexec_fn=_die_with_parent if on_main_thread and sys.platform == "linux" else None,
+            )
+        _live.add(self)
+        self._qtest: socket.socket | None = None
+        try:
+            if connect:
+                self.connect()
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def from_program(cls, program: Program, **kwargs: object) -> QemuBoard:
+        """Build a V1 hex for `program` in a fresh work folder and boot it."""
+        workdir = Path(tempfile.mkdtemp(prefix="klimakit-qemu-"))
+        hex_path = workdir / "{}.hex".format(program.name)
+        hex_path.write_text(build_v1_hex(program))
+        board = cls(hex_path, workdir=workdir, **kwargs)  # type: ignore[arg-type]
+        board._own_workdir = True
+        return board
+
+    @property
+    def port(self) -> str:
+        return "socket://127.0.0.1:{}".format(self.tcp_port)
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def connect(self) -> None:
+        """Open the serial connection (QEMU starts the CPU once this is made)."""
+        def _open() -> serial.SerialBase:
+            if not self.running:
+                raise TransportError("QEMU stopped at start: " + self.qemu_log()[-500:])
+            return serial.serial_for_url(self.port, timeout=1)
+
+        self._stream = _retry(_open, CONNECT_TIMEOUT_S)  # type: ignore[assignment]
+
+    def qemu_log(self) -> str:
+        try:
+            return self._log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def _qtest_command(self, command: str) -> None:
+        if self._qtest is None:
+            sock = socket.socket(socket.AF_UNIX)
+            _retry(lambda: sock.connect(str(self._qtest_path)), CONNECT_TIMEOUT_S)
+            self._qtest = sock
+        self._qtest.sendall(command.encode() + b"\n")
+        reply = b""
+        while not reply.endswith(b"\n"):
+            chunk = self._qtest.recv(256)
+            if not chunk:
+                raise TransportError("{}: QEMU closed its qtest socket".format(self.name))
+            reply += chunk
+        if not reply.startswith(b"OK"):
+            raise TransportError("{}: qtest said {!r}".format(self.name, reply))
+
+    def set_button(self, button: str, pressed: bool) -> None:
+        """Hold (pressed=True) or release button 'A' or 'B'."""
+        pin = BUTTON_PINS[button.upper()]
+        self._qtest_command(
+            "set_irq_in /machine/nrf51 unnamed-gpio-in {} {}".format(pin, 0 if pressed else 1)
+        )
+
+    def press(self, button: str = "A", hold_s: float = DEFAULT_HOLD_S) -> None:
+        """Press and release a button; hold it long enough for MicroPython to notice."""
+        self.set_button(button, True)
+        time.sleep(hold_s)
+        self.set_button(button, False)
+
+    def reset(self) -> None:
+        """Hard reset: QEMU reloads the hex (files written at run time are gone), main.py runs."""
+        self.interrupt()
+        self.write(b"import microbit; microbit.reset()\r")
+        self._in_raw_repl = False
+
+    def close(self) -> None:
+        """Stop QEMU cleanly (SIGTERM, then SIGKILL) and remove its work folder."""
+        try:
+            super().close()
+        except OSError:
+            pass
+        if self._qtest is not None:
+            self._qtest.close()
+            self._qtest = None
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+        _live.discard(self)
+        if self._own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def close_all_qemu_boards() -> None:
+    """Stop every QEMU this process started (atexit, test teardown)."""
+    for board in list(_live):
+        board.close()
+
+
+atexit.register(close_all_qemu_boards)

@@ -1,0 +1,42 @@
+"""SerialBoard: a real micro:bit on USB, reached through pyserial (DAPLink CDC, 115200 baud)."""
+from __future__ import annotations
+
+import serial
+
+from kit.boards.base import UNKNOWN_VERSION, BoardIdentity
+from kit.boards.stream import StreamBoard
+from kit.errors import BoardNotFound
+
+BAUD_RATE = 115_200
+
+
+class SerialBoard(StreamBoard):
+    """A USB micro:bit. Open with a port name (COM3, /dev/ttyACM0) or any pyserial URL."""
+
+    # MicroPython on the nRF51 reads its UART from a small interrupt buffer; pasting long code
+    # at full speed into the raw REPL drops bytes, so writes go in chunks (as pyboard.py does).
+    write_chunk_bytes = 64
+    write_pause_s = 0.01
+
+    def __init__(
+        self,
+        port: str,
+        *,
+        name: str | None = None,
+        unique_id: str = "",
+        version: str = UNKNOWN_VERSION,
+        baudrate: int = BAUD_RATE,
+    ) -> None:
+        super().__init__(BoardIdentity(name or port, unique_id, version))
+        self._port_name = port
+        try:
+            self._stream = serial.serial_for_url(port, baudrate=baudrate, timeout=1)
+        except (OSError, ValueError) as err:
+            raise BoardNotFound(
+                "cannot open {} ({}). Is the micro:bit plugged in with a data cable? On Linux your "
+                "user must be in the 'dialout' group.".format(port, err)
+            ) from err
+
+    @property
+    def port(self) -> str:
+        return self._port_name

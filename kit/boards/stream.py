@@ -1,0 +1,176 @@
+"""Boards reached over a byte stream (USB serial or QEMU's TCP serial): lines and raw REPL.
+
+The raw-REPL handshake follows MicroPython's pyboard.py / mpremote, with the micro:bit quirks
+verified in QEMU (shared/qemu-microbit.md §4): the first byte after boot is a stray NUL; a Ctrl-C
+that lands while the program prints can stay pending and fire inside the next exec, so entering
+the raw REPL ends with a soft reset that clears it; an uncaught exception is first scrolled
+across the LEDs (up to a minute) unless Ctrl-C skips the scroll.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Protocol
+
+from kit.boards.base import Board, BoardIdentity, raise_for_board_error
+from kit.errors import TransportError
+
+log = logging.getLogger(__name__)
+
+RAW_PROMPT = b"raw REPL; CTRL-B to exit\r\n>"
+SOFT_REBOOT = b"soft reboot\r\n"
+CTRL_A, CTRL_B, CTRL_C, CTRL_D = b"\x01", b"\x02", b"\x03", b"\x04"
+MAX_LINE_BYTES = 64 * 1024  # a line longer than this is noise; it is cut and passed on
+
+
+class ByteStream(Protocol):
+    """The part of pyserial's Serial that boards use."""
+
+    timeout: float | None
+
+    def read(self, size: int = 1) -> bytes: ...
+
+    def write(self, data: bytes) -> int | None: ...
+
+    def read_until(self, expected: bytes = b"\n", size: int | None = None) -> bytes: ...
+
+    @property
+    def in_waiting(self) -> int: ...
+
+    def reset_input_buffer(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class StreamBoard(Board):
+    """A Board whose program talks over a pyserial-like byte stream."""
+
+    # Real boards lose bytes when code is pasted faster than MicroPython reads its UART, so
+    # SerialBoard writes in small chunks with a pause; QEMU applies back-pressure and needs none.
+    write_chunk_bytes = 0
+    write_pause_s = 0.0
+
+    def __init__(self, identity: BoardIdentity, stream: ByteStream | None = None) -> None:
+        super().__init__(identity)
+        self._stream = stream
+        self._buffer = bytearray()
+        self._in_raw_repl = False
+
+    @property
+    def stream(self) -> ByteStream:
+        if self._stream is None:
+            raise TransportError("{} is not connected".format(self.name))
+        return self._stream
+
+    def _read_some(self, timeout: float) -> bytes:
+        stream = self.stream
+        try:
+            waiting = stream.in_waiting
+            stream.timeout = timeout
+            return stream.read(max(1, waiting))
+        except (OSError, ValueError) as err:  # SerialException is an OSError
+            raise TransportError(
+                "{}: the connection was lost ({}). Is the board still plugged in?".format(
+                    self.name, err
+                )
+            ) from err
+
+    def readline(self, timeout: float = 1.0) -> bytes | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            end = self._buffer.find(b"\n")
+            if end >= 0 or len(self._buffer) >= MAX_LINE_BYTES:
+                cut = end + 1 if end >= 0 else MAX_LINE_BYTES
+                line = bytes(self._buffer[:cut])
+                del self._buffer[:cut]
+                return line.rstrip(b"\r\n")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            self._buffer += self._read_some(left)
+
+    def write(self, data: bytes) -> None:
+        stream = self.stream
+        try:
+            if not self.write_chunk_bytes:
+                stream.write(data)
+                return
+            for i in range(0, len(data), self.write_chunk_bytes):
+                stream.write(data[i : i + self.write_chunk_bytes])
+                time.sleep(self.write_pause_s)
+        except (OSError, ValueError) as err:
+            raise TransportError("{}: cannot write: {}".format(self.name, err)) from err
+
+    def _read_until(self, marker: bytes, timeout: float) -> bytes:
+        """Read (buffer first) until `marker`; raise TransportError on timeout."""
+        deadline = time.monotonic() + timeout
+        data = bytearray(self._buffer)
+        self._buffer.clear()
+        while marker not in data:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TransportError(
+                    "{}: no answer from the board after {:.0f} s (expected {!r}, got {!r})".format(
+                        self.name, timeout, marker, bytes(data[-80:])
+                    )
+                )
+            data += self._read_some(min(left, 0.5))
+        end = data.index(marker) + len(marker)
+        self._buffer += data[end:]
+        return bytes(data[:end])
+
+    def interrupt(self) -> None:
+        """Stop the running program (twice Ctrl-C) and drop whatever it printed."""
+        for _ in range(2):
+            self.write(b"\r" + CTRL_C)
+            time.sleep(0.1)
+        self._drain()
+        self._in_raw_repl = False
+
+    def _drain(self) -> None:
+        self._buffer.clear()
+        while self._read_some(0.05):
+            pass
+
+    def enter_raw_repl(self, timeout: float = 10.0) -> None:
+        """Interrupt the program and enter the raw REPL with a clean (soft-reset) state."""
+        self.interrupt()
+        self.write(b"\r" + CTRL_A)
+        self._read_until(RAW_PROMPT, timeout)
+        self.write(CTRL_D)  # soft reset: clears a pending KeyboardInterrupt, main.py not run
+        self._read_until(SOFT_REBOOT + RAW_PROMPT, timeout)
+        self._in_raw_repl = True
+
+    def exec(self, code: str, timeout: float = 10.0) -> str:
+        if not self._in_raw_repl:
+            self.enter_raw_repl()
+        self.write(code.encode("utf-8") + CTRL_D)
+        try:
+            reply = self._read_until(b"\x04>", timeout)
+        except TransportError:
+            self._in_raw_repl = False
+            self.write(b"\r" + CTRL_C)  # stop runaway code so the board stays usable
+            raise
+        if not reply.startswith(b"OK"):
+            self._in_raw_repl = False
+            raise TransportError("{}: raw REPL refused the code: {!r}".format(self.name, reply[:80]))
+        out, _, err = reply[2:-2].partition(b"\x04")
+        raise_for_board_error(self.name, err.decode("utf-8", "replace"))
+        return out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def run_main(self) -> None:
+        if self._in_raw_repl:
+            self.write(CTRL_B)  # back to the friendly REPL
+            self._in_raw_repl = False
+        else:
+            self.interrupt()
+        time.sleep(0.05)
+        self._drain()
+        self.write(CTRL_D)  # soft reboot at '>>>' runs main.py
+
+    def close(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.close()
+            finally:
+                self._stream = None

@@ -1,0 +1,41 @@
+"""One exception tree for everything the kit reports to a user.
+
+The library raises; only the CLI turns these into text and exit codes. Messages say what
+happened and what to do next, in words a teacher understands.
+"""
+from __future__ import annotations
+
+
+class KitError(Exception):
+    """Base class for every error the kit reports to a user."""
+
+
+class BoardNotFound(KitError):
+    """No board (or not the named board) is connected."""
+
+
+class TransportError(KitError):
+    """Talking to a board failed: it went away, timed out or answered nonsense."""
+
+
+class BoardCodeError(TransportError):
+    """Code run on the board raised; carries the board's own traceback."""
+
+    def __init__(self, traceback_text: str, board: str = "") -> None:
+        lines = traceback_text.strip().splitlines() or ["(no message)"]
+        where = "board {}: ".format(board) if board else ""
+        super().__init__(where + lines[-1])
+        self.traceback_text = traceback_text
+        self.board = board
+
+
+class QemuNotAvailable(KitError):
+    """qemu-system-arm is not installed, so no virtual board can be started."""
+
+
+class FirmwareError(KitError):
+    """A firmware program cannot be built: syntax error, too large, missing module."""
+
+
+class LessonError(KitError):
+    """A lesson cannot be found or loaded."""

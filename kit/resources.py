@@ -1,0 +1,45 @@
+"""Find the lesson library and the firmware programs, in a checkout and when installed.
+
+In a source checkout lessons/ and firmware/ sit beside kit/. A non-editable install maps them
+into kit/_content/ (see pyproject.toml), so `klimakit` run from any folder still finds them.
+KLIMAKIT_LESSONS / KLIMAKIT_FIRMWARE override both, e.g. for a school's own lesson folder.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_KIT_DIR = Path(__file__).resolve().parent
+
+
+def _content_dir(name: str, env_var: str) -> Path:
+    override = os.environ.get(env_var)
+    if override:
+        return Path(override)
+    checkout = _KIT_DIR.parent / name
+    # A checkout is recognised by pyproject.toml beside kit/; site-packages has none, so an
+    # unrelated top-level "lessons" package installed by someone else is never picked up.
+    if (_KIT_DIR.parent / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return _KIT_DIR / "_content" / name
+
+
+def lessons_dir() -> Path:
+    """Return the folder holding lessons/<id>/lesson.md."""
+    return _content_dir("lessons", "KLIMAKIT_LESSONS")
+
+
+def firmware_dir() -> Path:
+    """Return the folder holding the firmware programs (and lib/ with shared modules)."""
+    return _content_dir("firmware", "KLIMAKIT_FIRMWARE")
+
+
+def firmware_path(name: str) -> Path:
+    """Return firmware/<name>.py, refusing names that would leave the firmware folder."""
+    base = firmware_dir().resolve()
+    path = (base / (name if name.endswith(".py") else name + ".py")).resolve()
+    if base not in path.parents:
+        from kit.errors import FirmwareError
+
+        raise FirmwareError("firmware name {!r} points outside {}".format(name, base))
+    return path

@@ -1,0 +1,113 @@
+"""Shared fixtures: QEMU boards that always shut down, fake MICROBIT drives and port listings."""
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from kit.boards import QemuBoard, qemu_binary, qemu_version
+from kit.boards.qemu import close_all_qemu_boards
+from kit.firmware import Program, assemble
+from kit.resources import firmware_path
+
+DATA = Path(__file__).parent / "data"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return "qemu: {} (CI={})".format(qemu_version(), IN_CI)
+
+
+def require_qemu() -> None:
+    """Skip without QEMU on a laptop; fail in CI, where .ci/run installs it."""
+    if qemu_binary() is None:
+        message = "qemu-system-arm is not installed (apt-get install qemu-system-arm)"
+        if IN_CI:
+            pytest.fail(message + " -- CI must run the QEMU tests")
+        pytest.skip(message)
+
+
+def require_chromium() -> str:
+    """Return the Chromium binary; skip on a laptop without it, fail in CI."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "chromium is not installed (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message + " -- CI must run the browser tests")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def qemu_boot() -> Iterator[Callable[..., QemuBoard]]:
+    """Boot firmware (a firmware name, a Program or source text) in QEMU; always shut down."""
+    require_qemu()
+    started: list[QemuBoard] = []
+
+    def boot(firmware: str | Program, *, source: bool = False, **kwargs: object) -> QemuBoard:
+        if isinstance(firmware, Program):
+            program = firmware
+        elif source:
+            program = Program("test", firmware, ())
+        else:
+            program = assemble(firmware_path(firmware))
+        board = QemuBoard.from_program(program, **kwargs)
+        started.append(board)
+        return board
+
+    yield boot
+    for board in started:
+        board.close()
+
+
+def _qemu_children() -> list[int]:
+    """PIDs of qemu-system-arm processes whose parent is this test process."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (proc / "stat").read_text()
+            cmd = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == os.getpid() and b"qemu-system-arm" in cmd:
+            found.append(int(proc.name))
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No QEMU may outlive the test run: close leftovers and fail the run if there were any."""
+    leftovers = _qemu_children()
+    close_all_qemu_boards()
+    if leftovers and os.name == "posix":
+        session.exitstatus = 1
+        print("\nERROR: QEMU processes survived their tests: {}".format(leftovers))
+
+
+@pytest.fixture
+def fake_drive(tmp_path: Path) -> Callable[..., Path]:
+    """Make a fake MICROBIT drive folder with DETAILS.TXT under tmp_path/media."""
+    root = tmp_path / "media"
+    root.mkdir(exist_ok=True)
+
+    def make(label: str = "MICROBIT", unique_id: str | None = None, details: bool = True) -> Path:
+        drive = root / label
+        drive.mkdir()
+        if details:
+            text = (DATA / "MICROBIT" / "DETAILS.TXT").read_text()
+            if unique_id:
+                text = text.replace("9904360259434e450030900d0000005c0000000097969901", unique_id)
+            (drive / "DETAILS.TXT").write_text(text)
+        return drive
+
+    return make
+
+
+def fake_port(device: str, serial_number: str, vid: int = 0x0D28, pid: int = 0x0204) -> object:
+    """A stand-in for a pyserial ListPortInfo."""
+    return SimpleNamespace(device=device, serial_number=serial_number, vid=vid, pid=pid,
+                           description="BBC micro:bit CMSIS-DAP")

@@ -1,0 +1,55 @@
+"""Packaging: every package is listed, and a non-editable install finds lessons and firmware."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from conftest import require_qemu
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_python_package_is_listed_in_pyproject():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("kit", "clicommands")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    assert found <= listed, "add these to [tool.setuptools] packages: {}".format(found - listed)
+
+
+def test_non_editable_install_runs_demo_from_another_folder(tmp_path: Path):
+    """pip install . into a fresh venv, then `klimakit demo` elsewhere uses the installed copy."""
+    require_qemu()
+    venv = tmp_path / "venv"
+    # System site-packages supply the dependencies; klimakit itself is built (isolated build,
+    # setuptools from the package index) and installed from this checkout, non-editable.
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", str(ROOT)],
+        check=True, capture_output=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KLIMAKIT_")}
+    env["PYTHONPATH"] = ""
+    where = subprocess.run(
+        [str(py), "-c", "import kit.resources as r; print(r.lessons_dir()); print(r.firmware_dir())"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert all(str(venv) in p for p in where), where
+    assert (Path(where[1]) / "sensortjek.py").is_file()
+    assert (Path(where[1]) / "lib" / "klima.py").is_file()
+    result = subprocess.run(
+        [str(venv / "bin" / "klimakit"), "demo", "--seconds", "3", "--out", "ud"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (elsewhere / "ud" / "demo.csv").stat().st_size > 0
+    assert (elsewhere / "ud" / "demo.png").stat().st_size > 0
