@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kit.boards import Board, QemuBoard, qemu_binary
 from kit.errors import QemuNotAvailable
-from kit.firmware import assemble
+from kit.firmware import Program, assemble
 from kit.protocol import Data, Header, parse_line
 from kit.resources import firmware_path
 
@@ -94,6 +94,16 @@ def plot_csv(csv_path: Path, png_path: Path, title: str) -> None:
     plt.close(fig)
 
 
+def _open_board(
+    program: Program, seconds: float, on_status: Callable[[str], None]
+) -> tuple[Board, dict[float, Callable[[], None]]]:
+    """Start the virtual board the demo runs on, and the button presses to make during it."""
+    on_status("Bygger {} ({} bytes) og starter en virtuel micro:bit i QEMU…".format(
+        program.name, program.size_bytes))
+    qemu = QemuBoard.from_program(program, name="virtuel-1")
+    return qemu, {seconds / 3: lambda: qemu.press("A"), 2 * seconds / 3: lambda: qemu.press("B")}
+
+
 def run_demo(
     out_dir: Path,
     *,
@@ -110,11 +120,8 @@ def run_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, png_path = out_dir / "demo.csv", out_dir / "demo.png"
     program = assemble(firmware_path(firmware))
-    on_status("Bygger {} ({} bytes) og starter en virtuel micro:bit i QEMU…".format(
-        program.name, program.size_bytes))
-    with QemuBoard.from_program(program, name="virtuel-1") as board:
-        qemu = board
-        actions = {seconds / 3: lambda: qemu.press("A"), 2 * seconds / 3: lambda: qemu.press("B")}
+    board, actions = _open_board(program, seconds, on_status)
+    with board:
         on_status("Optager i {:.0f} sekunder (trykker på A og B undervejs)…".format(seconds))
         header, rows, rejected = record_rows(board, csv_path, seconds, actions)
     plot_csv(csv_path, png_path, "klimakit demo: {}".format(program.name))
