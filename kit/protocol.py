@@ -1,30 +1,54 @@
 """The data-line protocol between a micro:bit program and the host (design.md §4).
 
-One parser, used by the recorder, the gateway, the plotter and the demo. Grammar (one line,
-after removing NUL bytes, the line ending and surrounding blanks; must be valid UTF-8)::
+One parser, used by the recorder, the gateway, the plotter and the demo. A board prints lines
+ending in CR LF (MicroPython), LF or CR; `split_lines` cuts a chunk at any of the three. Each
+line is classified after removing NUL bytes and surrounding blanks; it must be valid UTF-8 and at
+most MAX_LINE_CHARS long. Grammar (SP = one or more spaces)::
 
-    header   = "#" SP "klimakit" SP version *(SP key "=" value)
-               keys used: lesson=<id>  fields=<name>{,<name>}  units=<unit>{,<unit>}
-    data     = "(" number *("," number) [","] ")"          e.g. (21.5, 130)
-    gateway  = "(" sender "," seq *("," number) [","] ")"  e.g. (gruppe3, 412, 21.5)
-    number   = a finite int or float as Python prints it (no nan/inf)
-    sender   = letter *(letter / digit / "_" / "-"), at most 16 characters, not nan/inf
-    seq      = non-negative integer (the sender's packet counter, to count lost packets)
+    header   = "#" [SP] "klimakit" SP version *(SP key "=" value)
+    version  = 1*(digit / ".")                       the protocol version, "1" today
+    key      = 1*(letter / digit / "_")              known keys below; others kept in `extra`
+               lesson=<id>   fields=<name>*("," <name>)   units=<unit>*("," <unit>)
+    name     = 1*32 characters except blanks "," "=" "(" ")"
+    unit     = 0*16 characters except blanks "," (may be empty: "units=C,,lvl")
+    data     = "(" number *("," number) [","] ")"           e.g. (21.5, 130)
+    gateway  = "(" sender "," seq *("," number) [","] ")"   e.g. (gruppe3, 412, 21.5)
+    number   = ["+" / "-"] (digits ["." [digits]] / "." digits) [("e" / "E") ["+" / "-"] digits]
+               at most 40 characters, finite (nan and inf are rejected as Raw)
+    sender   = letter *(letter / digit / "_" / "-"), at most 16 characters, optionally in
+               matching quotes as Python prints a str inside a tuple: ('gruppe3', 412, 21.5);
+               not nan / inf / True / False / None
+    seq      = 1*9 digit: the sender's packet counter, to count lost packets by gaps
+
+Blanks around items inside the parentheses are ignored. A header needs `fields`; when it has
+`units` they must be as many as the fields. A tuple has 1 to MAX_FIELDS values.
+Data lines carry no field names: which value is which comes from the header (or the lesson),
+and `check_fields` tells whether a reading fits.
 
 Everything else (REPL banners, tracebacks, noise, half lines after a replug) is `Raw`: kept in a
-raw log and counted by the caller, never turned into data.
+raw log and counted by the caller, never turned into data. `parse_line` never raises.
 """
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+PROTOCOL_VERSION = "1"
 MAX_FIELDS = 32
-_SENDER = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_SEQ = re.compile(r"^\d{1,9}$")
-_NOT_SENDERS = ("nan", "inf", "infinity")  # what MicroPython prints for broken floats
+MAX_LINE_CHARS = 4096  # longer "lines" are noise (a board prints short lines)
+MAX_NUMBER_CHARS = 40  # also keeps int() away from Python's 4300-digit limit
+_SENDER = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,15}", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_SEQ = re.compile(r"\d{1,9}", re.ASCII)
+_KEY = re.compile(r"[A-Za-z0-9_]+", re.ASCII)
+_VERSION = re.compile(r"[0-9.]{1,8}", re.ASCII)
+_NAME = re.compile(r"[^\s,=()]{1,32}")
+_UNIT = re.compile(r"[^\s,]{0,16}")
+_NOT_SENDERS = ("nan", "inf", "infinity", "true", "false", "none")
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -36,6 +60,12 @@ class Header:
     fields: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+
+    def unit(self, name: str) -> str:
+        """Return the unit of field `name` ('' if the header gives none)."""
+        if name in self.fields and len(self.units) == len(self.fields):
+            return self.units[self.fields.index(name)]
+        return ""
 
 
 @dataclass(frozen=True)
@@ -66,55 +96,67 @@ Line = Header | Data | GatewayData | Raw
 
 
 def _number(token: str) -> float | None:
-    token = token.strip()
-    if not _NUMBER.match(token):
+    if len(token) > MAX_NUMBER_CHARS or not _NUMBER.fullmatch(token):
         return None
+    if _INTEGER.fullmatch(token):
+        return int(token)
     value = float(token)
-    if not math.isfinite(value):
-        return None
-    return int(token) if token.lstrip("+-").isdigit() else value
+    return value if math.isfinite(value) else None
 
 
 def _parse_header(text: str) -> Line:
     parts = text[1:].split()
     if len(parts) < 2 or parts[0] != "klimakit":
         return Raw(text, "comment")
+    if not _VERSION.fullmatch(parts[1]):
+        return Raw(text, "malformed header version {!r}".format(parts[1][:20]))
     extra: dict[str, str] = {}
     for part in parts[2:]:
         key, sep, value = part.partition("=")
-        if not sep or not key:
-            return Raw(text, "malformed header item {!r}".format(part))
+        if not sep or not _KEY.fullmatch(key) or key in extra:
+            return Raw(text, "malformed header item {!r}".format(part[:40]))
         extra[key] = value
-    fields = tuple(f for f in extra.pop("fields", "").split(",") if f)
-    units = tuple(extra.pop("units", "").split(",")) if "units" in extra else ()
-    if len(fields) > MAX_FIELDS:
-        return Raw(text, "too many fields")
+    fields = tuple(extra.pop("fields", "").split(","))
+    if not fields or len(fields) > MAX_FIELDS or not all(_NAME.fullmatch(f) for f in fields):
+        return Raw(text, "header without valid fields=")
+    units: tuple[str, ...] = ()
+    if "units" in extra:
+        units = tuple(extra.pop("units").split(","))
+        if len(units) != len(fields) or not all(_UNIT.fullmatch(u) for u in units):
+            return Raw(text, "header units= do not match fields=")
     return Header(parts[1], extra.pop("lesson", ""), fields, units, extra)
 
 
+def _sender(token: str) -> str | None:
+    if len(token) >= 2 and token[0] == token[-1] and token[0] in "'\"":
+        token = token[1:-1]
+    if _SENDER.fullmatch(token) and token.lower() not in _NOT_SENDERS:
+        return token
+    return None
+
+
 def _parse_tuple(text: str) -> Line:
-    inner = text[1:-1]
-    tokens = [t.strip() for t in inner.split(",")]
-    if tokens and tokens[-1] == "" and len(tokens) > 1:
-        tokens.pop()  # trailing comma, as in Python's (21.5,)
-    if not tokens or len(tokens) > MAX_FIELDS + 2 or any(t == "" for t in tokens):
+    tokens = [t.strip() for t in text[1:-1].split(",")]
+    if len(tokens) > 1 and tokens[-1] == "":
+        tokens.pop()  # trailing comma, as Python prints a 1-tuple: (21.5,)
+    if not tokens or len(tokens) > MAX_FIELDS + 2 or "" in tokens:
         return Raw(text, "empty or too many values")
-    first = tokens[0].strip("'\"")
-    if _SENDER.match(first) and first.lower() not in _NOT_SENDERS:
-        if len(tokens) < 2 or not _SEQ.match(tokens[1]):
-            return Raw(text, "gateway line without sequence number")
+    sender = _sender(tokens[0])
+    if sender is not None:
+        if len(tokens) < 3 or not _SEQ.fullmatch(tokens[1]):
+            return Raw(text, "gateway line without sequence number or values")
         values = [_number(t) for t in tokens[2:]]
-        if any(v is None for v in values):
+        if None in values or len(values) > MAX_FIELDS:
             return Raw(text, "value is not a finite number")
-        return GatewayData(first, int(tokens[1]), tuple(v for v in values if v is not None))
-    values = [_number(t) for t in tokens]
-    if any(v is None for v in values):
+        return GatewayData(sender, int(tokens[1]), tuple(v for v in values if v is not None))
+    numbers = [_number(t) for t in tokens]
+    if None in numbers or len(numbers) > MAX_FIELDS:
         return Raw(text, "value is not a finite number")
-    return Data(tuple(v for v in values if v is not None))
+    return Data(tuple(v for v in numbers if v is not None))
 
 
 def parse_line(line: bytes | str) -> Line:
-    """Classify one line from a board. Never raises."""
+    """Classify one line from a board. Never raises: anything unexpected becomes Raw."""
     if isinstance(line, bytes):
         try:
             text = line.replace(b"\x00", b"").decode("utf-8")
@@ -125,8 +167,41 @@ def parse_line(line: bytes | str) -> Line:
     text = text.strip()
     if not text:
         return Raw(text, "empty")
+    if len(text) > MAX_LINE_CHARS:
+        return Raw(text, "line too long")
     if text.startswith("#"):
         return _parse_header(text)
     if text.startswith("(") and text.endswith(")"):
         return _parse_tuple(text)
     return Raw(text, "not a data line")
+
+
+def split_lines(chunk: bytes) -> list[bytes]:
+    """Cut bytes at CR LF, CR or LF; drop the empty pieces between line endings."""
+    return [piece for piece in _LINE_BREAK.split(chunk) if piece]
+
+
+def check_fields(reading: Data | GatewayData, fields: Sequence[str]) -> str | None:
+    """Return why `reading` does not fit the known fields, or None when it fits."""
+    if not fields:
+        return "no header yet: the fields are unknown"
+    if len(reading.values) != len(fields):
+        return "{} values, expected {} ({})".format(
+            len(reading.values), len(fields), ",".join(fields))
+    return None
+
+
+def format_header(lesson: str, fields: Sequence[str], units: Sequence[str] = ()) -> str:
+    """Return the header line exactly as firmware/lib/klima.py prints it."""
+    line = "# klimakit {} lesson={} fields={}".format(PROTOCOL_VERSION, lesson, ",".join(fields))
+    return line + (" units=" + ",".join(units) if units else "")
+
+
+def format_data(values: Sequence[float]) -> str:
+    """Return a data line as MicroPython's print(tuple(values)) writes it."""
+    return str(tuple(values))
+
+
+def format_gateway(sender: str, seq: int, values: Sequence[float]) -> str:
+    """Return a gateway line as a gateway's print((sender, seq) + values) writes it."""
+    return str((sender, seq) + tuple(values))
