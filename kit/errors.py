@@ -39,3 +39,28 @@ class FirmwareError(KitError):
 
 class LessonError(KitError):
     """A lesson cannot be found or loaded."""
+
+
+class LessonFormatError(LessonError):
+    """A lesson file breaks the format at a known line (bad YAML, no front matter)."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__("{}:{}: {}".format(path, line, message))
+        self.path, self.line, self.message = path, line, message
+
+
+class ExportError(KitError):
+    """A lesson cannot be exported (unsafe asset path, bad link) or the output cannot be written."""
+
+
+class HexFileError(FirmwareError):
+    """A hex file is broken; carries the sentence DAPLink would write into FAIL.TXT."""
+
+    def __init__(self, message: str, daplink_message: str = "", line: int = 0) -> None:
+        super().__init__(message)
+        self.daplink_message = daplink_message
+        self.line = line
+
+
+class RecordingError(KitError):
+    """A recording cannot start or continue: folder not writable, disk full, bad data file."""

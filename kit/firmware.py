@@ -76,14 +76,27 @@ def check_v1_syntax(source: str, filename: str) -> None:
             raise FirmwareError("{}:{}: {}".format(filename, getattr(node, "lineno", 1), problem))
 
 
-def assemble(path: Path, lib_dir: Path | None = None) -> Program:
-    """Read a firmware program and inline the firmware/lib modules it imports."""
+def _check_python_syntax(source: str, filename: str) -> None:
+    try:
+        ast.parse(source, filename=filename)
+    except SyntaxError as err:
+        raise FirmwareError("{}:{}: syntax error: {}".format(filename, err.lineno, err.msg)) from None
+
+
+def assemble(path: Path, lib_dir: Path | None = None, *, v1: bool = True) -> Program:
+    """Read a firmware program and inline the firmware/lib modules it imports.
+
+    v1=False (a V2-only lesson) still requires valid Python but allows f-strings etc.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise FirmwareError("cannot read firmware {}: {}".format(path, err)) from err
-    check_v1_syntax(text, str(path))
+    if v1:
+        check_v1_syntax(text, str(path))
+    else:
+        _check_python_syntax(text, str(path))
     lib_dir = lib_dir if lib_dir is not None else path.parent / "lib"
     out: list[str] = []
     used: list[Path] = [path]

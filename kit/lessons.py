@@ -13,11 +13,38 @@ from typing import Any
 
 import yaml
 
-from kit.errors import LessonError
+from kit.errors import LessonError, LessonFormatError
 from kit.resources import lessons_dir
 
 LESSON_FILE = "lesson.md"
+WORKSHEET_FILE = "elevark.md"
 BANDS = (("indskoling", 0, 3), ("mellemtrin", 4, 6), ("udskoling", 7, 10))
+
+# The known vocabularies of lessons/README.md (kit.lesson_check enforces them; list and export
+# use them for filters). Kept here so there is one source.
+SUBJECTS = (
+    "natur/teknologi", "teknologiforståelse", "fysik/kemi", "geografi", "biologi", "matematik",
+    "dansk", "håndværk og design",
+)
+COMPETENCES = (
+    "digital myndiggørelse", "digital design og designprocesser", "computationel tankegang",
+    "teknologisk handleevne",
+)
+SENSORS = (
+    "temperature", "light", "accelerometer", "magnetometer", "buttons", "pin-analog",
+    "pin-digital", "microphone", "radio", "logo-touch", "speaker",
+)
+BOARD_VERSIONS = ("v1", "v2")
+SCENARIOS = (
+    "cooling", "heatmap", "greenhouse", "daylight", "wind", "noise", "soil", "flood", "window",
+    "weather", "steps", "solar", "calm",
+)
+REQUIRED_SECTIONS = (
+    "Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering", "Elevark",
+    "Udvidelse",
+)
+# A YAML node's place in the front matter: ("curriculum", 1, "subject") -> line in lesson.md.
+NodePath = tuple[str | int, ...]
 _HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 
@@ -52,6 +79,15 @@ class Lesson:
     key_lines: dict[str, int] = field(default_factory=dict)
     section_lines: dict[str, int] = field(default_factory=dict)
     body_line: int = 1
+    node_lines: dict[NodePath, int] = field(default_factory=dict)
+    duplicate_keys: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, *path: str | int) -> int:
+        """Line of the deepest known node on `path` (falls back to the key, then line 1)."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.node_lines:
+                return self.node_lines[path[:end]]
+        return 1
 
     @property
     def folder(self) -> Path:
@@ -130,38 +166,63 @@ class Lesson:
         raw = self.meta.get("experiment") or {}
         if not isinstance(raw, dict):
             return Experiment()
+        raw_fields = raw.get("fields")
         fields = tuple(
             Field(str(f.get("name", "")), str(f.get("unit", "")), str(f.get("label", "")))
-            for f in raw.get("fields") or [] if isinstance(f, dict)
+            for f in (raw_fields if isinstance(raw_fields, list) else []) if isinstance(f, dict)
         )
         return Experiment(
             fields,
-            float(raw.get("interval_s", 1.0) or 1.0),
-            float(raw.get("duration_min", 10.0) or 10.0),
+            _number(raw.get("interval_s"), 1.0),
+            _number(raw.get("duration_min"), 10.0),
             str(raw.get("scenario", "") or ""),
         )
+
+
+def _number(value: object, default: float) -> float:
+    """A forgiving float for typed views; kit.lesson_check reports the bad value itself."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return default
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (yaml text, body text, line number where the body starts)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise LessonError("{}:1: a lesson must start with '---' and YAML front matter".format(path))
+        raise LessonFormatError(str(path), 1, "a lesson must start with '---' and YAML front matter")
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
-    raise LessonError("{}:1: the front matter has no closing '---'".format(path))
+    raise LessonFormatError(str(path), 1, "the front matter has no closing '---'")
 
 
-def _key_lines(yaml_text: str) -> dict[str, int]:
-    """Map each top-level front-matter key to its line in lesson.md (line 1 is '---')."""
+def _node_lines(yaml_text: str) -> tuple[dict[NodePath, int], list[tuple[str, int]]]:
+    """Map every front-matter node to its line in lesson.md (line 1 is '---'), and list
+    duplicated mapping keys (YAML silently keeps the last one, hiding a mistake)."""
+    lines: dict[NodePath, int] = {}
+    duplicates: list[tuple[str, int]] = []
+
+    def walk(node: yaml.Node, path: NodePath) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = path + (str(key.value),)
+                if child in lines:
+                    duplicates.append((".".join(str(p) for p in child), key.start_mark.line + 2))
+                lines[child] = key.start_mark.line + 2
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines[path + (index,)] = item.start_mark.line + 2
+                walk(item, path + (index,))
+
     try:
-        node = yaml.compose(yaml_text)
+        root = yaml.compose(yaml_text)
     except yaml.YAMLError:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
+        return {}, []
+    if root is not None:
+        walk(root, ())
+    return lines, duplicates
 
 
 def split_sections(body: str, first_line: int) -> tuple[dict[str, str], dict[str, int]]:
@@ -191,7 +252,7 @@ def load_lesson(path: Path) -> Lesson:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise LessonError("{}: cannot read: {}".format(path, err)) from err
+        raise LessonFormatError(str(path), 1, "cannot read: {}".format(err)) from err
     yaml_text, body, body_line = _split_front_matter(text, path)
     try:
         meta = yaml.safe_load(yaml_text) or {}
@@ -199,19 +260,22 @@ def load_lesson(path: Path) -> Lesson:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(err, "problem", None) or str(err)
-        raise LessonError("{}:{}: invalid YAML: {}".format(path, line, problem)) from None
+        raise LessonFormatError(str(path), line, "invalid YAML: {}".format(problem)) from None
     if not isinstance(meta, dict):
-        raise LessonError("{}:2: the front matter must be a mapping of 'key: value'".format(path))
+        raise LessonFormatError(str(path), 2, "the front matter must be a mapping of 'key: value'")
     sections, section_lines = split_sections(body, body_line)
+    node_lines, duplicates = _node_lines(yaml_text)
     return Lesson(
         id=str(meta.get("id", path.parent.name)),
         path=path,
         meta=meta,
         body=body,
         sections=sections,
-        key_lines=_key_lines(yaml_text),
+        key_lines={str(p[0]): n for p, n in node_lines.items() if len(p) == 1},
         section_lines=section_lines,
         body_line=body_line,
+        node_lines=node_lines,
+        duplicate_keys=tuple(duplicates),
     )
 
 
