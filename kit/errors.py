@@ -64,3 +64,7 @@ class HexFileError(FirmwareError):
 
 class RecordingError(KitError):
     """A recording cannot start or continue: folder not writable, disk full, bad data file."""
+
+
+class RecordingError(KitError):
+    """A recording cannot start or continue: folder not writable, disk full, bad data file."""

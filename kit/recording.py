@@ -1,0 +1,423 @@
+"""Record data lines from one or many boards at once into a run (CSV + raw log + sidecar).
+
+One reader thread per board puts (board, receive time, line) on a queue; the thread that called
+`Recorder.run` parses, checks the fields, writes and counts, so files have a single writer. The
+host's receive time is the timestamp (boards have no clock). When a board's connection fails
+(unplugged, QEMU stopped), its reader reports it, asks `reopen(unique_id)` every second for the
+same board (possibly on a new port) and carries on: the gap shows as missing time in the CSV and
+the plot, and as 'unplugged'/'replugged' events in the sidecar. Lines already written are never
+touched again. Ctrl-C (KeyboardInterrupt) or the stop event ends the run cleanly.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from kit import __version__
+from kit.boards import Board
+from kit.errors import KitError, RecordingError
+from kit.protocol import Data, GatewayData, Header, Raw, check_fields, parse_line, split_lines
+from kit.runfiles import SIDECAR_FORMAT, RunPaths, RunWriter, write_sidecar
+
+log = logging.getLogger(__name__)
+
+READ_TIMEOUT_S = 0.2
+REOPEN_EVERY_S = 1.0
+UPDATE_EVERY_S = 0.25
+MAX_PENDING_LINES = 2000  # readings kept while waiting for a board's first header
+QUIET_AFTER_S = 12.0  # the header repeats every 10 s, so a live board says something by then
+
+# Board states shown in the live view (Danish: the teacher reads them).
+WAITING, OK, QUIET, UNPLUGGED, WRONG_PROGRAM, STOPPED = (
+    "venter", "ok", "stille", "frakoblet", "forkert program", "stoppet")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A column of the recording, with its unit and Danish label for graphs."""
+
+    name: str
+    unit: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class RecordingPlan:
+    """What to record: expected fields (empty = take them from the first header), where to."""
+
+    paths: RunPaths
+    fields: tuple[FieldSpec, ...] = ()
+    lesson_id: str = ""
+    title: str = ""
+    firmware: str = ""
+    firmware_sha256: str = ""
+    duration_s: float | None = None
+    excel_da: bool = False
+
+
+@dataclass
+class BoardStatus:
+    """Live state of one board (or radio sender), copied out to the on_update callback."""
+
+    name: str
+    unique_id: str = ""
+    port: str = ""
+    state: str = WAITING
+    latest: tuple[float, ...] = ()
+    lines_per_s: float = 0.0
+    accepted: int = 0
+    rejected: int = 0
+    lost: int = 0
+    last_line_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class RecordingResult:
+    """What a finished run wrote and counted."""
+
+    paths: RunPaths
+    fields: tuple[str, ...]
+    accepted: int
+    rejected: int
+    lost: int
+    ended_by: str
+    boards: tuple[BoardStatus, ...]
+    events: tuple[dict[str, Any], ...]
+
+
+@dataclass
+class _Slot:
+    board: Board
+    status: BoardStatus
+    header: Header | None = None
+    wrong_program: bool = False
+    pending: list[tuple[float, Data]] = field(default_factory=list)
+    counted_at: tuple[float, int] = (0.0, 0)
+    lines: int = 0
+
+
+class _Event:
+    def __init__(self, kind: str, detail: str, board: Board | None = None) -> None:
+        self.kind, self.detail, self.board = kind, detail, board
+
+
+Reopen = Callable[[str], "Board | None"]
+
+
+class Recorder:
+    """A run in the making. Creating it creates the files, so a bad folder fails at once."""
+
+    def __init__(self, plan: RecordingPlan) -> None:
+        from kit.runfiles import EXCEL_DA, STANDARD
+
+        self.plan = plan
+        self.fields = tuple(f.name for f in plan.fields)
+        self.units = {f.name: f.unit for f in plan.fields}
+        self.writer = RunWriter(plan.paths, EXCEL_DA if plan.excel_da else STANDARD)
+        if self.fields:
+            self.writer.set_fields(self.fields)
+        self.started = time.time()
+        self.ended: float | None = None
+        self.ended_by = ""
+        self.events: list[dict[str, Any]] = []
+        self.slots: list[_Slot] = []
+        self.senders: dict[str, BoardStatus] = {}
+        self._seq: dict[str, int] = {}
+        self._queue: queue.Queue[tuple[_Slot, float, bytes | _Event]] = queue.Queue()
+        self._halt = threading.Event()
+        self._save_sidecar()
+
+    # ----- the run loop -------------------------------------------------------------------
+    def run(
+        self,
+        boards: Sequence[Board],
+        *,
+        reopen: Reopen | None = None,
+        stop: threading.Event | None = None,
+        on_update: Callable[[list[BoardStatus]], None] | None = None,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+    ) -> RecordingResult:
+        """Record until the duration passes, `stop` is set, Ctrl-C, or every board is gone.
+
+        Takes ownership of `boards` (closes them at the end, with any re-opened ones).
+        """
+        self._on_event = on_event
+        stop = stop or threading.Event()
+        self.started = time.time()
+        start_mono = time.monotonic()
+        self.slots = [_Slot(b, BoardStatus(b.name, b.unique_id, b.port or "")) for b in boards]
+        threads = [threading.Thread(target=self._read, args=(slot, reopen), daemon=True,
+                                    name="record-" + slot.status.name) for slot in self.slots]
+        for thread in threads:
+            thread.start()
+        self._event("start", "", None)
+        next_update = 0.0
+        try:
+            while True:
+                elapsed = time.monotonic() - start_mono
+                if stop.is_set():
+                    self.ended_by = "stop"
+                elif self.plan.duration_s is not None and elapsed >= self.plan.duration_s:
+                    self.ended_by = "duration"
+                elif not any(t.is_alive() for t in threads) and self._queue.empty():
+                    self.ended_by = "no boards left"
+                if self.ended_by:
+                    break
+                self._drain(timeout=0.05)
+                if on_update is not None and elapsed >= next_update:
+                    on_update(self.snapshot())
+                    next_update = elapsed + UPDATE_EVERY_S
+        except KeyboardInterrupt:
+            self.ended_by = "interrupted"
+        except OSError as err:  # the disk filled up or the folder vanished mid-run
+            self.ended_by = "error: {}".format(err)
+        finally:
+            self._finish(threads)
+        if self.ended_by.startswith("error"):
+            raise RecordingError("recording stopped: cannot write to {} ({}). What was recorded "
+                                 "until then is in the file.".format(self.plan.paths.csv,
+                                                                     self.ended_by[7:]))
+        return self.result()
+
+    def _finish(self, threads: list[threading.Thread]) -> None:
+        self._halt.set()
+        for thread in threads:
+            thread.join(timeout=3)
+        try:
+            self._drain(timeout=0)
+            for slot in self.slots:
+                for when, data in slot.pending:
+                    self._reject(slot.status.name, when, "no header: fields unknown",
+                                 str(data.values), slot.status)
+                slot.pending.clear()
+                slot.status.state = STOPPED
+        except OSError as err:
+            self.ended_by = self.ended_by or "error: {}".format(err)
+        for slot in self.slots:
+            try:
+                slot.board.close()
+            except (KitError, OSError) as err:
+                log.debug("closing %s: %s", slot.status.name, err)
+        self.ended = time.time()
+        self._event("end", self.ended_by, None)
+        self.writer.close()
+
+    def _drain(self, timeout: float) -> None:
+        try:
+            item = self._queue.get(timeout=timeout) if timeout else self._queue.get_nowait()
+        except queue.Empty:
+            return
+        for _ in range(10000):
+            slot, when, payload = item
+            if isinstance(payload, _Event):
+                self._board_event(slot, when, payload)
+            else:
+                for piece in split_lines(payload) or [b""]:
+                    self._handle(slot, when, piece)
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+
+    # ----- reader threads -----------------------------------------------------------------
+    def _read(self, slot: _Slot, reopen: Reopen | None) -> None:
+        board = slot.board
+        try:
+            while not self._halt.is_set():
+                try:
+                    line = board.readline(READ_TIMEOUT_S)
+                except (KitError, OSError) as err:
+                    self._queue.put((slot, time.time(), _Event(UNPLUGGED, str(err))))
+                    new = self._wait_for_board(board, reopen)
+                    if new is None:
+                        return
+                    board = new
+                    self._queue.put((slot, time.time(), _Event("replugged", "", new)))
+                    continue
+                if line is not None:
+                    self._queue.put((slot, time.time(), line))
+        except Exception as err:  # a bug must not kill the recording of the other boards
+            log.exception("reader for %s failed", slot.status.name)
+            self._queue.put((slot, time.time(), _Event("reader failed", repr(err))))
+
+    def _wait_for_board(self, old: Board, reopen: Reopen | None) -> Board | None:
+        try:
+            old.close()
+        except (KitError, OSError):
+            pass
+        while reopen is not None and not self._halt.wait(REOPEN_EVERY_S):
+            try:
+                board = reopen(old.unique_id)
+            except (KitError, OSError) as err:
+                log.debug("reopen %s: %s", old.unique_id, err)
+                continue
+            if board is not None:
+                return board
+        return None
+
+    # ----- per-line handling (recording thread only) --------------------------------------
+    def _board_event(self, slot: _Slot, when: float, event: _Event) -> None:
+        if event.kind == "replugged" and event.board is not None:
+            slot.board = event.board
+            slot.status.port = event.board.port or ""
+            slot.status.state = WAITING if slot.header is None and not self.fields else OK
+        else:
+            slot.status.state = UNPLUGGED
+        self._event(event.kind, event.detail, slot.status)
+
+    def _handle(self, slot: _Slot, when: float, line: bytes) -> None:
+        status, parsed = slot.status, parse_line(line)
+        status.last_line_at = when
+        slot.lines += 1
+        if isinstance(parsed, Header):
+            self._header(slot, parsed)
+        elif isinstance(parsed, Data):
+            if slot.wrong_program:
+                self._reject(status.name, when, "wrong program", line.decode(errors="replace"),
+                             status)
+            elif not self.fields:
+                self._hold(slot, when, parsed)
+            else:
+                self._accept(status, when, parsed, line)
+        elif isinstance(parsed, GatewayData):
+            self._gateway(slot, when, parsed, line)
+        elif parsed.reason != "empty":
+            self._reject(status.name, when, parsed.reason, parsed.text, status)
+
+    def _header(self, slot: _Slot, header: Header) -> None:
+        slot.header = header
+        if not self.fields:
+            self.fields = header.fields
+            self.units = {name: header.unit(name) for name in header.fields}
+            self.writer.set_fields(self.fields)
+            self._save_sidecar()
+        wrong = header.fields != self.fields
+        if wrong and not slot.wrong_program:
+            self._event("wrong program", "header fields {} but the recording has {}".format(
+                ",".join(header.fields), ",".join(self.fields)), slot.status)
+        slot.wrong_program = wrong
+        slot.status.state = WRONG_PROGRAM if wrong else OK
+        pending, slot.pending = slot.pending, []
+        for when, data in pending:
+            if wrong:
+                self._reject(slot.status.name, when, "wrong program", str(data.values),
+                             slot.status)
+            else:
+                self._accept(slot.status, when, data, str(data.values).encode())
+
+    def _hold(self, slot: _Slot, when: float, data: Data) -> None:
+        if len(slot.pending) >= MAX_PENDING_LINES:
+            old_when, old = slot.pending.pop(0)
+            self._reject(slot.status.name, old_when, "no header: fields unknown", str(old.values),
+                         slot.status)
+        slot.pending.append((when, data))
+
+    def _accept(self, status: BoardStatus, when: float, data: Data | GatewayData,
+                line: bytes) -> None:
+        problem = check_fields(data, self.fields)
+        if problem is not None:
+            self._reject(status.name, when, problem, line.decode(errors="replace"), status)
+            return
+        self.writer.write_row(when, when - self.started, status.name, data.values)
+        status.accepted += 1
+        status.latest = data.values
+        if status.state in (WAITING, QUIET):
+            status.state = OK
+
+    def _gateway(self, slot: _Slot, when: float, data: GatewayData, line: bytes) -> None:
+        sender = self.senders.get(data.sender)
+        if sender is None:
+            sender = self.senders[data.sender] = BoardStatus(
+                data.sender, port="via " + slot.status.name, state=OK)
+        last = self._seq.get(data.sender)
+        if last is not None and data.seq > last + 1:
+            sender.lost += data.seq - last - 1
+        elif last is not None and data.seq <= last:
+            self._event("sequence restarted", "{} after {}".format(data.seq, last), sender)
+        self._seq[data.sender] = data.seq
+        sender.last_line_at = when
+        if slot.wrong_program or not self.fields:
+            self._reject(data.sender, when, "wrong program" if slot.wrong_program else
+                         "no header: fields unknown", line.decode(errors="replace"), sender)
+            return
+        self._accept(sender, when, data, line)
+
+    def _reject(self, board: str, when: float, reason: str, text: str,
+                status: BoardStatus) -> None:
+        status.rejected += 1
+        self.writer.write_raw(when, board, reason, text)
+
+    def _event(self, kind: str, detail: str, status: BoardStatus | None) -> None:
+        now = time.time()
+        event = {"time": datetime.fromtimestamp(now).isoformat(timespec="milliseconds"),
+                 "seconds": round(now - self.started, 3), "event": kind,
+                 "board": status.name if status else "", "detail": detail}
+        if status is not None:
+            event["port"] = status.port
+            self.writer.write_raw(now, status.name, "event: " + kind, detail)
+        self.events.append(event)
+        self._save_sidecar()
+        if getattr(self, "_on_event", None) is not None:
+            self._on_event(event)
+
+    # ----- reporting ----------------------------------------------------------------------
+    def snapshot(self) -> list[BoardStatus]:
+        """Copy each board's status, with lines/s since the previous snapshot."""
+        now = time.time()
+        for slot in self.slots:
+            then, lines = slot.counted_at
+            if then and now > then:
+                slot.status.lines_per_s = (slot.lines - lines) / (now - then)
+            slot.counted_at = (now, slot.lines)
+            if slot.status.state == OK and now - slot.status.last_line_at > QUIET_AFTER_S:
+                slot.status.state = QUIET
+        return [replace(s.status) for s in self.slots] + [replace(s) for s in self.senders.values()]
+
+    def _all_status(self) -> list[BoardStatus]:
+        return [s.status for s in self.slots] + list(self.senders.values())
+
+    def result(self) -> RecordingResult:
+        statuses = self._all_status()
+        return RecordingResult(
+            self.plan.paths, self.fields, sum(s.accepted for s in statuses),
+            sum(s.rejected for s in statuses), sum(s.lost for s in statuses), self.ended_by,
+            tuple(replace(s) for s in statuses), tuple(self.events))
+
+    def _save_sidecar(self) -> None:
+        try:
+            write_sidecar(self.plan.paths.sidecar, self.sidecar())
+        except OSError as err:
+            log.warning("cannot write %s: %s", self.plan.paths.sidecar, err)
+
+    def sidecar(self) -> dict[str, Any]:
+        """The run's metadata as written to the JSON sidecar."""
+        plan, statuses = self.plan, self._all_status()
+        labels = {f.name: f.label for f in plan.fields}
+        return {
+            "format": SIDECAR_FORMAT, "klimakit_version": __version__,
+            "lesson": plan.lesson_id or None, "title": plan.title,
+            "fields": [{"name": n, "unit": self.units.get(n, ""), "label": labels.get(n, "")}
+                       for n in self.fields],
+            "csv": {"file": plan.paths.csv.name, "delimiter": self.writer.style.delimiter,
+                    "decimal": self.writer.style.decimal},
+            "raw_log": plan.paths.raw.name,
+            "firmware": {"name": plan.firmware, "sha256": plan.firmware_sha256 or None},
+            "boards": [{"name": s.board.name, "unique_id": s.board.unique_id,
+                        "version": s.board.version, "port": s.status.port} for s in self.slots],
+            "started": datetime.fromtimestamp(self.started).isoformat(timespec="milliseconds"),
+            "ended": (datetime.fromtimestamp(self.ended).isoformat(timespec="milliseconds")
+                      if self.ended else None),
+            "ended_by": self.ended_by or None,
+            "counts": {"accepted": sum(s.accepted for s in statuses),
+                       "rejected": sum(s.rejected for s in statuses),
+                       "lost": sum(s.lost for s in statuses)},
+            "per_board": {s.name: {"accepted": s.accepted, "rejected": s.rejected,
+                                   "lost": s.lost} for s in statuses},
+            "events": self.events,
+        }

@@ -1,0 +1,229 @@
+"""Recorder: many boards to CSV + raw log + sidecar, garbage, replug, stop, disk problems."""
+from __future__ import annotations
+
+import csv
+import json
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from kit.boards import Board, BoardIdentity
+from kit.errors import RecordingError, TransportError
+from kit.record_setup import choose_boards, plan_recording
+from kit.recording import FieldSpec, Recorder, RecordingPlan
+from kit.discover import BoardInfo
+from kit.runfiles import RunPaths, read_run
+
+HEADER = b"# klimakit 1 lesson=test fields=t,v units=s,C"
+
+
+class FakeBoard(Board):
+    """A board that prints the given lines, then raises `then` (e.g. unplugged) or goes quiet."""
+
+    def __init__(self, name: str, lines: Iterable[bytes], then: Exception | None = None,
+                 uid: str | None = None) -> None:
+        super().__init__(BoardIdentity(name, uid or "uid-" + name))
+        self._lines = list(lines)
+        self._then = then
+        self.closed = False
+
+    def readline(self, timeout: float = 1.0) -> bytes | None:
+        if self.closed:
+            raise TransportError("closed")
+        if self._lines:
+            return self._lines.pop(0)
+        if self._then is not None:
+            raise self._then
+        time.sleep(min(timeout, 0.02))
+        return None
+
+    def write(self, data: bytes) -> None: ...
+
+    def exec(self, code: str, timeout: float = 10.0) -> str:
+        return ""
+
+    def run_main(self) -> None: ...
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _plan(tmp_path: Path, fields: tuple[FieldSpec, ...] = (), **kw: object) -> RecordingPlan:
+    return plan_recording(tmp_path / "ud", stem="run", fields=fields, **kw)  # type: ignore[arg-type]
+
+
+def _rows(path: Path, delimiter: str = ",") -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.reader(handle, delimiter=delimiter))
+
+
+def _run_until(recorder: Recorder, boards: list[Board], rows: int, **kw: object):
+    stop = threading.Event()
+
+    def update(statuses: object) -> None:
+        if sum(s.accepted for s in recorder._all_status()) >= rows:
+            stop.set()
+
+    return recorder.run(boards, stop=stop, on_update=update, **kw)  # type: ignore[arg-type]
+
+
+def test_two_boards_with_garbage_give_csv_raw_log_and_sidecar(tmp_path: Path) -> None:
+    good = [HEADER] + [b"(%d, 21.5)" % i for i in range(5)]
+    noisy = [b"\x00MicroPython v1.9.2", HEADER, b"(1, nan)", b"(1, 2, 3)", b"\xff\xfe(1,2)",
+             b"(7, 8)\r(9, 10)", b"", b"(11, 12"]
+    recorder = Recorder(_plan(tmp_path))
+    result = _run_until(recorder, [FakeBoard("a", good), FakeBoard("b", noisy)], 7)
+    rows = _rows(result.paths.csv)
+    assert rows[0] == ["time", "seconds", "board", "t", "v"]
+    assert sorted(r[2:] for r in rows[1:]) == sorted(
+        [["a", str(i), "21.5"] for i in range(5)] + [["b", "7", "8"], ["b", "9", "10"]])
+    assert all("T" in r[0] and r[0][-4] == "." for r in rows[1:]), "ISO time with ms"
+    raw = result.paths.raw.read_text()
+    for text in ("MicroPython v1.9.2", "(1, nan)", "3 values, expected 2", "not UTF-8", "(11, 12"):
+        assert text in raw
+    meta = json.loads(result.paths.sidecar.read_text())
+    assert meta["counts"] == {"accepted": 7, "rejected": 5, "lost": 0}
+    assert meta["fields"] == [{"name": "t", "unit": "s", "label": ""},
+                              {"name": "v", "unit": "C", "label": ""}]
+    assert [b["name"] for b in meta["boards"]] == ["a", "b"]
+    assert meta["ended"] and meta["ended_by"] == "stop" and meta["klimakit_version"]
+
+
+def test_lesson_fields_accept_data_before_the_header_and_report_a_wrong_program(
+        tmp_path: Path) -> None:
+    fields = (FieldSpec("t", "s", "Tid"), FieldSpec("v", "C", "Temperatur"))
+    wrong = [b"# klimakit 1 lesson=other fields=x,y", b"(1, 2)"]
+    recorder = Recorder(_plan(tmp_path, fields))
+    result = _run_until(recorder, [FakeBoard("a", [b"(1, 2)", HEADER, b"(3, 4)"]),
+                                   FakeBoard("b", wrong)], 2)
+    time.sleep(0.1)
+    assert [r[2:] for r in _rows(result.paths.csv)[1:]] == [["a", "1", "2"], ["a", "3", "4"]]
+    assert any(e["event"] == "wrong program" and e["board"] == "b" for e in result.events)
+    assert "wrong program" in result.paths.raw.read_text()
+
+
+def test_without_fields_readings_wait_for_the_header(tmp_path: Path) -> None:
+    """A recorder that connects mid-run learns the columns from the repeated header."""
+    lines = [b"(1, 2)", b"(3, 4)", HEADER, b"(5, 6)"]
+    result = _run_until(Recorder(_plan(tmp_path)), [FakeBoard("a", lines)], 3)
+    assert [r[3:] for r in _rows(result.paths.csv)[1:]] == [["1", "2"], ["3", "4"], ["5", "6"]]
+
+
+def test_gateway_lines_are_named_by_sender_and_gaps_counted_as_lost(tmp_path: Path) -> None:
+    lines = [b"# klimakit 1 lesson=gw fields=temp", b"(gruppe1, 1, 20.5)", b"(gruppe2, 7, 19)",
+             b"(gruppe1, 2, 20.6)", b"(gruppe1, 5, 20.9)", b"(gruppe2, 8, 19.1)"]
+    result = _run_until(Recorder(_plan(tmp_path)), [FakeBoard("gateway", lines)], 5)
+    rows = _rows(result.paths.csv)[1:]
+    assert [r[2] for r in rows] == ["gruppe1", "gruppe2", "gruppe1", "gruppe1", "gruppe2"]
+    assert result.lost == 2
+    assert json.loads(result.paths.sidecar.read_text())["per_board"]["gruppe1"]["lost"] == 2
+
+
+def test_excel_da_uses_semicolon_decimal_comma_and_reads_back(tmp_path: Path) -> None:
+    result = _run_until(Recorder(_plan(tmp_path, excel_da=True)),
+                        [FakeBoard("a", [HEADER, b"(1.25, 21.5)", b"(2, -0.5)"])], 2)
+    raw = result.paths.csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = _rows(result.paths.csv, ";")
+    assert rows[1][3:] == ["1,25", "21,5"] and " " in rows[1][0] and "," in rows[1][1]
+    run = read_run(result.paths.csv)
+    assert run.boards["a"].values["v"] == [21.5, -0.5]
+
+
+def test_replugged_board_is_reopened_and_the_gap_is_an_event(tmp_path: Path) -> None:
+    first = FakeBoard("a", [HEADER, b"(1, 1)", b"(2, 2)"], then=TransportError("unplugged"))
+    second = FakeBoard("a", [b"(3,", b"(4, 4)", HEADER, b"(5, 5)"])
+    asked: list[str] = []
+
+    def reopen(uid: str) -> Board | None:
+        asked.append(uid)
+        return second if len(asked) >= 2 else None
+
+    result = _run_until(Recorder(_plan(tmp_path)), [first], 4, reopen=reopen)
+    assert asked[:2] == ["uid-a", "uid-a"]
+    assert [r[3] for r in _rows(result.paths.csv)[1:]] == ["1", "2", "4", "5"]
+    kinds = [e["event"] for e in json.loads(result.paths.sidecar.read_text())["events"]]
+    assert kinds.index("frakoblet") < kinds.index("replugged")
+    assert first.closed and second.closed, "the recorder closes the boards it used"
+    assert "(3," in result.paths.raw.read_text(), "the half line after replug is kept"
+
+
+def test_ctrl_c_ends_cleanly_and_keeps_everything(tmp_path: Path) -> None:
+    recorder = Recorder(_plan(tmp_path))
+    calls = []
+
+    def update(statuses: object) -> None:
+        calls.append(1)
+        if recorder.result().accepted >= 3:
+            raise KeyboardInterrupt
+
+    result = recorder.run([FakeBoard("a", [HEADER] + [b"(%d, 0)" % i for i in range(3)])],
+                          on_update=update)
+    assert result.ended_by == "interrupted" and result.accepted == 3
+    assert len(_rows(result.paths.csv)) == 4
+    assert json.loads(result.paths.sidecar.read_text())["ended_by"] == "interrupted"
+
+
+def test_duration_ends_the_run_and_a_vanished_board_without_reopen_too(tmp_path: Path) -> None:
+    result = Recorder(_plan(tmp_path, duration_s=0.3)).run([FakeBoard("a", [HEADER])])
+    assert result.ended_by == "duration"
+    gone = FakeBoard("a", [HEADER, b"(1, 1)"], then=TransportError("unplugged"))
+    result = Recorder(_plan(tmp_path / "2")).run([gone])
+    assert result.ended_by == "no boards left" and result.accepted == 1
+
+
+def test_unwritable_folder_and_full_disk_fail_at_the_start(tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "fil.txt"
+    blocker.write_text("x")
+    with pytest.raises(RecordingError, match="cannot create the folder"):
+        Recorder(plan_recording(blocker / "ud", stem="run"))
+    monkeypatch.setattr("kit.runfiles.shutil.disk_usage", lambda p: type("U", (), {"free": 10})())
+    with pytest.raises(RecordingError, match="free"):
+        Recorder(_plan(tmp_path))
+
+
+def test_disk_full_mid_run_keeps_what_was_written(tmp_path: Path) -> None:
+    recorder = Recorder(_plan(tmp_path))
+    written = []
+    real = recorder.writer.write_row
+
+    def write_row(*args: object) -> None:
+        if len(written) >= 2:
+            raise OSError(28, "No space left on device")
+        written.append(args)
+        real(*args)  # type: ignore[arg-type]
+
+    recorder.writer.write_row = write_row  # type: ignore[method-assign]
+    with pytest.raises(RecordingError, match="No space left"):
+        recorder.run([FakeBoard("a", [HEADER] + [b"(%d, 0)" % i for i in range(5)])])
+    assert [r[3] for r in _rows(recorder.plan.paths.csv)[1:]] == ["0", "1"]
+
+
+def test_existing_files_are_never_overwritten(tmp_path: Path) -> None:
+    Recorder(_plan(tmp_path)).writer.close()
+    with pytest.raises(RecordingError):
+        Recorder(_plan(tmp_path))
+
+
+def test_choose_boards() -> None:
+    a = BoardInfo("9904aaaa", "v2", port="/dev/ttyACM0")
+    b = BoardInfo("9900bbbb", "v1", port="/dev/ttyACM1")
+    drive_only = BoardInfo("9900cccc", "v1")
+    assert choose_boards([a, drive_only], [], False) == [a]
+    assert choose_boards([a, b], [], True) == [a, b]
+    assert choose_boards([a, b], [b.label], False) == [b]
+    with pytest.raises(Exception, match="--all"):
+        choose_boards([a, b], [], False)
+    with pytest.raises(Exception, match="no board named"):
+        choose_boards([a, b], ["gruppe-9"], False)
+    with pytest.raises(Exception, match="no micro:bit"):
+        choose_boards([drive_only], [], True)
+
+
+def test_plan_paths_use_lesson_and_time(tmp_path: Path) -> None:
+    plan = plan_recording(tmp_path, duration_s=5)
+    assert plan.paths.csv.name.startswith("optagelse-") and plan.duration_s == 5
+    assert isinstance(plan.paths, RunPaths)
