@@ -8,22 +8,30 @@ board id: 9900/9901 are V1, 9903-9906 are V2.
 Where drives are looked for: Linux /media/$USER, /media, /run/media/$USER, /mnt; macOS /Volumes;
 Windows every drive letter whose volume label is MICROBIT. KLIMAKIT_DRIVE_ROOTS (a path list)
 replaces these folders, which is how tests and virtual boards plug in fake drives.
+
+Virtual boards (kit.virtual) have no USB serial port; their fleet writes VIRTUAL_REGISTRY into
+the drive root, mapping unique id -> pyserial URL (socket://127.0.0.1:PORT), and the ports in it
+are listed like USB ports while the fleet's process is alive. Every board found gets its stable
+name (kit.naming: gruppe-1, gruppe-2, ...), and select_boards() picks boards by name for
+commands with `--board NAME` / `--all`.
 """
 from __future__ import annotations
 
 import getpass
+import json
 import logging
 import os
 import string
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from serial.tools.list_ports import comports
 
 from kit.boards.base import UNKNOWN_VERSION, V1, V2
+from kit.errors import BoardNotFound, KitError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +39,7 @@ MICROBIT_USB_ID = (0x0D28, 0x0204)  # ARM DAPLink: vendor, product
 DRIVE_LABEL = "MICROBIT"
 V1_BOARD_IDS = ("9900", "9901")
 V2_BOARD_IDS = ("9903", "9904", "9905", "9906")
+VIRTUAL_REGISTRY = ".klimakit-virtual.json"
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,14 @@ class DriveInfo:
     @property
     def version(self) -> str:
         return board_version(self.board_id)
+
+    @property
+    def remount_count(self) -> int:
+        """DAPLink counts its drive remounts; a flash ends with one, so this tells it happened."""
+        try:
+            return int(self.details.get("Remount count", "-1"))
+        except ValueError:
+            return -1
 
 
 @dataclass(frozen=True)
@@ -168,12 +185,65 @@ def find_ports(list_ports: Callable[[], Iterable[Any]] | None = None) -> list[Po
     return sorted(ports, key=lambda p: p.device)
 
 
+def pid_alive(pid: int) -> bool:
+    """Return whether a process exists (a virtual fleet's registry is stale once it is gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists, owned by someone else (or not checkable here)
+    return True
+
+
+def find_virtual_ports(roots: Iterable[Path] | None = None) -> list[PortInfo]:
+    """Return the serial ports of virtual boards whose fleet registered them in a drive root."""
+    found: list[PortInfo] = []
+    for root in roots if roots is not None else default_drive_roots():
+        try:
+            registry = json.loads((root / VIRTUAL_REGISTRY).read_text(encoding="utf-8"))
+            pid = int(registry.get("pid", 0))
+            ports = dict(registry.get("ports", {}))
+        except (OSError, ValueError, TypeError, AttributeError):
+            continue
+        if pid and not pid_alive(pid):
+            log.info("ignoring %s: its fleet (pid %s) has stopped", root / VIRTUAL_REGISTRY, pid)
+            continue
+        found.extend(PortInfo(str(url), str(uid).lower(), "klimakit virtual micro:bit")
+                     for uid, url in sorted(ports.items()) if url)
+    return found
+
+
 def find_boards(
     roots: Iterable[Path] | None = None,
     list_ports: Callable[[], Iterable[Any]] | None = None,
+    *,
+    names: bool = True,
 ) -> list[BoardInfo]:
-    """Return every plugged-in micro:bit, pairing drive and port by unique id."""
+    """Return every plugged-in micro:bit, pairing drive and port by unique id.
+
+    With names=True each board gets its stable name from the board store (a new board is
+    named there); if the store cannot be used the boards are returned without names.
+    """
+    roots = list(roots) if roots is not None else None
+    boards = _pair(roots, list_ports)
+    if not names:
+        return boards
+    from kit.naming import assign_names  # the store is only opened when names are wanted
+
+    try:
+        known = assign_names((b.unique_id, b.version, b.daplink_version) for b in boards)
+    except KitError as err:
+        log.warning("boards keep no names: %s", err)
+        return boards
+    return [replace(b, name=known.get(b.unique_id, "")) for b in boards]
+
+
+def _pair(
+    roots: list[Path] | None, list_ports: Callable[[], Iterable[Any]] | None
+) -> list[BoardInfo]:
     ports = {p.serial_number: p for p in find_ports(list_ports)}
+    ports.update({p.serial_number: p for p in find_virtual_ports(roots)})
     boards: list[BoardInfo] = []
     for path in find_drives(roots):
         drive = read_drive(path)
@@ -193,3 +263,40 @@ def find_boards(
             BoardInfo(port.serial_number, board_version(port.serial_number[:4]), None, port.device)
         )
     return boards
+
+
+def select_boards(
+    boards: list[BoardInfo], names: Iterable[str] = (), all_boards: bool = False
+) -> list[BoardInfo]:
+    """Pick boards for a command: by name/unique id, all of them, or the only one plugged in.
+
+    Raises BoardNotFound when nothing is plugged in, when a name is unknown (listing the
+    names that are plugged in) or when several boards are plugged in and none was chosen.
+    """
+    wanted = [n.strip() for n in names if n.strip()]
+    usable = [b for b in boards if b.unique_id]
+    listing = ", ".join(b.label for b in usable) or "none"
+    if not usable:
+        raise BoardNotFound(
+            "no micro:bit found. Check it is plugged in with a data cable, then run "
+            "`klimakit boards`."
+        )
+    if all_boards and not wanted:
+        return usable
+    if not wanted:
+        if len(usable) == 1:
+            return usable
+        raise BoardNotFound(
+            "{} micro:bits are plugged in ({}). Choose with --board NAME, or use --all.".format(
+                len(usable), listing)
+        )
+    chosen: list[BoardInfo] = []
+    for name in wanted:
+        match = [b for b in usable
+                 if name in (b.name, b.label) or name.lower() == b.unique_id]
+        if not match:
+            raise BoardNotFound(
+                "no board named {!r} is plugged in. Plugged in: {}.".format(name, listing)
+            )
+        chosen.extend(b for b in match if b not in chosen)
+    return chosen

@@ -42,6 +42,14 @@ def require_chromium() -> str:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Board names, inventory and hex cache go to a temp folder, never the real home."""
+    base = tmp_path_factory.mktemp("userdirs")
+    monkeypatch.setenv("KLIMAKIT_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("KLIMAKIT_CACHE_DIR", str(base / "cache"))
+
+
 @pytest.fixture
 def qemu_boot() -> Iterator[Callable[..., QemuBoard]]:
     """Boot firmware (a firmware name, a Program or source text) in QEMU; always shut down."""
