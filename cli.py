@@ -19,6 +19,10 @@ from kit.errors import KitError
 COMMAND_MODULES = (
     "clicommands.boards",
     "clicommands.demo",
+    "clicommands.lessons",
+    "clicommands.flash",
+    "clicommands.inventory",
+    "clicommands.virtual",
 )
 
 

@@ -1,0 +1,191 @@
+"""`klimakit lessons check` and `klimakit lessons list`: the lesson library for advisors."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from clicommands.output import err_console, out_console
+from kit.boards import qemu_binary
+from kit.errors import LessonError
+from kit.lesson_boot import BOOT_TIMEOUT_S, BootResult, boot_check, boot_targets
+from kit.lesson_check import Problem, check_library, check_paths
+from kit.lessons import BANDS, BOARD_VERSIONS, SENSORS, SUBJECTS, Lesson, lesson_paths, load_lesson
+from kit.resources import firmware_dir, lessons_dir
+
+
+@click.group()
+def lessons() -> None:
+    """Check and list the lesson library (lessons/<id>/lesson.md and their firmware).
+
+    \b
+    Examples:
+      klimakit lessons list --grade 5
+      klimakit lessons check
+    """
+
+
+def _shown(problem: Problem) -> str:
+    """file:line: message, with the file relative to the current folder when it is inside."""
+    path = problem.path
+    try:
+        path = path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        pass
+    return str(Problem(path, problem.line, problem.message, problem.warning))
+
+
+def _load(paths: list[Path]) -> list[Lesson]:
+    loaded = []
+    for path in paths:
+        try:
+            loaded.append(load_lesson(path))
+        except LessonError:
+            continue  # already reported by the static check
+    return loaded
+
+
+def _boot(found: list[Lesson], firmware_root: Path, timeout: float,
+          skip: set[Path]) -> list[BootResult]:
+    targets = [lesson for lesson in boot_targets(found) if lesson.path not in skip]
+    if not targets:
+        return []
+    stderr = click.get_text_stream("stderr")
+    with click.progressbar(length=len(targets), label="QEMU (micro:bit V1)", file=stderr,
+                           show_pos=True) as bar:
+        def done(result: BootResult) -> None:
+            bar.label = "QEMU: {} {}".format(result.lesson_id, "ok" if result.ok else "FAIL")
+            bar.update(1)
+
+        return boot_check(targets, firmware_root, timeout_s=timeout, on_done=done)
+
+
+@lessons.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--no-qemu", is_flag=True, help="Skip booting the firmware on a virtual V1 board.")
+@click.option("--firmware", "firmware_root", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), help="Folder with the firmware programs (default: the library's).")
+@click.option("--timeout", type=click.FloatRange(1, 120), default=BOOT_TIMEOUT_S,
+              show_default=True, help="Seconds to wait for each program's header in QEMU.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. V1 code size).")
+def check(paths: tuple[Path, ...], no_qemu: bool, firmware_root: Path | None, timeout: float,
+          strict: bool) -> None:
+    """Check lessons against lessons/README.md and boot their firmware in QEMU.
+
+    Prints one `file:line: message` per problem on stdout (editors jump to these), a summary
+    on stderr, and exits with 1 if anything must be fixed. Without PATHS the whole library is
+    checked; PATHS may be lesson.md files, lesson folders or library folders.
+
+    \b
+    Examples:
+      klimakit lessons check
+      klimakit lessons check lessons/afkoeling --no-qemu
+    """
+    firmware_root = firmware_root or firmware_dir()
+    if paths:
+        found_paths, problems = check_paths(list(paths), firmware_root)
+    else:
+        found_paths, problems = lesson_paths(lessons_dir()), check_library(None, firmware_root)
+    found = _load(found_paths)
+    note = "QEMU skipped (--no-qemu)"
+    booted: list[BootResult] = []
+    if not no_qemu and qemu_binary() is None:
+        note = "QEMU skipped: qemu-system-arm is not installed (sudo apt-get install qemu-system-arm)"
+    elif not no_qemu:
+        booted = _boot(found, firmware_root, timeout, _firmware_broken(found, problems))
+        for result in booted:
+            problems += list(result.problems)
+        note = "QEMU: {} of {} V1 programs booted and printed their header".format(
+            sum(r.ok for r in booted), len(booted))
+    for problem in sorted(set(problems)):
+        click.echo(_shown(problem))
+    errors = sum(not p.warning for p in problems)
+    warnings = len(problems) - errors
+    err_console.print("{} lesson{} checked: {} problem{}, {} warning{}. {}.".format(
+        len(found_paths), "" if len(found_paths) == 1 else "s", errors,
+        "" if errors == 1 else "s", warnings, "" if warnings == 1 else "s", note))
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _firmware_broken(found: list[Lesson], problems: list[Problem]) -> set[Path]:
+    """Lessons whose firmware already failed statically: QEMU would only repeat the error."""
+    bad_files = {p.path.resolve() for p in problems if p.path.suffix == ".py" and not p.warning}
+    broken = set()
+    for lesson in found:
+        name = lesson.meta.get("firmware")
+        if not isinstance(name, str):
+            broken.add(lesson.path)
+            continue
+        if any(f.stem == name.removesuffix(".py") for f in bad_files):
+            broken.add(lesson.path)
+    return broken
+
+
+def _row(lesson: Lesson) -> dict[str, object]:
+    return {
+        "id": lesson.id, "title": lesson.title, "summary": lesson.summary,
+        "grades": list(lesson.grades), "bands": list(lesson.bands),
+        "lessons": lesson.lesson_count, "subjects": list(lesson.subjects),
+        "sensors": list(lesson.sensors), "boards": list(lesson.boards),
+        "firmware": lesson.firmware, "path": str(lesson.path),
+    }
+
+
+@lessons.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the lessons as JSON on stdout.")
+@click.option("--grade", type=click.IntRange(0, 10), help="Only lessons for this grade (0-10).")
+@click.option("--band", type=click.Choice([name for name, _, _ in BANDS]),
+              help="Only lessons reaching this band.")
+@click.option("--subject", type=click.Choice(SUBJECTS, case_sensitive=False),
+              help="Only lessons in this subject.")
+@click.option("--sensor", type=click.Choice(SENSORS), help="Only lessons using this sensor.")
+@click.option("--board", type=click.Choice(BOARD_VERSIONS),
+              help="Only lessons whose firmware runs on this micro:bit version.")
+def list_lessons(as_json: bool, grade: int | None, band: str | None, subject: str | None,
+                 sensor: str | None, board: str | None) -> None:
+    """List the lessons: title, grades, number of lessons, subjects, sensors, boards.
+
+    Filters combine: `--grade 5 --sensor temperature` shows lessons for 5th grade that
+    measure temperature. Lessons that cannot be loaded are named on stderr (run
+    `klimakit lessons check`). KLIMAKIT_LESSONS points at another lesson folder.
+
+    \b
+    Examples:
+      klimakit lessons list --grade 5
+      klimakit lessons list --board v1 --json
+    """
+    shown: list[Lesson] = []
+    for path in lesson_paths(lessons_dir()):
+        try:
+            lesson = load_lesson(path)
+        except LessonError as err:
+            err_console.print("skipped: {} (run klimakit lessons check)".format(err), markup=False)
+            continue
+        lo, hi = lesson.grades
+        if ((grade is None or lo <= grade <= hi) and (band is None or band in lesson.bands)
+                and (subject is None or subject.lower() in (s.lower() for s in lesson.subjects))
+                and (sensor is None or sensor in lesson.sensors)
+                and (board is None or board in lesson.boards)):
+            shown.append(lesson)
+    if as_json:
+        click.echo(json.dumps([_row(lesson) for lesson in shown], indent=2, ensure_ascii=False))
+        return
+    if not shown:
+        err_console.print("No lessons match. `klimakit lessons list` shows all of them.")
+        return
+    table = Table(title="Lektioner ({})".format(len(shown)))
+    for column in ("Id", "Titel", "Klasse", "Lektioner", "Fag", "Sensorer", "micro:bit"):
+        table.add_column(column)
+    for lesson in shown:
+        lo, hi = lesson.grades
+        table.add_row(lesson.id, lesson.title, "{}-{} {}".format(lo, hi, "/".join(lesson.bands)),
+                      str(lesson.lesson_count), ", ".join(lesson.subjects),
+                      ", ".join(lesson.sensors), ", ".join(lesson.boards))
+    out_console.print(table)
+
+
+COMMANDS = [lessons]
