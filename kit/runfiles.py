@@ -78,7 +78,7 @@ def format_time(when: float, style: CsvStyle = STANDARD) -> str:
     return text.replace(".", style.decimal)
 
 
-def format_number(value: float, style: CsvStyle = STANDARD) -> str:
+def format_number(value: float | str, style: CsvStyle = STANDARD) -> str:
     """Write a value as read (ints stay ints), with the style's decimal mark."""
     return str(value).replace(".", style.decimal)
 
@@ -119,9 +119,10 @@ class RunWriter:
             self._writer.writerow(PREFIX_COLUMNS + self.fields)
             self._csv.flush()
 
-    def write_row(self, when: float, seconds: float, board: str, values: Sequence[float]) -> None:
-        """Append one reading and flush it to disk."""
-        self._writer.writerow([format_time(when, self.style),
+    def write_row(self, when: float | None, seconds: float, board: str,
+                  values: Sequence[float | str]) -> None:
+        """Append one reading and flush it to disk (`when` None: time unknown, left empty)."""
+        self._writer.writerow(["" if when is None else format_time(when, self.style),
                                format_number(round(seconds, 3), self.style), board]
                               + [format_number(v, self.style) for v in values])
         self._csv.flush()
