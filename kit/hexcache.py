@@ -91,9 +91,10 @@ def _write_atomic(path: Path, text: str) -> None:
 def load_hex_file(path: Path) -> BuiltHex:
     """Read and check a ready-made .hex file."""
     try:
-        text = path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as err:
+        data = path.read_bytes()
+    except OSError as err:
         raise FirmwareError("cannot read {}: {}".format(path, err)) from err
+    text = data.decode("ascii", "replace")
     try:
         info = inspect_hex(text)
     except FirmwareError as err:

@@ -66,7 +66,13 @@ def now_iso() -> str:
 
 def open_db(path: Path | None = None) -> sqlite3.Connection:
     """Open (and create) the board store. Several processes may use it at once."""
-    path = path or db_path()
+    try:
+        path = path or db_path()
+    except OSError as err:
+        raise KitError(
+            "cannot create the klimakit data folder ({}). Set KLIMAKIT_DATA_DIR to a writable "
+            "folder.".format(err)
+        ) from err
     try:
         conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
         conn.row_factory = sqlite3.Row

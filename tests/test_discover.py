@@ -57,3 +57,88 @@ def test_unreadable_or_garbage_details_is_not_a_board(tmp_path: Path):
 
 def test_missing_mount_roots_are_ignored(tmp_path: Path):
     assert find_boards([tmp_path / "nope"], lambda: []) == []
+
+
+# --- stable names, virtual ports, choosing boards -------------------------------------------
+import json
+import os
+
+import pytest
+
+from kit.discover import VIRTUAL_REGISTRY, find_virtual_ports, select_boards
+from kit.errors import BoardNotFound
+
+
+def test_boards_get_stable_names_that_survive_a_new_run(fake_drive):
+    """A board keeps its name on the next discovery; a new board gets the next free number."""
+    one = fake_drive("MICROBIT", V2_ID)
+    first = find_boards([one.parent], lambda: [])
+    assert [b.name for b in first] == ["gruppe-1"]
+    fake_drive("MICROBIT1", V1_ID)
+    again = {b.unique_id: b.name for b in find_boards([one.parent], lambda: [])}
+    assert again == {V2_ID: "gruppe-1", V1_ID: "gruppe-2"}
+    assert {b.label for b in find_boards([one.parent], lambda: [])} == {"gruppe-1", "gruppe-2"}
+
+
+def test_names_can_be_left_out(fake_drive):
+    drive = fake_drive("MICROBIT", V2_ID)
+    assert [b.name for b in find_boards([drive.parent], lambda: [], names=False)] == [""]
+
+
+def test_unwritable_name_store_still_finds_boards(fake_drive, tmp_path, monkeypatch):
+    """Discovery never fails because of the name store: boards come back without names."""
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("KLIMAKIT_DATA_DIR", str(blocker / "sub"))
+    drive = fake_drive("MICROBIT", V2_ID)
+    [board] = find_boards([drive.parent], lambda: [])
+    assert board.unique_id == V2_ID and board.name == ""
+
+
+def test_remount_count_is_read(tmp_path: Path):
+    drive = tmp_path / "MICROBIT"
+    drive.mkdir()
+    (drive / "DETAILS.TXT").write_text("Unique ID: {}\nRemount count: 7\n".format(V1_ID))
+    assert read_drive(drive).remount_count == 7
+    (drive / "DETAILS.TXT").write_text("Unique ID: {}\nRemount count: lots\n".format(V1_ID))
+    assert read_drive(drive).remount_count == -1
+
+
+def test_virtual_registry_gives_ports_while_its_process_lives(fake_drive):
+    drive = fake_drive("MICROBIT", V1_ID)
+    registry = drive.parent / VIRTUAL_REGISTRY
+    registry.write_text(json.dumps({"pid": os.getpid(),
+                                    "ports": {V1_ID: "socket://127.0.0.1:4242"}}))
+    [board] = find_boards([drive.parent], lambda: [])
+    assert board.port == "socket://127.0.0.1:4242" and board.drive == drive
+    dead = 2**22 + 12345  # above Linux's default pid_max: no such process
+    registry.write_text(json.dumps({"pid": dead, "ports": {V1_ID: "socket://127.0.0.1:4242"}}))
+    assert find_boards([drive.parent], lambda: [])[0].port is None
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b"[1, 2]", b'{"pid": "x"}',
+                                     b'{"ports": 5}', b"\xff\xfe\x00"])
+def test_garbage_registry_is_ignored(tmp_path: Path, garbage: bytes):
+    (tmp_path / VIRTUAL_REGISTRY).write_bytes(garbage)
+    assert find_virtual_ports([tmp_path]) == []
+
+
+def _boards(fake_drive):
+    fake_drive("MICROBIT", V2_ID)
+    root = fake_drive("MICROBIT1", V1_ID).parent
+    fake_drive("MICROBIT2", details=False)
+    return find_boards([root], lambda: [])
+
+
+def test_select_boards_by_name_all_or_the_only_one(fake_drive):
+    boards = _boards(fake_drive)
+    assert [b.name for b in select_boards(boards, ["gruppe-2"])] == ["gruppe-2"]
+    assert len(select_boards(boards, [], all_boards=True)) == 2, "the non-micro:bit is not chosen"
+    assert select_boards(boards, [V1_ID.upper()])[0].unique_id == V1_ID
+    with pytest.raises(BoardNotFound, match="Choose with --board"):
+        select_boards(boards, [])
+    with pytest.raises(BoardNotFound, match=r"no board named 'gruppe-9'.*gruppe-1, gruppe-2"):
+        select_boards(boards, ["gruppe-9"])
+    assert len(select_boards(boards[:1], [])) == 1
+    with pytest.raises(BoardNotFound, match="no micro:bit found"):
+        select_boards([], [], all_boards=True)
