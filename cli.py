@@ -19,10 +19,12 @@ from kit.errors import KitError
 COMMAND_MODULES = (
     "clicommands.boards",
     "clicommands.demo",
+    "clicommands.record",
     "clicommands.lessons",
     "clicommands.flash",
     "clicommands.inventory",
     "clicommands.virtual",
+    "clicommands.export",
 )
 
 

@@ -1,0 +1,198 @@
+"""One lesson prepared for publishing: rendered text, Danish labels, firmware built once.
+
+Both targets (Meebook package, static site) read the same LessonPage, so a lesson looks the
+same everywhere and the templates only arrange it. Everything from the lesson file is either
+escaped by jinja2 (plain strings) or rendered by kit.export.render (Markup, already safe).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from kit.errors import ExportError, FirmwareError
+from kit.export.render import Asset, LessonText
+from kit.firmware import assemble, build_universal_hex
+from kit.lessons import Lesson
+from kit.resources import firmware_path
+
+log = logging.getLogger(__name__)
+
+LESSON_MINUTES = 45
+SENSOR_LABELS = {
+    "temperature": "temperatur", "light": "lys", "accelerometer": "accelerometer",
+    "magnetometer": "kompas (magnetometer)", "buttons": "knapper", "pin-analog": "analog pin",
+    "pin-digital": "digital pin", "microphone": "mikrofon", "radio": "radio",
+    "logo-touch": "berøringslogo", "speaker": "højttaler",
+}
+BAND_LABELS = {"indskoling": "Indskoling (0.–3.)", "mellemtrin": "Mellemtrin (4.–6.)",
+               "udskoling": "Udskoling (7.–10.)"}
+LICENCES = {"CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/deed.da")}
+BODY_SECTIONS = ("Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering",
+                 "Elevark", "Udvidelse")
+_HEADING = re.compile(r"^##\s")
+
+
+@dataclass(frozen=True)
+class Firmware:
+    """A lesson's micro:bit program: the assembled source (runs as pasted) and its hex."""
+
+    name: str
+    source: str
+    hex: str
+
+
+class FirmwareCache:
+    """Build each firmware program once per export run (several lessons may share one)."""
+
+    def __init__(self) -> None:
+        self._built: dict[Path, Firmware] = {}
+
+    def build(self, path: Path) -> Firmware:
+        key = path.resolve()
+        if key not in self._built:
+            program = assemble(key)
+            self._built[key] = Firmware(program.name, program.source, build_universal_hex(program))
+        return self._built[key]
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    """A lesson ready for the templates (see module docstring)."""
+
+    lesson: Lesson
+    summary: Markup
+    intro: Markup
+    goals: tuple[Markup, ...]
+    signs_of_learning: tuple[Markup, ...]
+    materials: tuple[Markup, ...]
+    context: Markup
+    safety: Markup
+    sections: dict[str, Markup]
+    extra_sections: tuple[tuple[str, Markup], ...]
+    firmware: Firmware | None
+    assets: tuple[Asset, ...]
+
+    @property
+    def id(self) -> str:
+        return self.lesson.id
+
+    @property
+    def title(self) -> str:
+        return self.lesson.title
+
+    @property
+    def grades_text(self) -> str:
+        lo, hi = self.lesson.grades
+        return "{}. klasse".format(lo) if lo == hi else "{}.–{}. klasse".format(lo, hi)
+
+    @property
+    def bands_text(self) -> str:
+        return ", ".join(self.lesson.bands)
+
+    @property
+    def duration_text(self) -> str:
+        count = self.lesson.lesson_count
+        return "{} {} à {} min ({} min i alt)".format(
+            count, "lektion" if count == 1 else "lektioner", LESSON_MINUTES,
+            count * LESSON_MINUTES)
+
+    @property
+    def curriculum(self) -> tuple[tuple[str, str, str], ...]:
+        raw = self.lesson.meta.get("curriculum") or []
+        return tuple((str(c.get("subject", "")), str(c.get("area", "")), str(c.get("topic", "")))
+                     for c in raw if isinstance(c, dict))
+
+    @property
+    def sensor_labels(self) -> tuple[str, ...]:
+        return tuple(SENSOR_LABELS.get(s, s) for s in self.lesson.sensors)
+
+    @property
+    def boards_text(self) -> str:
+        boards = [b.upper() for b in self.lesson.boards]
+        return " og ".join(boards) if boards else "V1 og V2"
+
+    @property
+    def licence(self) -> tuple[str, str]:
+        """(name, url or "") of the lesson's licence."""
+        raw = str(self.lesson.meta.get("licence", ""))
+        return LICENCES.get(raw, (raw, ""))
+
+    @property
+    def hex_name(self) -> str:
+        return "{}.hex".format(self.id)
+
+    @property
+    def py_name(self) -> str:
+        return "{}.py".format(self.id)
+
+    @property
+    def search_text(self) -> str:
+        """Everything a teacher might search for, as plain text (the site's index)."""
+        meta = self.lesson
+        parts = [meta.title, meta.summary, meta.id, str(meta.meta.get("context", "")),
+                 *meta.goals, *meta.subjects, *meta.competences, *meta.materials,
+                 *meta.sensors, *self.sensor_labels, *(" ".join(c) for c in self.curriculum),
+                 *self.lesson.sections.values()]
+        return " ".join(" ".join(parts).split())
+
+
+def _intro(lesson: Lesson) -> str:
+    """Body text before the first ## heading: the lesson's own introduction."""
+    lines: list[str] = []
+    for line in lesson.body.splitlines():
+        if _HEADING.match(line):
+            break
+        lines.append(line)
+    return "\n".join(lines).strip()
+
+
+def _firmware(lesson: Lesson, cache: FirmwareCache) -> Firmware | None:
+    if not lesson.firmware:
+        return None
+    line = lesson.key_lines.get("firmware", 1)
+    try:
+        return cache.build(firmware_path(lesson.firmware))
+    except FirmwareError as err:
+        raise ExportError("{}:{}: firmware {!r} cannot be built: {}".format(
+            lesson.path, line, lesson.firmware, err)) from err
+
+
+def prepare(lesson: Lesson, cache: FirmwareCache, embed_images: bool = False) -> LessonPage:
+    """Render a lesson for publishing. Raises ExportError (file:line) on unsafe links."""
+    text = LessonText(lesson.path, embed_images=embed_images)
+
+    def inline_list(key: str, values: tuple[str, ...]) -> tuple[Markup, ...]:
+        line = lesson.key_lines.get(key, 1)
+        return tuple(text.inline(v, line) for v in values)
+
+    def inline(key: str) -> Markup:
+        return text.inline(str(lesson.meta.get(key, "") or ""), lesson.key_lines.get(key, 1))
+
+    sections = {name: text.block(body, lesson.section_lines.get(name, 1))
+                for name, body in lesson.sections.items()}
+    elevark_md = lesson.folder / "elevark.md"
+    if elevark_md.is_file():
+        extra = LessonText(elevark_md, embed_images=embed_images)
+        sections["Elevark"] = Markup(sections.get("Elevark", "")) + extra.block(
+            elevark_md.read_text(encoding="utf-8"))
+        text.assets.update(extra.assets)
+    page = LessonPage(
+        lesson=lesson,
+        summary=inline("summary"),
+        intro=text.block(_intro(lesson), lesson.body_line),
+        goals=inline_list("goals", lesson.goals),
+        signs_of_learning=inline_list("signs_of_learning", lesson.signs_of_learning),
+        materials=inline_list("materials", lesson.materials),
+        context=inline("context"),
+        safety=inline("safety"),
+        sections=sections,
+        extra_sections=tuple((k, v) for k, v in sections.items() if k not in BODY_SECTIONS),
+        firmware=_firmware(lesson, cache),
+        assets=tuple(sorted(text.assets.values(), key=lambda a: a.name)),
+    )
+    log.debug("prepared %s: %d assets", lesson.id, len(page.assets))
+    return page

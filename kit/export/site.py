@@ -1,0 +1,54 @@
+"""The static lesson site: an index with search and filters, a page and a worksheet per lesson.
+
+Made for school networks and USB sticks: no CDN, no fetch() (the search index is embedded in
+index.html as JSON), relative links only, so it works from file:// and from any static host.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kit import __version__
+from kit.export.bundle import Bundle
+from kit.export.meebook import Progress, add_lesson_files, prepare_all
+from kit.export.pages import BAND_LABELS, SENSOR_LABELS, FirmwareCache, LessonPage
+from kit.export.templating import render, static_text
+from kit.lessons import Lesson
+
+
+def search_index(pages: Sequence[LessonPage]) -> dict[str, Any]:
+    """What search.js needs per lesson; cards themselves are rendered into index.html."""
+    return {
+        "version": 1,
+        "lessons": [{
+            "id": p.id,
+            "grades": list(p.lesson.grades),
+            "bands": list(p.lesson.bands),
+            "subjects": list(p.lesson.subjects),
+            "sensors": list(p.lesson.sensors),
+            "boards": list(p.lesson.boards) or ["v1", "v2"],
+            "text": p.search_text,
+        } for p in pages],
+    }
+
+
+def build_site(lessons: Sequence[Lesson], cache: FirmwareCache | None = None,
+               on_progress: Progress | None = None) -> tuple[Bundle, list[LessonPage]]:
+    """Build the site in memory (see module docstring)."""
+    pages = prepare_all(lessons, cache, embed_images=False, on_progress=on_progress)
+    bundle = Bundle()
+    bundle.add("assets/klimakit.css", static_text("klimakit.css"))
+    bundle.add("assets/search.js", static_text("site/search.js"))
+    for page in pages:
+        bundle.add("{}/lesson.html".format(page.id),
+                   render("site/lesson.html.j2", p=page, css_inline="", root="../"))
+        add_lesson_files(bundle, page, "")
+    subjects = sorted({s for p in pages for s in p.lesson.subjects})
+    used_sensors = {s for p in pages for s in p.lesson.sensors}
+    sensors = [(s, SENSOR_LABELS.get(s, s)) for s in sorted(used_sensors,
+                                                          key=lambda s: SENSOR_LABELS.get(s, s))]
+    bundle.add("index.html", render(
+        "site/index.html.j2", pages=pages, css_inline="", root="", index=search_index(pages),
+        subjects=subjects, sensors=sensors, bands=list(BAND_LABELS.items()),
+        version=__version__))
+    return bundle, pages

@@ -1,0 +1,70 @@
+/* klimakit lesson index: search and filters, in the browser, from the embedded JSON index.
+   No fetch() (pages must work from file://), no libraries, no network. */
+(function () {
+  "use strict";
+  var index = JSON.parse(document.getElementById("lesson-index").textContent);
+  var byId = {};
+
+  /* Lowercase and fold Danish letters so "afkøling", "afkoeling" and "Afkøling" all match. */
+  function fold(text) {
+    return String(text).toLowerCase()
+      .replace(/æ/g, "ae").replace(/ø/g, "oe").replace(/å/g, "aa")
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  index.lessons.forEach(function (lesson) {
+    lesson.folded = fold(lesson.text);
+    byId[lesson.id] = lesson;
+  });
+
+  var form = document.getElementById("filters");
+  var search = document.getElementById("search");
+  var grade = document.getElementById("filter-grade");
+  var subject = document.getElementById("filter-subject");
+  var sensor = document.getElementById("filter-sensor");
+  var board = document.getElementById("filter-board");
+  var count = document.getElementById("result-count");
+  var empty = document.getElementById("no-results");
+  var cards = Array.prototype.slice.call(document.querySelectorAll("#lessons > li"));
+
+  function gradeMatches(lesson, value) {
+    if (!value) { return true; }
+    var parts = value.split(":");
+    if (parts[0] === "band") { return lesson.bands.indexOf(parts[1]) >= 0; }
+    var wanted = Number(parts[1]);
+    return lesson.grades[0] <= wanted && wanted <= lesson.grades[1];
+  }
+
+  function matches(lesson, words) {
+    for (var i = 0; i < words.length; i++) {
+      if (lesson.folded.indexOf(words[i]) < 0) { return false; }
+    }
+    return gradeMatches(lesson, grade.value) &&
+      (!subject.value || lesson.subjects.indexOf(subject.value) >= 0) &&
+      (!sensor.value || lesson.sensors.indexOf(sensor.value) >= 0) &&
+      (!board.value || lesson.boards.indexOf(board.value) >= 0);
+  }
+
+  function update() {
+    var words = fold(search.value).split(/\s+/).filter(Boolean);
+    var shown = 0;
+    cards.forEach(function (card) {
+      var lesson = byId[card.getAttribute("data-id")];
+      var ok = lesson !== undefined && matches(lesson, words);
+      card.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    count.textContent = "Viser " + shown + " af " + cards.length + " forløb";
+    empty.hidden = shown > 0;
+  }
+
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  document.getElementById("reset").addEventListener("click", function () {
+    form.reset();
+    update();
+    search.focus();
+  });
+  update();
+}());
