@@ -104,9 +104,9 @@ def check(paths: tuple[Path, ...], no_qemu: bool, firmware_root: Path | None, ti
         click.echo(_shown(problem))
     errors = sum(not p.warning for p in problems)
     warnings = len(problems) - errors
-    err_console.print("{} lesson{} checked: {} problem{}, {} warning{}. {}.".format(
+    click.echo("{} lesson{} checked: {} problem{}, {} warning{}. {}.".format(
         len(found_paths), "" if len(found_paths) == 1 else "s", errors,
-        "" if errors == 1 else "s", warnings, "" if warnings == 1 else "s", note))
+        "" if errors == 1 else "s", warnings, "" if warnings == 1 else "s", note), err=True)
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -163,7 +163,7 @@ def list_lessons(as_json: bool, grade: int | None, band: str | None, subject: st
         try:
             lesson = load_lesson(path)
         except LessonError as err:
-            err_console.print("skipped: {} (run klimakit lessons check)".format(err), markup=False)
+            click.echo("skipped: {} (run klimakit lessons check)".format(err), err=True)
             continue
         lo, hi = lesson.grades
         if ((grade is None or lo <= grade <= hi) and (band is None or band in lesson.bands)

@@ -30,7 +30,7 @@ BOOT_TIMEOUT_S = 10.0
 SETTLE_S = 1.0  # after the header: long enough for an error in the first loop pass to show
 MAX_PARALLEL = 2
 ERROR_WORDS = ("Traceback", "SyntaxError", "MemoryError")
-_MAIN_LINE = re.compile(r'File "main\.py", line (\d+)')
+_MAIN_LINE = re.compile(r'File "(?:main\.py|__main__)", line (\d+)')  # V1 says __main__
 
 
 @dataclass(frozen=True)
