@@ -1,0 +1,300 @@
+"""SimBoard: a micro:bit program running in CPython behind the Board interface.
+
+Programs run unmodified: `from microbit import *`, `import radio`, ... resolve to this board's
+simulated modules (kit.sim.modules). Several boards share a Simulation: one virtual clock
+(kit.sim.clock) and one radio air (kit.sim.radio), so a class network runs in one process, in
+simulated time. Without a speed the simulation only runs while someone waits for it (readline,
+run_for), as fast as the CPU allows; with a speed it runs in scaled real time.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kit.boards.base import V1, V2, Board, BoardIdentity
+from kit.errors import BoardCodeError, FirmwareError, TransportError
+from kit.firmware import Program, assemble, check_v1_syntax
+from kit.sim.clock import US_PER_S, Scheduler, Task
+from kit.sim.hardware import Display
+from kit.sim.radio import Air
+from kit.sim.runtime import SIM_NOTE, RestartProgram, Runtime
+from kit.sim.scenarios import make_scenario
+
+if TYPE_CHECKING:
+    from kit.lessons import Lesson
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOLD_S = 0.2
+BOARD_IDS = {V1: "9900", V2: "9904"}
+
+
+class Simulation:
+    """Boards that share one virtual clock and one radio air."""
+
+    def __init__(self, *, speed: float | None = None, seed: int = 0, loss: float = 0.0) -> None:
+        self.scheduler = Scheduler(speed)
+        self.air = Air(loss, seed)
+        self.seed = seed
+        self.boards: list[SimBoard] = []
+
+    @property
+    def time_s(self) -> float:
+        """Simulated seconds since the simulation started."""
+        return self.scheduler.now / US_PER_S
+
+    def run_for(self, seconds: float, timeout: float | None = None) -> bool:
+        """Let every board run for `seconds` of simulated time (virtual mode)."""
+        return self.scheduler.run_until(self.scheduler.now + int(seconds * US_PER_S), timeout)
+
+    def run_until(self, seconds: float, timeout: float | None = None) -> bool:
+        """Let every board run until simulated time `seconds`."""
+        return self.scheduler.run_until(int(seconds * US_PER_S), timeout)
+
+    def close(self) -> None:
+        for board in list(self.boards):
+            board.close()
+
+    def __enter__(self) -> Simulation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def fake_unique_id(name: str, version: str, index: int) -> str:
+    """A stable DAPLink-style unique id: board id 9900 (V1) or 9904 (V2), then a hash."""
+    digest = hashlib.sha256("{}/{}".format(name, index).encode()).hexdigest()
+    return BOARD_IDS[version] + digest[:44]
+
+
+def _source_of(program: Program | str | Path) -> tuple[str, str]:
+    if isinstance(program, Program):
+        return program.name, program.source
+    if isinstance(program, Path):
+        built = assemble(program)
+        return built.name, built.source
+    return "main", program
+
+
+class SimBoard(Board):
+    """A simulated micro:bit V1 or V2 running one program."""
+
+    def __init__(self, program: Program | str | Path, *, name: str | None = None,
+                 version: str = V2, scenario: str = "calm", sim: Simulation | None = None,
+                 seed: int | None = None, speed: float | None = None, loss: float = 0.0,
+                 local_modules: dict[str, str] | None = None,
+                 on_display: Callable[[Display], None] | None = None) -> None:
+        if version not in BOARD_IDS:
+            raise ValueError("version must be 'v1' or 'v2', not {!r}".format(version))
+        self.sim = sim if sim is not None else Simulation(speed=speed, seed=seed or 0, loss=loss)
+        index = len(self.sim.boards)
+        name = name or "sim-{}".format(index + 1)
+        super().__init__(BoardIdentity(name, fake_unique_id(name, version, index), version))
+        self.index = index
+        self.program_name, self.source = _source_of(program)
+        self._code = self._compile(self.source, version)
+        board_seed = (self.sim.seed if seed is None else seed) * 1000 + index
+        self.scenario = make_scenario(scenario, self.sim.seed if seed is None else seed, index)
+        self._rt = Runtime(self.sim.scheduler, self.sim.air, name=name,
+                           unique_id=self.unique_id, version=version, scenario=self.scenario,
+                           seed=board_seed, local_modules=local_modules)
+        self._rt.on_display = on_display
+        self._closed = False
+        self.sim.boards.append(self)
+        for button, at in self.scenario.presses:
+            self.press(button, at=at)
+        self._rt.check_source(self.source)
+        self._task: Task | None = None
+        self._start_main()
+
+    @classmethod
+    def from_lesson(cls, lesson: Lesson | str, **kwargs: Any) -> SimBoard:
+        """Run a lesson's firmware on the board version and scenario the lesson names."""
+        from kit.lessons import get_lesson
+        from kit.resources import firmware_path
+
+        if isinstance(lesson, str):
+            lesson = get_lesson(lesson)
+        kwargs.setdefault("version", V1 if V1 in lesson.boards or not lesson.boards else V2)
+        kwargs.setdefault("scenario", lesson.experiment.scenario or "calm")
+        kwargs.setdefault("name", lesson.id[:16])
+        return cls(assemble(firmware_path(lesson.firmware)), **kwargs)
+
+    @staticmethod
+    def _compile(source: str, version: str) -> Any:
+        if version == V1:
+            check_v1_syntax(source, "main.py")
+        try:
+            return compile(source, "main.py", "exec")
+        except SyntaxError as err:
+            raise FirmwareError("main.py:{}: syntax error: {}. Fix this line.".format(
+                err.lineno, err.msg)) from None
+
+    # ---- running programs ---------------------------------------------------------------
+
+    def _start_main(self) -> None:
+        rt = self._rt
+        rt.globals = {"__name__": "__main__", "__builtins__": rt.builtins}
+        rt.boot_us = self.sim.scheduler.now
+
+        def main() -> None:
+            try:
+                error = rt.run_code(self._code, rt.globals)
+            except RestartProgram:
+                self.sim.scheduler.start(self._restart_later, self.name)
+                return
+            except SystemExit:
+                return
+            if error:
+                rt.write_text(error)
+
+        self._task = rt.task = self.sim.scheduler.start(main, self.name)
+
+    def _restart_later(self) -> None:
+        self._start_main()
+
+    def _stop(self) -> None:
+        task = self._task
+        if task is not None and not task.done.is_set():
+            self.sim.scheduler.stop(task)
+        self._task = None
+
+    @property
+    def running(self) -> bool:
+        """True while the board's program has not ended."""
+        return self._task is not None and not self._task.done.is_set()
+
+    def _wait(self, done: Callable[[], bool], timeout: float) -> bool:
+        return self.sim.scheduler.run_while(done, timeout=timeout) and done()
+
+    def readline(self, timeout: float = 1.0) -> bytes | None:
+        out = self._rt.out
+        if not out and not self._closed:
+            self._wait(lambda: bool(out) or not self.running, timeout)
+        return out.popleft() if out else None
+
+    def write(self, data: bytes) -> None:
+        """Ctrl-C stops the program, Ctrl-D restarts it; other text feeds input()."""
+        if b"\x03" in data:
+            self._stop()
+            self._rt.write_text("KeyboardInterrupt: \n")
+        if b"\x04" in data:
+            self.run_main()
+        text = data.replace(b"\x03", b"").replace(b"\x04", b"").decode("utf-8", "replace")
+        self._rt.input_buffer += text.replace("\r", "\n")
+
+    def exec(self, code: str, timeout: float = 10.0) -> str:
+        """Stop the program (as the raw REPL does) and run `code` in its namespace."""
+        if self._closed:
+            raise TransportError("{} is closed".format(self.name))
+        self._stop()
+        try:
+            compiled = compile(code, "<stdin>", "exec")
+        except SyntaxError as err:
+            raise BoardCodeError("SyntaxError: {} (line {})".format(err.msg, err.lineno),
+                                 board=self.name) from None
+        rt, captured, errors = self._rt, [], []
+
+        def run() -> None:
+            rt.capture = captured
+            try:
+                error = rt.run_code(compiled, rt.globals or {"__builtins__": rt.builtins})
+            except (RestartProgram, SystemExit):
+                error = None
+            finally:
+                rt.capture = None
+            if error:
+                errors.append(error)
+
+        task = self._task = rt.task = self.sim.scheduler.start(run, self.name + "-exec")
+        if not self._wait(task.done.is_set, timeout):
+            self._stop()
+            raise TransportError("{}: code did not finish within {:.0f} s".format(self.name, timeout))
+        self._task = None
+        if errors:
+            raise BoardCodeError(errors[0], board=self.name)
+        return "".join(captured)
+
+    def run_main(self) -> None:
+        """Restart the program from its start (a soft reboot; simulated time goes on)."""
+        self._stop()
+        self._rt.display.clear()
+        self._rt.radio.off()
+        self._rt.radio.queue.clear()
+        self._start_main()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stop()
+        self._rt.radio.off()
+        if self in self.sim.boards:
+            self.sim.boards.remove(self)
+
+    # ---- the pupil's hands and the host's view -----------------------------------------
+
+    def _at_us(self, at: float | None) -> int:
+        if at is None:
+            return self.sim.scheduler.sim_time_now() + 1
+        return int(at * US_PER_S)
+
+    def press(self, button: str = "A", hold_s: float = DEFAULT_HOLD_S, at: float | None = None
+              ) -> None:
+        """Press button A or B at simulated time `at` (seconds; default now) for hold_s."""
+        key = button.upper()
+        if key not in self._rt.buttons:
+            raise ValueError("button must be 'A' or 'B', not {!r}".format(button))
+        self._rt.buttons[key].schedule(self._at_us(at), int(hold_s * US_PER_S))
+
+    def gesture(self, name: str, at: float | None = None, duration_s: float = 1.0) -> None:
+        """Make a gesture ('shake', 'face down', ...) at simulated time `at` for duration_s."""
+        self._rt.accelerometer.schedule(name, self._at_us(at), int(duration_s * US_PER_S))
+
+    def touch(self, pin: int | str = 0, at: float | None = None, duration_s: float = 0.5) -> None:
+        """Touch pin 0, 1, 2 or (V2) 'logo' at simulated time `at`."""
+        target = self._rt.pin_logo if pin == "logo" else self._rt.pins[int(pin)]
+        target.schedule_touch(self._at_us(at), int(duration_s * US_PER_S))
+
+    def press_action(self, button: str, hold_s: float = DEFAULT_HOLD_S) -> Callable[[], None]:
+        """A callable that presses `button` now (for the demo's timed actions)."""
+        return lambda: self.press(button, hold_s)
+
+    @property
+    def display(self) -> Display:
+        return self._rt.display
+
+    @property
+    def warnings(self) -> list[str]:
+        """Simulator remarks (memory limits on V1), also printed as '# sim:' lines."""
+        return list(self._rt.warnings)
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        return self._rt.files
+
+    @property
+    def log_rows(self) -> list[dict[str, object]]:
+        """Rows the program added with the V2 `log` module."""
+        return self._rt.log_rows
+
+    @property
+    def radio_lost(self) -> int:
+        """Messages for this board that the radio dropped (loss or a full queue)."""
+        return self._rt.radio.lost
+
+    def run_for(self, seconds: float, timeout: float | None = None) -> bool:
+        return self.sim.run_for(seconds, timeout)
+
+    def collect(self) -> list[bytes]:
+        """Take every line printed so far."""
+        lines = list(self._rt.out)
+        self._rt.out.clear()
+        return lines
+
+
+__all__ = ["SimBoard", "Simulation", "SIM_NOTE", "fake_unique_id"]

@@ -1,0 +1,256 @@
+"""The modules a simulated program can import, built per board.
+
+Each board gets its own `microbit`, `radio`, `music`, `time`/`utime`, `random`, `machine`,
+... objects, and its program gets an `__import__` that resolves these names to that board's
+objects (never through the global sys.modules), so many boards run in one process. Modules a
+micro:bit does not have raise ImportError as on the board; V2-only names on a V1 say so.
+"""
+from __future__ import annotations
+
+import builtins
+import io
+import math
+import random
+import struct
+import types
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kit.sim import hardware
+from kit.sim.images import Image
+from kit.sim.radio import Radio
+
+if TYPE_CHECKING:
+    from kit.sim.board import Runtime
+
+V2_ONLY = {"microphone": "a microphone", "speaker": "a speaker", "pin_logo": "a touch logo",
+           "pin_speaker": "a speaker pin", "set_volume": "volume control", "Sound": "sounds",
+           "SoundEvent": "sound events", "run_every": "run_every", "power": "power management"}
+PASSTHROUGH = {"math": math, "struct": struct, "ustruct": struct}
+NO_SUCH_ON_V1 = {"log": "the log module (data logging) is only on micro:bit V2",
+                 "power": "the power module is only on micro:bit V2"}
+TICKS_PERIOD = 1 << 30
+
+
+def _module(name: str, namespace: dict[str, Any], v1_missing: dict[str, str] | None = None
+            ) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__dict__.update(namespace)
+    module.__all__ = [k for k in namespace if not k.startswith("_")]  # type: ignore[attr-defined]
+    if v1_missing:
+        def missing(attr: str) -> object:
+            if attr in v1_missing:
+                raise AttributeError("micro:bit V1 has no {} ('{}.{}' needs a V2)".format(
+                    v1_missing[attr], name, attr))
+            raise AttributeError("module '{}' has no attribute '{}'".format(name, attr))
+        module.__getattr__ = missing  # type: ignore[attr-defined]
+    return module
+
+
+def microbit_module(rt: Runtime) -> types.ModuleType:
+    """`microbit`: display, buttons, sensors, pins, sleep and running_time."""
+    ns: dict[str, Any] = {
+        "display": rt.display, "button_a": rt.buttons["A"], "button_b": rt.buttons["B"],
+        "accelerometer": rt.accelerometer, "compass": rt.compass, "Image": Image,
+        "sleep": lambda ms: rt.sleep_us(int(ms * 1000) if ms > 0 else 0),
+        "running_time": rt.running_ms, "temperature": rt.temperature,
+        "panic": rt.panic, "reset": rt.restart, "scale": _scale,
+        "i2c": types.SimpleNamespace(init=lambda **kw: None, scan=lambda: [],
+                                     read=_no_device, write=_no_device),
+        "uart": types.SimpleNamespace(init=lambda *a, **kw: None, any=lambda: False,
+                                      read=lambda *a: None, readline=lambda: None,
+                                      write=rt.write_raw),
+        "spi": types.SimpleNamespace(init=lambda *a, **kw: None, write=lambda b: None,
+                                     read=lambda n: bytes(n)),
+    }
+    for number, pin in rt.pins.items():
+        ns["pin{}".format(number)] = pin
+    if rt.v2:
+        events = types.SimpleNamespace(LOUD="loud", QUIET="quiet")
+        ns.update(microphone=hardware.Microphone(rt, events), speaker=hardware.Speaker(),
+                  pin_logo=rt.pin_logo, pin_speaker=hardware.Pin(rt, 27), SoundEvent=events,
+                  set_volume=lambda v: None,
+                  Sound=types.SimpleNamespace(GIGGLE="giggle", HAPPY="happy", HELLO="hello",
+                                              SAD="sad", YAWN="yawn", TWINKLE="twinkle"))
+    return _module("microbit", ns, None if rt.v2 else V2_ONLY)
+
+
+def _scale(value: float, from_: tuple[float, float], to: tuple[float, float]) -> float:
+    (a, b), (c, d) = from_, to
+    result = c + (value - a) * (d - c) / (b - a)
+    return int(result) if isinstance(c, int) and isinstance(d, int) else result
+
+
+def _no_device(*args: object, **kwargs: object) -> None:
+    raise OSError(19)  # ENODEV: nothing is connected to the simulated I2C bus
+
+
+def time_module(rt: Runtime, name: str) -> types.ModuleType:
+    """`time` / `utime` with the MicroPython ticks functions."""
+    return _module(name, {
+        "sleep": lambda s: rt.sleep_us(int(s * 1_000_000)),
+        "sleep_ms": lambda ms: rt.sleep_us(int(ms * 1000)),
+        "sleep_us": lambda us: rt.sleep_us(int(us)),
+        "ticks_ms": lambda: rt.running_ms() % TICKS_PERIOD,
+        "ticks_us": lambda: rt.running_us() % TICKS_PERIOD,
+        "ticks_add": lambda t, d: (t + d) % TICKS_PERIOD,
+        "ticks_diff": lambda a, b: ((a - b + TICKS_PERIOD // 2) % TICKS_PERIOD) - TICKS_PERIOD // 2,
+        "time": lambda: rt.running_ms() // 1000,
+    })
+
+
+def random_module(seed: int) -> types.ModuleType:
+    """`random`, seeded per board so a simulated run is reproducible."""
+    rng = random.Random(seed)
+    return _module("random", {
+        "seed": rng.seed, "getrandbits": rng.getrandbits, "randint": rng.randint,
+        "randrange": rng.randrange, "choice": rng.choice, "random": rng.random,
+        "uniform": rng.uniform,
+    })
+
+
+def music_module(rt: Runtime) -> types.ModuleType:
+    """`music`: takes the time the tune would take; no sound on the PC."""
+    state = {"bpm": 120, "ticks": 4}
+
+    def note_ms(note: str, last: list[int]) -> int:
+        if ":" in note:
+            last[0] = int(note.split(":")[1] or last[0])
+        return 60000 * last[0] // state["bpm"] // state["ticks"]
+
+    def play(music: object, pin: object = None, wait: bool = True, loop: bool = False) -> None:
+        notes = [music] if isinstance(music, str) else list(music)  # type: ignore[call-overload]
+        last = [4]
+        total = sum(note_ms(str(n), last) for n in notes)
+        if wait and not loop:
+            rt.sleep_us(total * 1000)
+
+    def pitch(frequency: int, duration: int = -1, pin: object = None, wait: bool = True) -> None:
+        if wait and duration > 0:
+            rt.sleep_us(duration * 1000)
+
+    def set_tempo(ticks: int = 4, bpm: int = 120) -> None:
+        state.update(ticks=ticks, bpm=bpm)
+
+    tunes = {n: ["c4:4", "e", "g", "c5:8"] for n in (
+        "DADADADUM", "ENTERTAINER", "PRELUDE", "ODE", "NYAN", "RINGTONE", "FUNK", "BLUES",
+        "BIRTHDAY", "WEDDING", "FUNERAL", "PUNCHLINE", "PYTHON", "BADDY", "CHASE", "BA_DING",
+        "WAWAWAWAA", "JUMP_UP", "JUMP_DOWN", "POWER_UP", "POWER_DOWN")}
+    return _module("music", dict(tunes, play=play, pitch=pitch, stop=lambda pin=None: None,
+                                 reset=lambda: state.update(bpm=120, ticks=4),
+                                 set_tempo=set_tempo,
+                                 get_tempo=lambda: (state["ticks"], state["bpm"])))
+
+
+def speech_module(rt: Runtime) -> types.ModuleType:
+    def speak(words: str, *args: object, **kwargs: object) -> None:
+        rt.sleep_us(70_000 * len(str(words)))  # roughly how long the board talks
+    return _module("speech", {"say": speak, "pronounce": speak, "sing": speak,
+                              "translate": lambda words: str(words)})
+
+
+def log_module(rt: Runtime) -> types.ModuleType:
+    """`log` (V2 data logging): rows are kept on the board object; mirroring prints them."""
+    units = {"MILLISECONDS": 1, "SECONDS": 1000, "MINUTES": 60000, "HOURS": 3600000,
+             "DAYS": 86400000}
+    state: dict[str, Any] = {"labels": [], "timestamp": 1000, "mirror": False}
+
+    def set_labels(*labels: str, timestamp: int | None = 1000) -> None:
+        state.update(labels=list(labels), timestamp=timestamp)
+
+    def add(data: dict[str, object] | None = None, **kwargs: object) -> None:
+        row = dict(data or {}, **kwargs)
+        if state["timestamp"]:
+            row = dict({"Time": rt.running_ms() / state["timestamp"]}, **row)
+        for key in row:
+            if key not in state["labels"] and key != "Time":
+                state["labels"].append(key)
+        rt.log_rows.append(row)
+        if state["mirror"]:
+            rt.write_text(",".join(str(v) for v in row.values()) + "\n")
+
+    return _module("log", dict(units, set_labels=set_labels, add=add,
+                               set_mirroring=lambda on: state.update(mirror=bool(on)),
+                               delete=lambda full=False: rt.log_rows.clear()))
+
+
+def machine_module(rt: Runtime) -> types.ModuleType:
+    return _module("machine", {
+        "unique_id": lambda: bytes.fromhex(rt.unique_id[-16:]),
+        "reset": rt.restart, "freq": lambda: 64_000_000 if rt.v2 else 16_000_000,
+        "disable_irq": lambda: 0, "enable_irq": lambda state=0: None,
+        "time_pulse_us": lambda pin, level, timeout_us=1_000_000: -1,
+    })
+
+
+def small_modules(rt: Runtime) -> dict[str, types.ModuleType]:
+    """gc, micropython, os, audio: enough for programs that check memory or list files."""
+    return {
+        "gc": _module("gc", {"collect": lambda: None, "mem_free": rt.mem_free,
+                             "mem_alloc": lambda: rt.heap_bytes - rt.mem_free(),
+                             "enable": lambda: None, "disable": lambda: None}),
+        "micropython": _module("micropython", {
+            "const": lambda x: x, "mem_info": lambda *a: None, "opt_level": lambda *a: 0,
+            "kbd_intr": lambda c: None}),
+        "os": _module("os", {"listdir": lambda: sorted(rt.files), "remove": rt.files.pop,
+                             "size": lambda n: len(rt.files[n]),
+                             "uname": lambda: ("microbit", "microbit", "sim", "sim",
+                                               "micro:bit " + rt.version)}),
+        "audio": _module("audio", {"play": lambda *a, **kw: None, "is_playing": lambda: False,
+                                   "stop": lambda: None}),
+    }
+
+
+def build_modules(rt: Runtime, radio: Radio, seed: int) -> dict[str, types.ModuleType]:
+    modules: dict[str, types.ModuleType] = {
+        "microbit": microbit_module(rt), "radio": _module("radio", radio.module_namespace()),
+        "music": music_module(rt), "speech": speech_module(rt), "machine": machine_module(rt),
+        "time": time_module(rt, "time"), "utime": time_module(rt, "utime"),
+        "random": random_module(seed), **small_modules(rt),
+    }
+    modules["urandom"] = modules["random"]
+    if rt.v2:
+        modules["log"] = log_module(rt)
+        modules["power"] = _module("power", {"deep_sleep": lambda *a, **kw: None,
+                                             "off": lambda: None})
+    return modules
+
+
+def make_builtins(rt: Runtime, modules: dict[str, types.ModuleType],
+                  local_modules: dict[str, str]) -> dict[str, Any]:
+    """A copy of builtins whose __import__, print, input and open belong to this board."""
+    namespace = dict(vars(builtins))
+    loaded: dict[str, types.ModuleType] = {}
+
+    def sim_import(name: str, globals: object = None, locals: object = None,
+                   fromlist: object = (), level: int = 0) -> types.ModuleType:
+        top = name.split(".")[0]
+        if top in modules:
+            return modules[top]
+        if top in PASSTHROUGH:
+            return PASSTHROUGH[top]
+        if top in local_modules:  # another .py file on the board, e.g. a lib module
+            if top not in loaded:
+                module = types.ModuleType(top)
+                module.__dict__["__builtins__"] = namespace
+                loaded[top] = module
+                exec(compile(local_modules[top], top + ".py", "exec"), module.__dict__)
+            return loaded[top]
+        hint = NO_SUCH_ON_V1.get(top, "") if not rt.v2 else ""
+        raise ImportError("no module named '{}'{}".format(top, " ({})".format(hint) if hint else ""))
+
+    def sim_print(*args: object, sep: str = " ", end: str = "\n", file: object = None,
+                  flush: bool = False) -> None:
+        rt.write_text(sep.join(str(a) for a in args) + end)
+
+    def sim_input(prompt: str = "") -> str:
+        rt.write_text(str(prompt))
+        return rt.read_input()
+
+    def sim_open(name: str, mode: str = "r", *args: object, **kwargs: object) -> io.IOBase:
+        return rt.open_file(str(name), mode)
+
+    namespace.update(__import__=sim_import, print=sim_print, input=sim_input, open=sim_open)
+    return namespace
+
+

@@ -1,0 +1,239 @@
+"""One simulated board's state: its clock view, hardware, output lines, files and program.
+
+The Runtime is what the simulated `microbit` objects call into; SimBoard (kit.sim.board) wraps
+it in the Board interface. All methods marked "program side" run in the program's thread while
+it holds the scheduler's baton.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import traceback
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from kit.firmware import V1_CODE_WARN_BYTES
+from kit.sim import hardware
+from kit.sim.clock import ProgramStopped, Scheduler, Task
+from kit.sim.modules import V2_ONLY, build_modules, make_builtins
+from kit.sim.radio import Air, Radio
+from kit.sim.scenarios import Scenario
+
+log = logging.getLogger(__name__)
+
+# Simulated cost of one sensor, button or clock call. A real V1 manages ~10 000 such calls a
+# second. Calls between sleeps cost CALL_COST_US; a program polling in a tight loop (more than
+# BUSY_AFTER_CALLS calls without a sleep) pays BUSY_CALL_COST_US per call instead: it then
+# samples at ~1 kHz (plenty for a reed switch) and runs over 1000x faster than real time, where
+# an exact 10 kHz loop would crawl (benchmarks/bench_sim.py).
+CALL_COST_US = 50
+BUSY_CALL_COST_US = 1000
+BUSY_AFTER_CALLS = 100
+PIN_NUMBERS = tuple(range(17)) + (19, 20)
+HEAP_BYTES = {"v1": 10_000, "v2": 64_000}
+V1_DATA_WARN_BYTES = 6_000  # program data on top of its compiled code that a V1 cannot hold
+MEMORY_CHECK_EVERY_US = 5_000_000
+SIM_NOTE = "# sim: "
+
+
+class RestartProgram(BaseException):
+    """microbit.reset() / machine.reset() in a simulated program."""
+
+
+def real_code_bytes(source: str) -> int:
+    """Bytes of code V1 must compile: without blank lines and comment lines."""
+    lines = (ln for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#"))
+    return sum(len(ln.encode("utf-8")) + 1 for ln in lines)
+
+
+def _data_bytes(value: object, depth: int = 0) -> int:
+    """Rough MicroPython heap use of a value (4-byte words, small ints free)."""
+    if isinstance(value, (str, bytes, bytearray)):
+        return 16 + len(value)
+    if isinstance(value, float):
+        return 8
+    if isinstance(value, (list, tuple, set, dict)) and depth < 2:
+        items = list(value.items()) if isinstance(value, dict) else list(value)
+        inner = sum(_data_bytes(v, depth + 1) for v in items[:2000])
+        return 16 + 8 * len(items) + inner
+    return 0
+
+
+class Runtime:
+    """Per-board state behind the simulated modules."""
+
+    def __init__(self, scheduler: Scheduler, air: Air, *, name: str, unique_id: str,
+                 version: str, scenario: Scenario, seed: int,
+                 local_modules: dict[str, str] | None = None) -> None:
+        self.scheduler = scheduler
+        self.name, self.unique_id, self.version = name, unique_id, version
+        self.v2 = version == "v2"
+        self.scenario = scenario
+        self.task: Task | None = None
+        self.boot_us = scheduler.now
+        self.out: deque[bytes] = deque()
+        self._partial = ""
+        self.capture: list[str] | None = None
+        self.files: dict[str, bytes] = {}
+        self.log_rows: list[dict[str, object]] = []
+        self.heap_bytes = HEAP_BYTES.get(version, HEAP_BYTES["v2"])
+        self.warnings: list[str] = []
+        self.input_buffer = ""
+        self.on_display: Callable[[hardware.Display], None] | None = None
+        self.display = hardware.Display(self)
+        self.buttons = {"A": hardware.Button(self, "A"), "B": hardware.Button(self, "B")}
+        self.accelerometer = hardware.Accelerometer(self)
+        self.compass = hardware.Compass(self)
+        self.pins = {n: hardware.Pin(self, n) for n in PIN_NUMBERS}
+        self.pin_logo = hardware.Pin(self, 26)
+        self.radio = Radio(air, self)
+        self.modules = build_modules(self, self.radio, seed)
+        self.builtins = make_builtins(self, self.modules, local_modules or {})
+        self.globals: dict[str, Any] = {}
+        self._memory_checked_at = 0
+        self._calls = 0  # calls since the last sleep (busy-loop detection)
+
+    # ---- time (program side) -------------------------------------------------------------
+
+    def tick(self, cost_us: int = 0) -> int:
+        """Charge a call's simulated time (program side); return the new time in µs."""
+        if not cost_us:
+            self._calls += 1
+            cost_us = BUSY_CALL_COST_US if self._calls > BUSY_AFTER_CALLS else CALL_COST_US
+        sched = self.scheduler
+        target = sched.now + cost_us
+        if target <= sched._limit and not sched._heap and sched.speed is None \
+                and not self.task.stop:  # type: ignore[union-attr]
+            sched.now = target  # the common case: one board, nothing else due
+            return target
+        sched.advance(self.task, cost_us)  # type: ignore[arg-type]
+        return sched.now
+
+    def t(self, tick: bool = False) -> float:
+        """Simulated seconds since the simulation started (the scenario's time)."""
+        return (self.tick() if tick else self.scheduler.now) / 1e6
+
+    def sleep_us(self, us: int) -> None:
+        self._calls = 0
+        self.tick(max(int(us), 0) or CALL_COST_US)
+        if not self.v2 and self.scheduler.now - self._memory_checked_at > MEMORY_CHECK_EVERY_US:
+            self._memory_checked_at = self.scheduler.now
+            self.check_memory()
+
+    def running_us(self) -> int:
+        return self.tick() - self.boot_us
+
+    def running_ms(self) -> int:
+        return (self.tick() - self.boot_us) // 1000
+
+    def temperature(self) -> int:
+        return int(round(self.scenario.temperature(self.t(tick=True))))
+
+    def pins_powered(self) -> bool:
+        """A sensor fed from a pin gets power when some pin drives 1 (or none drives at all)."""
+        outputs = [p.output for p in self.pins.values() if p.output is not None]
+        return not outputs or 1 in outputs
+
+    def panic(self, code: int = 0) -> None:
+        self.write_text("panic {}\n".format(code))
+        raise SystemExit(code)
+
+    def restart(self) -> None:
+        raise RestartProgram
+
+    def mem_free(self) -> int:
+        return max(0, self.heap_bytes - _data_bytes(list(self.globals.values())))
+
+    # ---- output -------------------------------------------------------------------------
+
+    def write_text(self, text: str) -> None:
+        if self.capture is not None:
+            self.capture.append(text)
+            return
+        text = self._partial + text
+        *lines, self._partial = text.split("\n")
+        for line in lines:
+            self.out.append(line.rstrip("\r").encode("utf-8"))
+        if lines:
+            self.scheduler.notify()
+
+    def write_raw(self, data: object) -> int:
+        raw = data if isinstance(data, (bytes, bytearray)) else str(data).encode()
+        self.write_text(bytes(raw).decode("utf-8", "replace"))
+        return len(raw)
+
+    def note(self, message: str) -> None:
+        """A simulator remark on the board output (a '#' comment, ignored as data)."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+            log.warning("%s: %s", self.name, message)
+            self.out.append((SIM_NOTE + message).encode("utf-8"))
+
+    def display_changed(self, display: hardware.Display) -> None:
+        if self.on_display is not None:
+            self.on_display(display)
+
+    def read_input(self) -> str:
+        while "\n" not in self.input_buffer:
+            self.sleep_us(10_000)
+        line, self.input_buffer = self.input_buffer.split("\n", 1)
+        return line.rstrip("\r")
+
+    def open_file(self, name: str, mode: str) -> io.IOBase:
+        """A file in the board's own small filesystem (never the PC's)."""
+        files = self.files
+        if "r" in mode:
+            if name not in files:
+                raise OSError(2, "ENOENT")
+            data = files[name]
+            return io.BytesIO(data) if "b" in mode else io.StringIO(data.decode("utf-8"))
+
+        class _Writer(io.BytesIO if "b" in mode else io.StringIO):  # type: ignore[misc]
+            def close(inner) -> None:  # noqa: N805 - keep the outer self visible
+                value = inner.getvalue()
+                files[name] = value if isinstance(value, bytes) else value.encode("utf-8")
+                super().close()
+
+        writer = _Writer()
+        if "a" in mode and name in files:
+            writer.write(files[name] if "b" in mode else files[name].decode("utf-8"))
+        return writer
+
+    # ---- programs -----------------------------------------------------------------------
+
+    def check_source(self, source: str) -> None:
+        if not self.v2 and real_code_bytes(source) > V1_CODE_WARN_BYTES:
+            self.note("warning: {} bytes of code; a micro:bit V1 usually fails with MemoryError "
+                      "past {} bytes. Shorten it or use a V2.".format(
+                          real_code_bytes(source), V1_CODE_WARN_BYTES))
+
+    def check_memory(self) -> None:
+        used = _data_bytes(list(self.globals.values()))
+        if used > V1_DATA_WARN_BYTES:
+            self.note("warning: the program holds about {} bytes of data; a micro:bit V1 "
+                      "(~10 KB memory) would likely stop with MemoryError.".format(used))
+
+    def run_code(self, code: Any, namespace: dict[str, Any]) -> str | None:
+        """Run compiled code (program side); return a MicroPython-style traceback on error."""
+        try:
+            exec(code, namespace)
+        except (ProgramStopped, RestartProgram, SystemExit):
+            raise
+        except BaseException as err:  # noqa: BLE001 - the board reports every error
+            return self.format_error(err)
+        return None
+
+    def format_error(self, err: BaseException) -> str:
+        # Keep the program's own frames (compiled as main.py, <stdin>, lib.py), not the sim's.
+        frames = [f for f in traceback.extract_tb(err.__traceback__) if "/" not in f.filename
+                  and "\\" not in f.filename]
+        lines = ["Traceback (most recent call last):"]
+        lines += ['  File "{}", line {}, in {}'.format(f.filename, f.lineno, f.name) for f in frames]
+        message = str(err).replace("is not defined", "isn't defined")
+        lines.append("{}: {}".format(type(err).__name__, message) if message else type(err).__name__)
+        name = getattr(err, "name", None)
+        if isinstance(err, NameError) and not self.v2 and name in V2_ONLY:
+            lines.append("{}micro:bit V1 has no {} ('{}' needs a V2)".format(
+                SIM_NOTE, V2_ONLY[name], name))
+        return "\n".join(lines) + "\n"
