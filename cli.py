@@ -19,6 +19,7 @@ from kit.errors import KitError
 COMMAND_MODULES = (
     "clicommands.boards",
     "clicommands.demo",
+    "clicommands.record",
     "clicommands.lessons",
     "clicommands.flash",
     "clicommands.inventory",

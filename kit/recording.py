@@ -133,6 +133,12 @@ class Recorder:
         self._halt = threading.Event()
         self._save_sidecar()
 
+    def abandon(self) -> None:
+        """Close and remove the (still empty) files: the run never started, e.g. no board."""
+        self.writer.close()
+        for path in (self.plan.paths.csv, self.plan.paths.raw, self.plan.paths.sidecar):
+            path.unlink(missing_ok=True)
+
     # ----- the run loop -------------------------------------------------------------------
     def run(
         self,
@@ -191,6 +197,7 @@ class Recorder:
             thread.join(timeout=3)
         try:
             self._drain(timeout=0)
+            self._name_columns_without_header()
             for slot in self.slots:
                 for when, data in slot.pending:
                     self._reject(slot.status.name, when, "no header: fields unknown",
@@ -309,6 +316,21 @@ class Recorder:
                 self._reject(slot.status.name, when, "wrong program", str(data.values),
                              slot.status)
             else:
+                self._accept(slot.status, when, data, str(data.values).encode())
+
+    def _name_columns_without_header(self) -> None:
+        """No board printed a header (a short run that started mid-program, no lesson):
+        keep the readings anyway under the columns v1…vN, and say so in the events."""
+        waiting = [s for s in self.slots if s.pending]
+        if self.fields or not waiting:
+            return
+        count = len(waiting[0].pending[0][1].values)
+        self.fields = tuple("v{}".format(i + 1) for i in range(count))
+        self.writer.set_fields(self.fields)
+        self._event("no header", "columns named " + ",".join(self.fields), None)
+        for slot in waiting:
+            pending, slot.pending = slot.pending, []
+            for when, data in pending:
                 self._accept(slot.status, when, data, str(data.values).encode())
 
     def _hold(self, slot: _Slot, when: float, data: Data) -> None:

@@ -227,3 +227,12 @@ def test_plan_paths_use_lesson_and_time(tmp_path: Path) -> None:
     plan = plan_recording(tmp_path, duration_s=5)
     assert plan.paths.csv.name.startswith("optagelse-") and plan.duration_s == 5
     assert isinstance(plan.paths, RunPaths)
+
+
+def test_no_header_at_all_keeps_readings_under_generic_columns(tmp_path: Path) -> None:
+    result = Recorder(_plan(tmp_path, duration_s=0.3)).run(
+        [FakeBoard("a", [b"(1, 2)", b"(3, 4)", b"(5,)"])])
+    rows = _rows(result.paths.csv)
+    assert rows[0][3:] == ["v1", "v2"] and [r[3:] for r in rows[1:]] == [["1", "2"], ["3", "4"]]
+    assert "1 values, expected 2" in result.paths.raw.read_text()
+    assert any(e["event"] == "no header" for e in result.events)
