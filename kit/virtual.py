@@ -18,6 +18,7 @@ import logging
 import os
 import select
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -98,14 +99,20 @@ class VirtualBoard:
 
     # --- the drive -------------------------------------------------------------------------
     def _mount(self, fail_text: str) -> None:
-        self.drive.mkdir(parents=True, exist_ok=True)
-        (self.drive / "DETAILS.TXT").write_text(
+        # Built beside the drive and renamed into place, so the drive appears whole, as a
+        # remounted USB drive does (never a DETAILS.TXT without its FAIL.TXT).
+        staging = self.drive.with_name("." + self.drive.name + ".mounting")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        (staging / "DETAILS.TXT").write_text(
             _DETAILS.format(uid=self.unique_id, remounts=self.remount_count), newline="\r\n")
         if fail_text:
-            (self.drive / "FAIL.TXT").write_text(fail_text, newline="")
+            (staging / "FAIL.TXT").write_text(fail_text, newline="")
+        if hasattr(os, "mkfifo"):
+            os.mkfifo(staging / FLASH_FILE_NAME)
+        os.rename(staging, self.drive)
         if hasattr(os, "mkfifo"):
             pipe = self.drive / FLASH_FILE_NAME
-            os.mkfifo(pipe)
             self._fifo = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
             try:  # a small pipe buffer keeps the writer close to the board's pace
                 import fcntl
@@ -218,10 +225,24 @@ class VirtualBoard:
         hex_path.write_text(v1_hex)
         try:
             self.qemu = QemuBoard(hex_path, name=self.name, connect=False, workdir=self.workdir)
+            _wait_listening(self.qemu)  # like a real board: the port exists once the drive is back
         except KitError as err:
             log.warning("%s: cannot boot: %s", self.name, err)
             self._on_event(self.name, "not booted: {}".format(err))
         self._on_port()
+
+
+def _wait_listening(qemu: QemuBoard, timeout_s: float = 15.0) -> None:
+    """Wait until QEMU accepts connections on its serial port (it needs a moment to start)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", qemu.tcp_port), timeout=1).close()
+            return
+        except OSError:
+            if not qemu.running or time.monotonic() > deadline:
+                raise KitError("QEMU did not open its serial port: " + qemu.qemu_log()[-300:])
+            time.sleep(0.02)
 
 
 class VirtualFleet:

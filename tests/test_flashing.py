@@ -1,0 +1,188 @@
+"""Flashing: parallel copies onto (virtual) DAPLink drives, every failure told per board."""
+from __future__ import annotations
+
+import errno
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from kit.daplink import format_fail_txt, parse_fail_txt
+from kit.discover import BoardInfo, find_boards
+from kit.firmware import Program, universal_to_v1
+from kit.flashing import FAILED, FLASH_FILE_NAME, OK, SKIPPED, flash_board, flash_boards, record_in_inventory
+from kit.hexcache import BuiltHex, build_program
+from kit.hexinfo import inspect_hex
+from kit.inventory import list_boards
+from kit.virtual import VirtualFleet
+
+from conftest import fake_port
+
+V1_ID = "9900000037024e450073201100000021000000009796990b"
+
+
+@pytest.fixture(scope="module")
+def built() -> BuiltHex:
+    return build_program(Program("hej", "print('hej')\n", ()), use_cache=False)
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Two virtual drives (no QEMU) that remount after a flash, found through the env var."""
+    with VirtualFleet(tmp_path / "drives", 2, remount_s=0.2, boot=False) as fleet:
+        monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(fleet.root))
+        monkeypatch.setattr("kit.discover.comports", lambda: [])
+        yield fleet
+
+
+def _unchecked(built: BuiltHex, text: str) -> BuiltHex:
+    """A hex that skips our own checks, to see what the (virtual) board says about it."""
+    return BuiltHex("kaputt", text, built.info)
+
+
+@pytest.mark.parametrize("fail, code, words", [
+    ("The hex file cannot be decoded. Checksum calculation failure occurred.", 521, "ødelagt"),
+    ("The application image is not compatible with the target.", 529, "anden micro:bit-version"),
+    ("The transfer timed out.", 504, "for langsomt"),
+    ("File sent out of order by PC. Target might not be programmed correctly.", 506, "WebUSB"),
+])
+def test_fail_txt_becomes_a_teacher_sentence(fail, code, words):
+    report = parse_fail_txt(format_fail_txt(fail, ("transient", "user")))
+    assert report.code == code and words in report.sentence and report.advice
+    assert report.kinds == ("transient", "user")
+
+
+@pytest.mark.parametrize("garbage", ["", "\x00\x00", "error:", "something odd happened\n"])
+def test_unknown_or_garbled_fail_txt_still_says_something(garbage):
+    report = parse_fail_txt(garbage)
+    assert report.code == 0 and report.sentence and report.advice
+
+
+def test_parallel_flash_remounts_and_records_the_inventory(fleet, built):
+    boards = find_boards()
+    assert len(boards) == 2
+    seen: dict[str, set[str]] = {}
+    results = flash_boards(built, boards, on_progress=lambda b, phase, done, total:
+                           seen.setdefault(b.name, set()).add(phase), timeout_s=20)
+    assert [r.status for r in results] == [OK, OK], [r.message for r in results]
+    assert all(seen[b.name] == {"copy", "wait", "done"} for b in boards)
+    assert [b.remount_count for b in fleet.boards] == [1, 1]
+    assert [b.flashes for b in fleet.boards] == [1, 1]
+    record_in_inventory(built, results)
+    assert {(r.firmware, r.firmware_hash) for r in list_boards()} == {("hej", built.sha256)}
+
+
+def test_broken_hex_gets_fail_txt_and_a_sentence(fleet, built):
+    lines = built.text.splitlines()
+    lines[9] = lines[9][:-2] + ("00" if lines[9][-2:] != "00" else "01")
+    [board] = [b for b in find_boards() if b.name == "gruppe-1"]
+    result = flash_board(_unchecked(built, "\n".join(lines) + "\n"), board, timeout_s=20)
+    assert result.status == FAILED and "(fejl 521)" in result.message
+    assert "Checksum" in result.fail_txt and result.written
+
+
+def test_v2_only_hex_is_refused_before_copying_to_a_v1(fleet, built):
+    v2_only = universal_to_v1(built.text, ("9903",))
+    hex_v2 = BuiltHex("v2", v2_only, inspect_hex(v2_only))
+    [board] = [b for b in find_boards() if b.name == "gruppe-1"]
+    result = flash_board(hex_v2, board, timeout_s=5)
+    assert result.status == FAILED and "kun til micro:bit V2" in result.message
+    assert not result.written and fleet.boards[0].remount_count == 0, "nothing was copied"
+    forced = flash_board(_unchecked(built, v2_only), board, timeout_s=20)
+    assert "(fejl 529)" in forced.message, "the board itself refuses it too"
+
+
+def test_board_unplugged_mid_copy_is_reported_and_others_finish(tmp_path, monkeypatch, built):
+    """One drive vanishes while the hex is being copied; the other board still flashes."""
+    with VirtualFleet(tmp_path / "d", 2, bytes_per_s=400_000, remount_s=0.2, boot=False) as fleet:
+        monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(fleet.root))
+        boards = find_boards(list_ports=lambda: [])
+        victim = fleet.boards[0]
+        threading.Timer(0.5, victim.close).start()  # pull the USB cable
+        results = flash_boards(built, boards, timeout_s=15)
+    by_name = {r.board.name: r for r in results}
+    assert by_name["gruppe-1"].status == FAILED and by_name["gruppe-1"].written
+    assert "forsvandt" in by_name["gruppe-1"].message
+    assert by_name["gruppe-2"].status == OK
+
+
+def test_read_only_drive(fake_drive, built, monkeypatch):
+    drive = fake_drive("MICROBIT", V1_ID)
+    board = BoardInfo(V1_ID, "v1", drive)
+
+    def refuse(path, *args):
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr("kit.flashing.os.open", refuse)
+    result = flash_board(built, board, timeout_s=1)
+    assert result.status == FAILED and "skrivebeskyttet" in result.message and not result.written
+    monkeypatch.setattr("kit.flashing.os.open", lambda *a: (_ for _ in ()).throw(PermissionError(13, "nope")))
+    assert "skrivebeskyttet" in flash_board(built, board, timeout_s=1).message
+
+
+def test_drive_that_is_not_a_folder_any_more(fake_drive, built):
+    drive = fake_drive("MICROBIT", V1_ID)
+    shutil.rmtree(drive)
+    result = flash_board(built, BoardInfo(V1_ID, "v1", drive), timeout_s=1)
+    assert result.status == FAILED and "klimakit boards" in result.advice
+
+
+def test_board_that_never_restarts_or_never_comes_back(fake_drive, built):
+    drive = fake_drive("MICROBIT", V1_ID)
+    stuck = flash_board(built, BoardInfo(V1_ID, "v1", drive), timeout_s=0.5)
+    assert stuck.status == FAILED and "genstartede ikke" in stuck.message
+    assert (drive / FLASH_FILE_NAME).stat().st_size == len(built.data), "the whole file was written"
+    threading.Timer(0.2, shutil.rmtree, (drive,)).start()
+    gone = flash_board(built, BoardInfo(V1_ID, "v1", drive), timeout_s=1.0)
+    assert gone.status == FAILED and "kom ikke tilbage" in gone.message
+
+
+def test_not_a_microbit_and_no_drive(fake_drive, built):
+    stranger = BoardInfo("", "?", fake_drive("MICROBIT", details=False))
+    assert flash_board(built, stranger).status == SKIPPED
+    assert not any(stranger.drive.iterdir()), "nothing written onto a stranger's USB stick"
+    no_drive = flash_board(built, BoardInfo(V1_ID, "v1", None, "/dev/ttyACM0"))
+    assert no_drive.status == FAILED and "ikke monteret" in no_drive.message
+
+
+def test_cli_flash_all_shows_a_table_and_exit_code(fleet, built, tmp_path):
+    prog = tmp_path / "prog.py"
+    prog.write_text("print('hej')\n")
+    runner = CliRunner()
+    ok = runner.invoke(cli.cli, ["flash", str(prog), "--all", "--timeout", "20"], terminal_width=200)
+    assert ok.exit_code == 0, ok.output
+    assert "2 af 2 flashet" in ok.output and "gruppe-1" in ok.output and "Flashet" in ok.output
+    bad_hex = tmp_path / "bad.hex"
+    lines = built.text.splitlines()
+    bad_hex.write_text("\n".join(lines[:100]) + "\n")
+    refused = runner.invoke(cli.cli, ["flash", str(bad_hex), "--all"])
+    assert refused.exit_code == 1 and "cut short" in refused.output
+    assert [b.remount_count for b in fleet.boards] == [1, 1], "a bad hex never reaches a board"
+
+
+def test_cli_flash_one_board_by_name_and_errors(fleet, tmp_path):
+    runner = CliRunner()
+    one = runner.invoke(cli.cli, ["flash", "sensortjek", "--board", "gruppe-2", "--timeout", "20"],
+                        terminal_width=200)
+    assert one.exit_code == 0, one.output
+    assert [b.flashes for b in fleet.boards] == [0, 1]
+    several = runner.invoke(cli.cli, ["flash", "sensortjek"])
+    assert several.exit_code == 1 and "--all" in several.output
+    unknown = runner.invoke(cli.cli, ["flash", "sensortjek", "-b", "gruppe-7"])
+    assert unknown.exit_code == 1 and "gruppe-7" in unknown.output and "gruppe-1" in unknown.output
+    prog = tmp_path / "fejl.py"
+    prog.write_text("from microbit import *\nprint(f'{1}')\n")
+    syntax = runner.invoke(cli.cli, ["flash", str(prog), "--all"])
+    assert syntax.exit_code == 1 and "fejl.py:2: f-strings" in syntax.output
+    assert [b.flashes for b in fleet.boards] == [0, 1], "nothing flashed after a syntax error"
+
+
+def test_cli_flash_without_boards(tmp_path, monkeypatch):
+    monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(tmp_path))
+    monkeypatch.setattr("kit.discover.comports", lambda: [fake_port("/dev/x", "1234", vid=1, pid=2)])
+    result = CliRunner().invoke(cli.cli, ["flash", "sensortjek", "--all"])
+    assert result.exit_code == 1 and "no micro:bit found" in result.output
