@@ -171,11 +171,16 @@ class LessonText:
                         relative, size // 1000)
         return Asset(PurePosixPath(*parts).as_posix(), source)
 
-    def _line_of(self, needle: str, start: int) -> int:
-        """The line of lesson.md at or after `start` that contains the link target."""
-        for number in range(max(start, 1), len(self._lines) + 1):
-            if needle and needle in self._lines[number - 1]:
-                return number
+    def _line_of(self, target: str, start: int) -> int:
+        """The line of lesson.md at or after `start` that contains the link target.
+
+        Markdown may have changed the target (escapes, entities), so the file name alone is
+        tried next.
+        """
+        for needle in (target, re.split(r"[/\\]", target)[-1]):
+            for number in range(max(start, 1), len(self._lines) + 1):
+                if needle and needle in self._lines[number - 1]:
+                    return number
         return start
 
     def _fail(self, line: int, message: str) -> NoReturn:
