@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from kit.sim.board import SimBoard, Simulation
 from kit.sim.run import render_display, run_program
+from kit.sim.errors import SimulatorError
 from kit.sim.scenarios import SCENARIOS, make_scenario
 
 __all__ = ["SimBoard", "Simulation", "run_program", "render_display", "SCENARIOS",
-           "make_scenario"]
+           "make_scenario", "SimulatorError"]

@@ -18,6 +18,7 @@ from kit.boards.base import V1, V2, Board, BoardIdentity
 from kit.errors import BoardCodeError, FirmwareError, TransportError
 from kit.firmware import Program, assemble, check_v1_syntax
 from kit.sim.clock import US_PER_S, Scheduler, Task
+from kit.sim.errors import SimulatorError
 from kit.sim.hardware import Display
 from kit.sim.radio import Air
 from kit.sim.runtime import SIM_NOTE, RestartProgram, Runtime
@@ -89,7 +90,7 @@ class SimBoard(Board):
                  local_modules: dict[str, str] | None = None,
                  on_display: Callable[[Display], None] | None = None) -> None:
         if version not in BOARD_IDS:
-            raise ValueError("version must be 'v1' or 'v2', not {!r}".format(version))
+            raise SimulatorError("version must be 'v1' or 'v2', not {!r}".format(version))
         self.sim = sim if sim is not None else Simulation(speed=speed, seed=seed or 0, loss=loss)
         index = len(self.sim.boards)
         name = name or "sim-{}".format(index + 1)
@@ -248,7 +249,7 @@ class SimBoard(Board):
         """Press button A or B at simulated time `at` (seconds; default now) for hold_s."""
         key = button.upper()
         if key not in self._rt.buttons:
-            raise ValueError("button must be 'A' or 'B', not {!r}".format(button))
+            raise SimulatorError("button must be 'A' or 'B', not {!r}".format(button))
         self._rt.buttons[key].schedule(self._at_us(at), int(hold_s * US_PER_S))
 
     def gesture(self, name: str, at: float | None = None, duration_s: float = 1.0) -> None:
@@ -283,9 +284,9 @@ class SimBoard(Board):
         return self._rt.log_rows
 
     @property
-    def radio_lost(self) -> int:
-        """Messages for this board that the radio dropped (loss or a full queue)."""
-        return self._rt.radio.lost
+    def radio_dropped(self) -> list[tuple[str, bytes]]:
+        """Messages for this board the radio dropped: ('loss' or 'queue full', payload)."""
+        return list(self._rt.radio.dropped)
 
     def run_for(self, seconds: float, timeout: float | None = None) -> bool:
         return self.sim.run_for(seconds, timeout)

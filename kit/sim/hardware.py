@@ -10,6 +10,7 @@ import bisect
 import math
 from typing import TYPE_CHECKING
 
+from kit.sim.errors import SimulatorError
 from kit.sim.images import Image
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class Accelerometer:
 
     def schedule(self, name: str, at_us: int, duration_us: int) -> None:
         if name not in GESTURES:
-            raise ValueError("unknown gesture {!r}; known: {}".format(name, ", ".join(GESTURES)))
+            raise SimulatorError("unknown gesture {!r}; known: {}".format(name, ", ".join(GESTURES)))
         self._gestures.append((at_us, at_us + duration_us, name))
 
     def _scripted(self, now: int) -> str | None:

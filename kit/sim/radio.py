@@ -43,13 +43,13 @@ class Air:
         self._lock = threading.Lock()
         self.sent = 0
         self.dropped: Counter[str] = Counter()  # "loss" / "queue full", over all receivers
-        self.dropped_from: Counter[bytes] = Counter()  # per message payload prefix, for tests
 
     def join(self, radio: Radio) -> None:
         with self._lock:
             self._radios.append(radio)
 
     def transmit(self, sender: Radio, payload: bytes) -> None:
+        payload = payload[: sender.config.length]  # longer messages are cut, as on the board
         with self._lock:
             self.sent += 1
             for radio in self._radios:
@@ -59,12 +59,10 @@ class Air:
                         sender.config.group, sender.config.channel, sender.config.address):
                     continue
                 if self.loss and self._rng.random() < self.loss:
-                    self.dropped["loss"] += 1
-                    radio.lost += 1
+                    radio.drop("loss", payload)
                     continue
                 if len(radio.queue) >= radio.config.queue:
-                    self.dropped["queue full"] += 1
-                    radio.lost += 1
+                    radio.drop("queue full", payload)
                     continue
                 radio.queue.append(payload[: radio.config.length])
 
@@ -78,8 +76,16 @@ class Radio:
         self.enabled = False
         self.config = RadioConfig()
         self.queue: deque[bytes] = deque()
-        self.lost = 0
+        self.dropped: list[tuple[str, bytes]] = []  # (why, payload) of messages never queued
         air.join(self)
+
+    @property
+    def lost(self) -> int:
+        return len(self.dropped)
+
+    def drop(self, why: str, payload: bytes) -> None:
+        self.dropped.append((why, payload))
+        self.air.dropped[why] += 1
 
     def module_namespace(self) -> dict[str, object]:
         """The names `import radio` gives a program."""

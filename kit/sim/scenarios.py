@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from kit.sim.errors import SimulatorError
+
 T0_HOUR = 8.0  # simulated time 0 is 08:00, the start of a school day
 
 
@@ -325,10 +327,10 @@ SCENARIOS: dict[str, type[Scenario]] = {
 
 
 def make_scenario(name: str, seed: int = 0, index: int = 0) -> Scenario:
-    """Return the scenario `name` for board `index`; ValueError lists the known names."""
+    """Return the scenario `name` for board `index`; SimulatorError lists the known names."""
     try:
         cls = SCENARIOS[name or "calm"]
     except KeyError:
-        raise ValueError("unknown simulator scenario {!r}; known: {}".format(
+        raise SimulatorError("unknown simulator scenario {!r}; known: {}".format(
             name, ", ".join(sorted(SCENARIOS)))) from None
     return cls(seed, index)

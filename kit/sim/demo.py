@@ -1,0 +1,36 @@
+"""The simulator as `klimakit demo`'s board when QEMU is not installed."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from kit.boards.base import V1, Board
+from kit.errors import LessonError
+from kit.firmware import Program
+from kit.sim.board import SimBoard
+
+DEMO_BOARD_NAME = "simuleret-1"
+
+
+def lesson_setup(firmware: str) -> tuple[str, str]:
+    """(scenario, version) of the lesson that uses `firmware`; ('calm', 'v1') if none does."""
+    from kit.lessons import load_library
+
+    try:
+        lessons = load_library()
+    except LessonError:
+        lessons = []
+    for lesson in lessons:
+        if lesson.firmware == firmware:
+            version = V1 if V1 in lesson.boards or not lesson.boards else "v2"
+            return lesson.experiment.scenario or "calm", version
+    return "calm", V1
+
+
+def open_sim_board(
+    program: Program, seconds: float, presses: Iterable[tuple[float, str]]
+) -> tuple[Board, dict[float, Callable[[], None]]]:
+    """A SimBoard running `program` in real time, and presses at fractions of `seconds`."""
+    scenario, version = lesson_setup(program.name)
+    board = SimBoard(program, name=DEMO_BOARD_NAME, version=version, scenario=scenario,
+                     speed=1.0)
+    return board, {seconds * at: board.press_action(button) for at, button in presses}
