@@ -1,13 +1,14 @@
 """The whole flow with no hardware: build a lesson's firmware, run it on a virtual board,
-record its data lines to CSV and draw a graph.
+record its data lines with the real recorder and draw the graph.
 
 QEMU runs the real micro:bit V1 MicroPython, so the demo proves the same path a classroom uses
-(hex build → board → serial lines → parser → CSV → graph). Buttons A and B are pressed during
-the run, as a pupil marking events would.
+(hex build → board → serial lines → parser → CSV + sidecar → graph). QEMU's sensors are
+constant (light 255, acceleration (-736, -736, 736)), so the default firmware is sensortjek and
+the demo presses A three times and B twice, like a pupil marking events: the graph then shows
+the button counters climbing in steps. Another backend (the simulator) joins in `_open_board`.
 """
 from __future__ import annotations
 
-import csv
 import logging
 import time
 from collections.abc import Callable
@@ -15,14 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.boards import Board, QemuBoard, qemu_binary
-from kit.errors import QemuNotAvailable
+from kit.errors import LessonError
 from kit.firmware import Program, assemble
-from kit.protocol import Data, Header, parse_line
+from kit.plot import plot_run
+from kit.record_setup import plan_recording
+from kit.recording import BoardStatus, Recorder
 from kit.resources import firmware_path
 
 log = logging.getLogger(__name__)
 
 DEFAULT_FIRMWARE = "sensortjek"
+DEMO_STEM = "demo"
+# Fractions of the run at which buttons are pressed: A A B A B gives two staircases.
+PRESSES = ((1 / 7, "A"), (2 / 7, "A"), (3 / 7, "B"), (4 / 7, "A"), (5 / 7, "B"))
 
 
 @dataclass(frozen=True)
@@ -38,70 +44,33 @@ class DemoResult:
     fields: tuple[str, ...]
 
 
-def record_rows(
-    board: Board,
-    csv_path: Path,
-    seconds: float,
-    actions: dict[float, Callable[[], None]] | None = None,
-) -> tuple[Header | None, int, int]:
-    """Record data lines from `board` for `seconds`, writing and flushing each CSV row."""
-    header: Header | None = None
-    rows = rejected = 0
-    pending = sorted((actions or {}).items())
-    start = time.monotonic()
-    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        while (elapsed := time.monotonic() - start) < seconds:
-            while pending and pending[0][0] <= elapsed:
-                pending.pop(0)[1]()
-            parsed = parse_line(board.readline(0.5) or b"")
-            if isinstance(parsed, Header):
-                if header is None:
-                    writer.writerow(("time", "board") + parsed.fields)
-                header = parsed
-            elif isinstance(parsed, Data) and header is not None:
-                if len(parsed.values) == len(header.fields):
-                    writer.writerow(("{:.3f}".format(time.time()), board.name) + parsed.values)
-                    handle.flush()
-                    rows += 1
-                else:
-                    rejected += 1
-            elif parsed.__class__.__name__ == "Raw" and getattr(parsed, "reason", "") != "empty":
-                rejected += 1
-    return header, rows, rejected
-
-
-def plot_csv(csv_path: Path, png_path: Path, title: str) -> None:
-    """Draw one line per numeric field against seconds since start."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    with open(csv_path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    header, data = rows[0], rows[1:]
-    t0 = float(data[0][0]) if data else 0.0
-    times = [float(r[0]) - t0 for r in data]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for i, name in enumerate(header[2:], start=2):
-        ax.plot(times, [float(r[i]) for r in data], label=name)
-    ax.set_xlabel("Tid (s)")
-    ax.set_title(title)
-    ax.legend(loc="best")
-    fig.tight_layout()
-    fig.savefig(png_path, dpi=100)
-    plt.close(fig)
-
-
 def _open_board(
     program: Program, seconds: float, on_status: Callable[[str], None]
 ) -> tuple[Board, dict[float, Callable[[], None]]]:
     """Start the virtual board the demo runs on, and the button presses to make during it."""
+    if qemu_binary() is None:  # no QEMU: the simulator runs the same program (kit.sim)
+        from kit.sim.demo import open_sim_board
+
+        on_status("QEMU er ikke installeret – bruger simulatoren")
+        return open_sim_board(program, seconds, PRESSES)
     on_status("Bygger {} ({} bytes) og starter en virtuel micro:bit i QEMU…".format(
         program.name, program.size_bytes))
     qemu = QemuBoard.from_program(program, name="virtuel-1")
-    return qemu, {seconds / 3: lambda: qemu.press("A"), 2 * seconds / 3: lambda: qemu.press("B")}
+
+    def press(button: str) -> Callable[[], None]:
+        return lambda: qemu.press(button)
+
+    return qemu, {seconds * at: press(button) for at, button in PRESSES}
+
+
+def _lesson_for(firmware: str) -> str:
+    """The lesson whose program this is (same id), or '' to take the fields from the board."""
+    from kit.lessons import get_lesson
+
+    try:
+        return firmware if get_lesson(firmware).firmware == firmware else ""
+    except LessonError:
+        return ""
 
 
 def run_demo(
@@ -111,19 +80,30 @@ def run_demo(
     firmware: str = DEFAULT_FIRMWARE,
     on_status: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
-    """Run `firmware` on a virtual board, write demo.csv and demo.png into `out_dir`."""
-    if qemu_binary() is None:
-        raise QemuNotAvailable(
-            "qemu-system-arm is not installed, so the demo has no virtual micro:bit. "
-            "Install it with: sudo apt-get install qemu-system-arm"
-        )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    csv_path, png_path = out_dir / "demo.csv", out_dir / "demo.png"
+    """Run `firmware` on a virtual board; write demo.csv, demo.json and demo.png in `out_dir`."""
+    if out_dir.is_dir():
+        for old in out_dir.glob(DEMO_STEM + ".*"):  # the demo's own files from an earlier run
+            old.unlink()
+    lesson = _lesson_for(firmware)
+    plan = plan_recording(out_dir, lesson, duration_s=seconds, stem=DEMO_STEM,
+                          firmware=firmware, title="" if lesson else "klimakit demo: " + firmware)
+    recorder = Recorder(plan)  # files first: an unwritable folder fails before QEMU starts
     program = assemble(firmware_path(firmware))
-    board, actions = _open_board(program, seconds, on_status)
-    with board:
-        on_status("Optager i {:.0f} sekunder (trykker på A og B undervejs)…".format(seconds))
-        header, rows, rejected = record_rows(board, csv_path, seconds, actions)
-    plot_csv(csv_path, png_path, "klimakit demo: {}".format(program.name))
-    return DemoResult(out_dir, csv_path, png_path, rows, rejected, "qemu",
-                      header.fields if header else ())
+    try:
+        board, actions = _open_board(program, seconds, on_status)
+    except BaseException:
+        recorder.abandon()
+        raise
+    pending = sorted(actions.items())
+    started = time.monotonic()
+
+    def act(statuses: list[BoardStatus]) -> None:
+        while pending and time.monotonic() - started >= pending[0][0]:
+            pending.pop(0)[1]()
+
+    on_status("Optager i {:.0f} sekunder (trykker på A og B undervejs)…".format(seconds))
+    result = recorder.run([board], on_update=act)
+    png = plot_run(plan.paths.csv, plan.paths.plot) if result.accepted else plan.paths.plot
+    return DemoResult(out_dir, plan.paths.csv, png, result.accepted, result.rejected,
+                      "qemu" if isinstance(board, QemuBoard) else type(board).__name__.lower(),
+                      result.fields)

@@ -84,8 +84,10 @@ def plot_run(csv_path: Path, out_path: Path | None = None, *, title: str = "") -
     for ax, (unit, names) in zip(axes[:, 0], panels):
         for board, series in sorted(run.boards.items()):
             _draw(ax, board, series, names, labels, scale, len(run.boards) > 1)
-        pretty = ", ".join(labels.get(n, n) for n in names)
-        ax.set_ylabel("{} ({})".format(pretty, unit) if unit else pretty)
+        # One field: its label and unit; several: the unit (the legend names the fields).
+        pretty = labels.get(names[0], names[0]) if len(names) == 1 else ""
+        ax.set_ylabel("{} ({})".format(pretty, unit).strip() if unit and pretty else
+                      unit or pretty or ", ".join(names))
         ax.grid(True, alpha=0.3)
         ax.legend(loc="best", fontsize="small")
         _draw_events(ax, run.meta, scale)
@@ -110,8 +112,10 @@ def _draw(ax: Any, board: str, series: Series, names: list[str], labels: dict[st
         label = labels.get(name, name)
         if many_boards:
             label = "{}: {}".format(board, label) if len(names) > 1 else board
-        ax.plot(times, values, label=label, linewidth=1.4,
-                marker="." if len(times) < 60 else None)
+        # Counters and levels (whole numbers) change in steps; measurements are lines.
+        stepped = all(v == int(v) for v in values if v == v)
+        ax.plot(times, values, label=label, linewidth=1.4, drawstyle="steps-post" if stepped
+                else "default", marker="." if len(times) < 60 else None)
 
 
 def _draw_events(ax: Any, meta: dict[str, Any], scale: float) -> None:
