@@ -4,6 +4,7 @@ the lesson's sensors, header-only where it hangs on them, and in the simulator o
 QEMU has no temperature, compass, radio, microphone, logo or speaker (temperature(), compass and
 radio hang it, shared/qemu-microbit.md §10). Every firmware prints its header before the first
 reading, so the header is checked for all V1 lessons, and data lines where the sensors exist.
+In the simulator (kit.sim) every lesson, V2-only ones too, must print readings.
 QEMU runs with fast time (-icount): a lesson sampling every 60 s still gives 3 readings in
 seconds, and QEMU's ~16 s stalls in display.read_light_level() cost no wall time.
 Behaviour beyond this (buttons, scenarios) is in test_lesson_firmware_behaviour.py.
@@ -14,7 +15,7 @@ import time
 
 import pytest
 
-from kit.boards import QemuBoard
+from kit.boards import Board
 from kit.firmware import MAX_SCRIPT_BYTES, assemble, build_universal_hex
 from kit.lesson_check import firmware_file, runs_on_v1
 from kit.lessons import Lesson, lesson_paths, load_lesson
@@ -56,7 +57,7 @@ def test_firmware_builds_a_hex_that_fits(lesson_id):
     assert hex_text.startswith(":") and len(hex_text.splitlines()) > 10_000
 
 
-def _read(board: QemuBoard, want_data: bool) -> tuple[Header | None, list[Data], list[str]]:
+def _read(board: Board, want_data: bool) -> tuple[Header | None, list[Data], list[str]]:
     """Read until the header (and READINGS data lines, if wanted) or TIMEOUT_S.
 
     Some lessons measure when a pupil presses A (solcelle): when no reading has come for
@@ -71,7 +72,7 @@ def _read(board: QemuBoard, want_data: bool) -> tuple[Header | None, list[Data],
         if header is not None and (not want_data or len(data) >= READINGS):
             break
         if want_data and header is not None and time.monotonic() - last_event > QUIET_S:
-            board.press("A")
+            board.press("A")  # type: ignore[attr-defined]  # QemuBoard, SimBoard
             last_event = time.monotonic()
         line = board.readline(0.5)
         if line is None:
@@ -108,14 +109,16 @@ def test_firmware_runs_in_qemu(lesson_id, qemu_boot):
 
 @pytest.mark.parametrize("lesson_id", sorted(LESSONS))
 def test_firmware_runs_in_simulator(lesson_id):
-    """Hook for the simulator issue: kit.sim.run_lesson_firmware(lesson, readings) -> lines."""
+    """Every lesson (V2-only ones too) prints its header and readings on the simulated board."""
     sim = pytest.importorskip("kit.sim", reason="the simulator (kit.sim) does not exist yet")
-    run = getattr(sim, "run_lesson_firmware", None)
-    if run is None:
-        pytest.skip("kit.sim has no run_lesson_firmware(lesson, readings) yet")
     lesson = _lesson(lesson_id)
-    parsed = [parse_line(line) for line in run(lesson, READINGS)]
+    board = sim.SimBoard.from_lesson(lesson)
+    try:
+        header, data, errors = _read(board, want_data=True)
+    finally:
+        board.close()
+    assert not errors, errors
     fields = tuple(field.name for field in lesson.experiment.fields)
-    assert any(isinstance(p, Header) and p.fields == fields for p in parsed)
-    data = [p for p in parsed if isinstance(p, Data)]
-    assert len(data) >= READINGS and all(len(d.values) == len(fields) for d in data)
+    assert header is not None and header.lesson == lesson.id and header.fields == fields
+    assert len(data) >= READINGS, "only {} data lines".format(len(data))
+    assert all(len(d.values) == len(fields) for d in data), data
