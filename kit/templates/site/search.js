@@ -1,5 +1,6 @@
 /* klimakit lesson index: search and filters, in the browser, from the embedded JSON index.
-   No fetch() (pages must work from file://), no libraries, no network. */
+   The index is embedded in index.html: from file:// a page may not load other files as
+   data. No libraries, no network. */
 (function () {
   "use strict";
   var index = JSON.parse(document.getElementById("lesson-index").textContent);
