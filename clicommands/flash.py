@@ -121,7 +121,10 @@ def flash(target: str, all_boards: bool, names: tuple[str, ...], timeout: float)
     boards, skipped = _choose(names, all_boards)
     err_console.print("{} → {} micro:bit(s)".format(_describe(built), len(boards)))
     results = _run_with_progress(built, boards, timeout) + skipped
-    record_in_inventory(built, results)
+    try:
+        record_in_inventory(built, results)
+    except KitError as err:  # the boards are flashed; a full disk must not hide the table
+        err_console.print("[yellow]Inventory not updated:[/yellow] {}".format(err))
     err_console.print(_table(results))
     failed = [r for r in results if r.status == FAILED]
     ok = sum(r.ok for r in results)

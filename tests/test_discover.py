@@ -1,9 +1,17 @@
 """Board discovery with fake MICROBIT drive folders and fake serial port listings."""
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
-from kit.discover import board_version, find_boards, parse_details, read_drive
+import pytest
+
+from kit.discover import (
+    VIRTUAL_REGISTRY, board_version, find_boards, find_virtual_ports, parse_details, read_drive,
+    select_boards,
+)
+from kit.errors import BoardNotFound
 
 from conftest import DATA, fake_port
 
@@ -60,13 +68,6 @@ def test_missing_mount_roots_are_ignored(tmp_path: Path):
 
 
 # --- stable names, virtual ports, choosing boards -------------------------------------------
-import json
-import os
-
-import pytest
-
-from kit.discover import VIRTUAL_REGISTRY, find_virtual_ports, select_boards
-from kit.errors import BoardNotFound
 
 
 def test_boards_get_stable_names_that_survive_a_new_run(fake_drive):

@@ -4,13 +4,13 @@ from __future__ import annotations
 import errno
 import shutil
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import cli
+from clicommands.output import err_console
 from kit.daplink import format_fail_txt, parse_fail_txt
 from kit.discover import BoardInfo, find_boards
 from kit.firmware import Program, universal_to_v1
@@ -149,19 +149,26 @@ def test_not_a_microbit_and_no_drive(fake_drive, built):
     assert no_drive.status == FAILED and "ikke monteret" in no_drive.message
 
 
-def test_cli_flash_all_shows_a_table_and_exit_code(fleet, built, tmp_path):
+def test_cli_flash_all_shows_a_table_and_exit_code(fleet, built, tmp_path, monkeypatch):
+    monkeypatch.setattr(err_console, "width", 250)  # so table cells are not wrapped
     prog = tmp_path / "prog.py"
     prog.write_text("print('hej')\n")
     runner = CliRunner()
     ok = runner.invoke(cli.cli, ["flash", str(prog), "--all", "--timeout", "20"], terminal_width=200)
     assert ok.exit_code == 0, ok.output
     assert "2 af 2 flashet" in ok.output and "gruppe-1" in ok.output and "Flashet" in ok.output
+    (fleet.root / "MICROBIT9").mkdir()  # a USB stick that happens to be called MICROBIT
+    stick = runner.invoke(cli.cli, ["flash", str(prog), "--all", "--timeout", "20"],
+                          terminal_width=200)
+    assert stick.exit_code == 0, stick.output
+    assert "sprunget over" in stick.output and "ikke en micro:bit" in stick.output
+    assert not any((fleet.root / "MICROBIT9").iterdir())
     bad_hex = tmp_path / "bad.hex"
     lines = built.text.splitlines()
     bad_hex.write_text("\n".join(lines[:100]) + "\n")
     refused = runner.invoke(cli.cli, ["flash", str(bad_hex), "--all"])
     assert refused.exit_code == 1 and "cut short" in refused.output
-    assert [b.remount_count for b in fleet.boards] == [1, 1], "a bad hex never reaches a board"
+    assert [b.remount_count for b in fleet.boards] == [2, 2], "a bad hex never reaches a board"
 
 
 def test_cli_flash_one_board_by_name_and_errors(fleet, tmp_path):
