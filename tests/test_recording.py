@@ -236,3 +236,124 @@ def test_no_header_at_all_keeps_readings_under_generic_columns(tmp_path: Path) -
     assert rows[0][3:] == ["v1", "v2"] and [r[3:] for r in rows[1:]] == [["1", "2"], ["3", "4"]]
     assert "1 values, expected 2" in result.paths.raw.read_text()
     assert any(e["event"] == "no header" for e in result.events)
+
+
+# ----- real firmware in QEMU ----------------------------------------------------------------
+COUNTER = """from microbit import sleep
+print("# klimakit 1 lesson=test fields=n,kvadrat units=stk,stk")
+n = 0
+while True:
+    print((n, n * n))
+    n += 1
+    sleep(10)
+"""
+
+
+def _tid(path: Path) -> list[float]:
+    return [float(r[3]) for r in _rows(path)[1:]]
+
+
+def test_sensortjek_in_qemu_every_reading_in_order(qemu_boot, tmp_path: Path) -> None:
+    from conftest import require_qemu
+
+    require_qemu()
+    board = qemu_boot("sensortjek", name="q-rec")
+    recorder = Recorder(plan_recording(tmp_path, "sensortjek", stem="run", duration_s=60))
+    result = _run_until(recorder, [board], 15)
+    tid = _tid(result.paths.csv)
+    assert len(tid) >= 15 and result.rejected == 0
+    steps = [b - a for a, b in zip(tid, tid[1:])]
+    assert min(steps) >= 0.19, "strictly increasing, at least the 200 ms interval apart"
+    meta = json.loads(result.paths.sidecar.read_text())
+    assert meta["lesson"] == "sensortjek" and meta["firmware"]["sha256"]
+    assert meta["fields"][0]["unit"] == "s" and meta["boards"][0]["name"] == "q-rec"
+
+
+def test_counter_in_qemu_no_line_lost(qemu_boot, tmp_path: Path) -> None:
+    """A counter printed every 10 ms arrives complete: 0, 1, 2, … without a gap."""
+    board = qemu_boot(COUNTER, source=True, name="q-count")
+    result = _run_until(Recorder(_plan(tmp_path)), [board], 300)
+    numbers = [int(r[3]) for r in _rows(result.paths.csv)[1:]]
+    assert numbers == list(range(len(numbers))) and len(numbers) >= 300
+    assert [r[4] for r in _rows(result.paths.csv)[1:4]] == ["0", "1", "4"]
+
+
+def test_qemu_board_killed_and_restarted_is_replugged(qemu_boot, tmp_path: Path) -> None:
+    """QEMU dies mid-run (the cable is pulled); a new QEMU with the same name comes back on
+    another port; the recorder re-attaches it and both runs' readings are in the CSV."""
+    from kit.boards.qemu import fake_unique_id
+
+    first = qemu_boot("sensortjek", name="q-replug")
+    first_port = first.port
+    second: list[Board] = []
+    recorder = Recorder(plan_recording(tmp_path, "sensortjek", stem="run", duration_s=90))
+    stop = threading.Event()
+
+    def reopen(uid: str) -> Board | None:
+        assert uid == fake_unique_id("q-replug")
+        if not second:
+            second.append(qemu_boot("sensortjek", name="q-replug"))
+        return second[0]
+
+    def update(statuses: object) -> None:
+        tid = _tid(recorder.plan.paths.csv)
+        if len(tid) >= 5 and first.running:
+            first._proc.kill()  # type: ignore[union-attr]
+        resets = sum(1 for a, b in zip(tid, tid[1:]) if b < a)
+        if resets and tid[-1] > tid[-2] and len(tid) - tid.index(min(tid[5:])) >= 5:
+            stop.set()
+
+    result = recorder.run([first], reopen=reopen, stop=stop, on_update=update)
+    assert result.ended_by == "stop"
+    tid = _tid(result.paths.csv)
+    cut = next(i for i, (a, b) in enumerate(zip(tid, tid[1:])) if b < a) + 1
+    assert cut >= 5 and len(tid) - cut >= 5, tid
+    assert tid[:cut] == sorted(tid[:cut]) and tid[cut:] == sorted(tid[cut:])
+    assert {r[2] for r in _rows(result.paths.csv)[1:]} == {"q-replug"}
+    events = json.loads(result.paths.sidecar.read_text())["events"]
+    kinds = [e["event"] for e in events]
+    assert kinds.index("frakoblet") < kinds.index("replugged")
+    replugged = events[kinds.index("replugged")]
+    assert replugged["port"] == second[0].port != first_port
+
+
+def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path) -> None:
+    """`klimakit record --port socket://…` records a virtual board QEMU serves on TCP."""
+    from click.testing import CliRunner
+
+    import cli
+
+    import socket
+
+    board = qemu_boot("sensortjek", name="q-cli", connect=False)
+    deadline = time.monotonic() + 20
+    while True:  # QEMU listens a moment after it starts
+        try:
+            socket.create_connection(("127.0.0.1", board.tcp_port), timeout=1).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "QEMU never opened its serial port"
+            time.sleep(0.1)
+    out = tmp_path / "ud"
+    result = CliRunner().invoke(cli.cli, ["record", "sensortjek", "--port", board.port,
+                                          "--duration", "4s", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    csv_path = Path(result.stdout.strip().splitlines()[-1])
+    assert csv_path.parent == out and len(_rows(csv_path)) > 3
+    assert csv_path.with_suffix(".png").stat().st_size > 1000
+    assert "målinger gemt" in result.output
+
+
+def test_record_cli_errors_are_sentences(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    import cli
+
+    monkeypatch.setattr("clicommands.record.find_boards", lambda: [])
+    result = CliRunner().invoke(cli.cli, ["record", "-o", str(tmp_path / "x")])
+    assert result.exit_code == 1 and "no micro:bit" in result.output
+    assert not list((tmp_path / "x").glob("*.csv")), "no empty files left behind"
+    result = CliRunner().invoke(cli.cli, ["record", "--duration", "soon"])
+    assert result.exit_code == 2 and "not a duration" in result.output
+    result = CliRunner().invoke(cli.cli, ["record", "nosuchlesson", "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "no lesson" in result.output
