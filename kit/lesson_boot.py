@@ -120,8 +120,8 @@ def boot_lesson(
                 hint = (" The program is too big for micro:bit V1's memory; make it smaller."
                         if "MemoryError" in message else "")
                 return result(header, data, Problem(where[0], where[1], "fails on micro:bit V1 "
-                              "(QEMU): {}{}{}".format(message, " (main.py line {})".format(
-                                  main_line) if main_line else "", hint)))
+                              "(QEMU): {}{}.{}".format(message.rstrip(". "), " (main.py line {})"
+                                                      .format(main_line) if main_line else "", hint)))
             parsed = parse_line(raw)
             if isinstance(parsed, Header) and header is None:
                 header = parsed

@@ -224,3 +224,18 @@ def test_real_library_lists(monkeypatch):
     monkeypatch.delenv("KLIMAKIT_LESSONS", raising=False)
     ids = _listed()
     assert ids == sorted(ids) and ids == [lesson.id for lesson in load_library()]
+
+
+def test_boot_reports_memory_error_of_a_too_big_v1_program(tmp_path):
+    """V1 compiles all of main.py in a ~10 KB heap: a big program dies before its header."""
+    require_qemu()
+    from kit.lesson_boot import boot_lesson
+
+    root, firmware = make_library(tmp_path)
+    program = firmware / (LESSON + ".py")
+    filler = "".join("def f{0}(a):\n    return a + {0}\n".format(i) for i in range(300))
+    program.write_text(program.read_text().replace("presses = 0\n", filler + "presses = 0\n"))
+    result = boot_lesson(load_lesson(_lesson_md(root)), firmware, timeout_s=20)
+    [problem] = result.problems
+    assert result.header is None and "MemoryError" in problem.message
+    assert problem.path == program and "too big" in problem.message
