@@ -12,18 +12,17 @@ DEMO_BOARD_NAME = "simuleret-1"
 
 
 def lesson_setup(firmware: str) -> tuple[str, str]:
-    """(scenario, version) of the lesson that uses `firmware`; ('calm', 'v1') if none does."""
-    from kit.lessons import load_library
+    """(scenario, version) of the lesson named like `firmware`; ('calm', 'v1') if none is."""
+    from kit.lessons import get_lesson
 
     try:
-        lessons = load_library()
+        lesson = get_lesson(firmware)  # lessons and their firmware share the id
     except LessonError:
-        lessons = []
-    for lesson in lessons:
-        if lesson.firmware == firmware:
-            version = V1 if V1 in lesson.boards or not lesson.boards else "v2"
-            return lesson.experiment.scenario or "calm", version
-    return "calm", V1
+        return "calm", V1
+    if lesson.firmware != firmware:
+        return "calm", V1
+    version = V1 if V1 in lesson.boards or not lesson.boards else "v2"
+    return lesson.experiment.scenario or "calm", version
 
 
 def open_sim_board(
