@@ -20,7 +20,7 @@ import uflash
 from kit.errors import FirmwareError
 from kit.firmware import V1_CODE_WARN_BYTES, Program, assemble, build_universal_hex
 from kit.hexinfo import HexInfo, inspect_hex
-from kit.resources import firmware_path
+from kit.resources import firmware_dir, firmware_path
 from kit.userdirs import cache_dir
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,13 @@ def _lesson_firmware(lesson_id: str) -> tuple[Path, bool]:
     return firmware_path(name), "v1" in boards
 
 
+def _lib_dir_for(path: Path) -> Path:
+    """Use lib/ beside the program, else klimakit's firmware/lib (a pupil's copy of a lesson
+    program in their own folder still gets `from klima import ...` filled in)."""
+    beside = path.parent / "lib"
+    return beside if beside.is_dir() else firmware_dir() / "lib"
+
+
 def build_target(target: str | Path, *, use_cache: bool = True) -> BuiltHex:
     """Build or load what `target` names: a lesson id, a .py file or a .hex file.
 
@@ -129,7 +136,7 @@ def build_target(target: str | Path, *, use_cache: bool = True) -> BuiltHex:
     if text.lower().endswith(".py") or path.is_file():
         if not path.is_file():
             raise FirmwareError("no such program file: {}".format(path))
-        return build_program(assemble(path), use_cache=use_cache)
+        return build_program(assemble(path, _lib_dir_for(path)), use_cache=use_cache)
     fw, v1 = _lesson_firmware(text)
     if not fw.is_file():
         raise FirmwareError("lesson {!r} names firmware {} but that file is missing".format(

@@ -128,3 +128,15 @@ def test_cli_build_syntax_error_is_a_message_not_a_traceback(tmp_path: Path):
     result = CliRunner().invoke(cli.cli, ["build", str(prog)])
     assert result.exit_code == 1
     assert "fejl.py:1: syntax error" in result.output and "Traceback" not in result.output
+
+
+def test_pupils_copy_of_a_lesson_program_still_gets_the_shared_lib(tmp_path: Path):
+    """A program copied out of firmware/ into a pupil's folder still has klima inlined."""
+    from kit.resources import firmware_path
+
+    mine = tmp_path / "mit_sensortjek.py"
+    mine.write_text(firmware_path("sensortjek").read_text())
+    built = build_target(mine)
+    data = bytes.fromhex("".join(
+        line[9:-2] for line in built.text.splitlines() if line[7:9] == "00"))
+    assert b"def begin(" in data and b"from klima import" not in data
