@@ -98,8 +98,9 @@ def check(paths: tuple[Path, ...], no_qemu: bool, firmware_root: Path | None, ti
         booted = _boot(found, firmware_root, timeout, _firmware_broken(found, problems))
         for result in booted:
             problems += list(result.problems)
-        note = "QEMU: {} of {} V1 programs booted and printed their header".format(
-            sum(r.ok for r in booted), len(booted))
+        note = ("QEMU: {} of {} V1 programs booted and printed their header, {} also "
+                "readings").format(sum(r.ok for r in booted), len(booted),
+                                   sum(r.ok and r.data_lines > 0 for r in booted))
     for problem in sorted(set(problems)):
         click.echo(_shown(problem))
     errors = sum(not p.warning for p in problems)
