@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 QEMU_BINARY = "qemu-system-arm"
 BUTTON_PINS = {"A": 17, "B": 26}  # nRF51 P0.17 / P0.26, active low
+EDGE_PIN_GPIOS = {0: 3, 1: 2, 2: 1}  # micro:bit V1 pin0/1/2 are nRF51 P0.03/P0.02/P0.01
 # Presses shorter than ~100 ms are often missed by MicroPython's button scan (measured).
 DEFAULT_HOLD_S = 0.2
 CONNECT_TIMEOUT_S = 10.0
@@ -205,6 +206,13 @@ class QemuBoard(StreamBoard):
         pin = BUTTON_PINS[button.upper()]
         self._qtest_command(
             "set_irq_in /machine/nrf51 unnamed-gpio-in {} {}".format(pin, 0 if pressed else 1)
+        )
+
+    def set_pin(self, pin: int, high: bool) -> None:
+        """Drive edge pin 0, 1 or 2 from outside (a switch to GND is high=False)."""
+        gpio = EDGE_PIN_GPIOS[pin]
+        self._qtest_command(
+            "set_irq_in /machine/nrf51 unnamed-gpio-in {} {}".format(gpio, 1 if high else 0)
         )
 
     def press(self, button: str = "A", hold_s: float = DEFAULT_HOLD_S) -> None:
