@@ -202,8 +202,10 @@ def flash_boards(built: BuiltHex, boards: Iterable[BoardInfo], *,
 def record_in_inventory(built: BuiltHex, results: Iterable[FlashResult]) -> None:
     """Write each flashed board's firmware, hash and result into the inventory."""
     from kit.inventory import record_flash
+    from kit.naming import assign_names
 
+    results = [r for r in results if r.board.unique_id and r.status != SKIPPED]
+    assign_names((r.board.unique_id, r.board.version, r.board.daplink_version) for r in results)
     for result in results:
-        if result.board.unique_id and result.status != SKIPPED:
-            record_flash(result.board.unique_id, built.name, built.sha256,
-                         result.message, ok=result.ok)
+        record_flash(result.board.unique_id, built.name, built.sha256, result.message,
+                     ok=result.ok)

@@ -193,3 +193,13 @@ def test_cli_flash_without_boards(tmp_path, monkeypatch):
     monkeypatch.setattr("kit.discover.comports", lambda: [fake_port("/dev/x", "1234", vid=1, pid=2)])
     result = CliRunner().invoke(cli.cli, ["flash", "sensortjek", "--all"])
     assert result.exit_code == 1 and "no micro:bit found" in result.output
+
+
+def test_inventory_learns_boards_flashed_without_names(fake_drive, built):
+    """A board found without the name store (names=False) still lands in the inventory."""
+    from kit.flashing import FlashResult
+
+    board = BoardInfo(V1_ID, "v1", fake_drive("MICROBIT", V1_ID), daplink_version="0255")
+    record_in_inventory(built, [FlashResult(board, OK, "Flashet og genstartet.")])
+    [row] = list_boards()
+    assert (row.unique_id, row.name, row.firmware) == (V1_ID, "gruppe-1", "hej")
