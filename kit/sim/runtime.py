@@ -103,9 +103,10 @@ class Runtime:
             cost_us = BUSY_CALL_COST_US if self._calls > BUSY_AFTER_CALLS else CALL_COST_US
         sched = self.scheduler
         target = sched.now + cost_us
-        if target <= sched._limit and not sched._heap and sched.speed is None \
-                and not self.task.stop:  # type: ignore[union-attr]
-            sched.now = target  # the common case: one board, nothing else due
+        heap = sched._heap
+        if target <= sched._limit and (not heap or heap[0][0] >= target) \
+                and sched.speed is None and not self.task.stop:  # type: ignore[union-attr]
+            sched.now = target  # the common case: no other board is due before target
             return target
         sched.advance(self.task, cost_us)  # type: ignore[arg-type]
         return sched.now
