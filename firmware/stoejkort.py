@@ -14,6 +14,7 @@ except ImportError:
 place = 1
 last = 0
 display.show(place)
+sleep(1000)
 while True:
     total = 0
     peak = 0
@@ -33,8 +34,9 @@ while True:
         total += level
         peak = max(peak, level)
         count += 1
-        # A bar that grows while the 30 s pass, so the group knows when to move on.
-        display.show(Image(":".join(["99999" if 5 * count // SAMPLES > r else "00000" for r in range(5)])))
+        # A bar that grows from the bottom while the 30 s pass, so the group knows when to move on.
+        rows = 1 + 5 * count // SAMPLES
+        display.show(Image(":".join(["99999" if 4 - r < rows else "00000" for r in range(5)])))
         sleep(SAMPLE_MS)
     last = total // SAMPLES
     send((place, last, peak))
