@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.daplink import parse_fail_txt
-from kit.discover import BoardInfo, DriveInfo, default_drive_roots, find_drives, read_drive
+from kit.discover import BoardInfo, DriveInfo, find_drives, read_drive
 from kit.hexcache import BuiltHex
 
 log = logging.getLogger(__name__)
@@ -104,15 +104,18 @@ def _write_error(board: BoardInfo, err: OSError, written: int, seconds: float) -
                    "Tjek med `klimakit boards`, at micro:bit'en stadig er sat i.", seconds=seconds)
 
 
-def _locate(unique_id: str, roots: list[Path]) -> DriveInfo | None:
-    for path in find_drives(roots):
+def _locate(unique_id: str, drive: Path, roots: list[Path] | None) -> DriveInfo | None:
+    """Find the board's drive again: at its old place, beside it, or anywhere drives mount
+    (Linux may remount it as MICROBIT1; Windows keeps the letter; roots=None means the OS's)."""
+    candidates = [drive] + find_drives([drive.parent]) + find_drives(roots)
+    for path in dict.fromkeys(candidates):
         info = read_drive(path)
         if info is not None and info.unique_id == unique_id:
             return info
     return None
 
 
-def wait_for_remount(board: BoardInfo, remount_before: int, roots: list[Path],
+def wait_for_remount(board: BoardInfo, remount_before: int, roots: list[Path] | None = None,
                      timeout_s: float = REMOUNT_TIMEOUT_S) -> tuple[str, DriveInfo | None]:
     """Wait until the board's drive has gone and come back; return (state, drive).
 
@@ -121,7 +124,7 @@ def wait_for_remount(board: BoardInfo, remount_before: int, roots: list[Path],
     deadline = time.monotonic() + timeout_s
     went_away = False
     while time.monotonic() < deadline:
-        info = _locate(board.unique_id, roots)
+        info = _locate(board.unique_id, board.drive or Path("."), roots)
         if info is None:
             went_away = True
         elif went_away or (remount_before >= 0 and info.remount_count > remount_before):
@@ -160,8 +163,7 @@ def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | No
         log.info("%s: write failed after %d bytes: %s", board.label, written, err)
         return _write_error(board, err, written, time.monotonic() - start)
     progress(board, PHASE_WAIT, len(built.data), len(built.data))
-    search = list(dict.fromkeys([board.drive.parent] + (roots or default_drive_roots())))
-    state, info = wait_for_remount(board, remount_before, search, timeout_s)
+    state, info = wait_for_remount(board, remount_before, roots, timeout_s)
     seconds = time.monotonic() - start
     progress(board, PHASE_DONE, len(built.data), len(built.data))
     if state == "stuck":
@@ -191,11 +193,10 @@ def flash_boards(built: BuiltHex, boards: Iterable[BoardInfo], *,
     boards = list(boards)
     if not boards:
         return []
-    roots = default_drive_roots()
     with ThreadPoolExecutor(max_workers=min(max_workers, len(boards)),
                             thread_name_prefix="flash") as pool:
         futures = [pool.submit(flash_board, built, b, on_progress=on_progress,
-                               timeout_s=timeout_s, roots=roots) for b in boards]
+                               timeout_s=timeout_s) for b in boards]
         return [f.result() for f in futures]
 
 
