@@ -107,8 +107,11 @@ def _write_error(board: BoardInfo, err: OSError, written: int, seconds: float) -
 def _locate(unique_id: str, drive: Path, roots: list[Path] | None) -> DriveInfo | None:
     """Find the board's drive again: at its old place, beside it, or anywhere drives mount
     (Linux may remount it as MICROBIT1; Windows keeps the letter; roots=None means the OS's)."""
-    candidates = [drive] + find_drives([drive.parent]) + find_drives(roots)
-    for path in dict.fromkeys(candidates):
+    info = read_drive(drive)  # the usual case, and one file read instead of one per board
+    if info is not None and info.unique_id == unique_id:
+        return info
+    others = [p for p in find_drives([drive.parent]) + find_drives(roots) if p != drive]
+    for path in dict.fromkeys(others):
         info = read_drive(path)
         if info is not None and info.unique_id == unique_id:
             return info
