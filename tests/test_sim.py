@@ -31,8 +31,8 @@ def test_sleep_advances_simulated_time_not_wall_time() -> None:
 def test_print_goes_to_its_own_board_and_modules_are_per_board() -> None:
     """Two boards in one process: each program prints to its own stream and has its own display."""
     sim = Simulation()
-    a = SimBoard("from microbit import *\ndisplay.show(Image.HEART)\nprint('a', display.get_pixel(1, 0))\n",
-                 sim=sim)
+    a = SimBoard("from microbit import *\ndisplay.show(Image.HEART)\n"
+                 "print('a', display.get_pixel(1, 0))\n", sim=sim)
     b = SimBoard("import microbit\nprint('b', microbit.display.get_pixel(1, 0))\n", sim=sim)
     sim.run_for(1, timeout=30)
     assert a.collect() == [b"a 9"]
@@ -159,7 +159,8 @@ def test_gestures_and_touch_are_scriptable() -> None:
 
 def test_busy_loop_counts_reed_switch_pulses_as_the_wind_blows() -> None:
     """read_digital changes with simulated time, and a tight loop moves the clock along."""
-    code = ("from microbit import *\npin0.set_pull(pin0.PULL_UP)\nlast = pin0.read_digital()\nn = 0\n"
+    code = ("from microbit import *\npin0.set_pull(pin0.PULL_UP)\n"
+            "last = pin0.read_digital()\nn = 0\n"
             "start = running_time()\nwhile running_time() - start < 10000:\n"
             "    now = pin0.read_digital()\n    if last == 1 and now == 0:\n        n += 1\n"
             "    last = now\nprint(n)\n")
@@ -191,7 +192,8 @@ def test_same_seed_same_run_other_seed_other_run() -> None:
 
 
 def test_scenario_values_are_plausible() -> None:
-    code = ("from microbit import *\nfor i in range(12):\n    print(temperature(), pin0.read_analog(),"
+    code = ("from microbit import *\nfor i in range(12):\n"
+            "    print(temperature(), pin0.read_analog(),"
             " pin2.read_analog(), compass.get_field_strength())\n    sleep(300000)\n")
     cooling = [tuple(map(int, ln.split())) for ln in SimBoard(code, scenario="cooling").lines(5)]
     assert cooling[0][0] > 50 and cooling[-1][0] < 30

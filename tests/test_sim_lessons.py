@@ -134,7 +134,8 @@ def test_lesson_firmware_runs_in_the_simulator(lesson: Lesson) -> None:
     assert all(h.fields == names and h.lesson == lesson.id for h in headers), headers[0]
     rows = [p.values for p in parsed if isinstance(p, Data)]
     wanted = max(MIN_ROWS, min(30, int(0.5 * seconds / experiment.interval_s)))
-    assert len(rows) >= wanted, "{}: {} data lines in {:.0f} s".format(lesson.id, len(rows), seconds)
+    assert len(rows) >= wanted, "{}: {} data lines in {:.0f} s".format(
+        lesson.id, len(rows), seconds)
     assert all(len(r) == len(names) and all(math.isfinite(v) for v in r) for r in rows)
     PLAUSIBLE[experiment.scenario or "calm"](lesson, rows)
 

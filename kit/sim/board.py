@@ -198,7 +198,9 @@ class SimBoard(Board):
         except SyntaxError as err:
             raise BoardCodeError("SyntaxError: {} (line {})".format(err.msg, err.lineno),
                                  board=self.name) from None
-        rt, captured, errors = self._rt, [], []
+        rt = self._rt
+        captured: list[str] = []
+        errors: list[str] = []
 
         def run() -> None:
             rt.capture = captured
@@ -214,7 +216,8 @@ class SimBoard(Board):
         task = self._task = rt.task = self.sim.scheduler.start(run, self.name + "-exec")
         if not self._wait(task.done.is_set, timeout):
             self._stop()
-            raise TransportError("{}: code did not finish within {:.0f} s".format(self.name, timeout))
+            raise TransportError("{}: code did not finish within {:.0f} s".format(
+                self.name, timeout))
         self._task = None
         if errors:
             raise BoardCodeError(errors[0], board=self.name)

@@ -13,15 +13,14 @@ import math
 import random
 import struct
 import types
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kit.sim import hardware
+from kit.sim import pins
 from kit.sim.images import Image
 from kit.sim.radio import Radio
 
 if TYPE_CHECKING:
-    from kit.sim.board import Runtime
+    from kit.sim.runtime import Runtime
 
 V2_ONLY = {"microphone": "a microphone", "speaker": "a speaker", "pin_logo": "a touch logo",
            "pin_speaker": "a speaker pin", "set_volume": "volume control", "Sound": "sounds",
@@ -43,7 +42,7 @@ def _module(name: str, namespace: dict[str, Any], v1_missing: dict[str, str] | N
                 raise AttributeError("micro:bit V1 has no {} ('{}.{}' needs a V2)".format(
                     v1_missing[attr], name, attr))
             raise AttributeError("module '{}' has no attribute '{}'".format(name, attr))
-        module.__getattr__ = missing  # type: ignore[attr-defined]
+        module.__getattr__ = missing  # type: ignore[method-assign]
     return module
 
 
@@ -67,8 +66,8 @@ def microbit_module(rt: Runtime) -> types.ModuleType:
         ns["pin{}".format(number)] = pin
     if rt.v2:
         events = types.SimpleNamespace(LOUD="loud", QUIET="quiet")
-        ns.update(microphone=hardware.Microphone(rt, events), speaker=hardware.Speaker(),
-                  pin_logo=rt.pin_logo, pin_speaker=hardware.Pin(rt, 27), SoundEvent=events,
+        ns.update(microphone=pins.Microphone(rt, events), speaker=pins.Speaker(),
+                  pin_logo=rt.pin_logo, pin_speaker=pins.Pin(rt, 27), SoundEvent=events,
                   set_volume=lambda v: None,
                   Sound=types.SimpleNamespace(GIGGLE="giggle", HAPPY="happy", HELLO="hello",
                                               SAD="sad", YAWN="yawn", TWINKLE="twinkle"))
@@ -237,7 +236,7 @@ def make_builtins(rt: Runtime, modules: dict[str, types.ModuleType],
                 exec(compile(local_modules[top], top + ".py", "exec"), module.__dict__)
             return loaded[top]
         hint = NO_SUCH_ON_V1.get(top, "") if not rt.v2 else ""
-        raise ImportError("no module named '{}'{}".format(top, " ({})".format(hint) if hint else ""))
+        raise ImportError("no module named '{}'".format(top) + (" ({})".format(hint) * bool(hint)))
 
     def sim_print(*args: object, sep: str = " ", end: str = "\n", file: object = None,
                   flush: bool = False) -> None:

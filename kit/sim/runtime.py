@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kit.firmware import V1_CODE_WARN_BYTES
-from kit.sim import hardware
+from kit.sim import hardware, pins
 from kit.sim.clock import ProgramStopped, Scheduler, Task
 from kit.sim.modules import V2_ONLY, build_modules, make_builtins
 from kit.sim.radio import Air, Radio
@@ -85,8 +85,8 @@ class Runtime:
         self.buttons = {"A": hardware.Button(self, "A"), "B": hardware.Button(self, "B")}
         self.accelerometer = hardware.Accelerometer(self)
         self.compass = hardware.Compass(self)
-        self.pins = {n: hardware.Pin(self, n) for n in PIN_NUMBERS}
-        self.pin_logo = hardware.Pin(self, 26)
+        self.pins = {n: pins.Pin(self, n) for n in PIN_NUMBERS}
+        self.pin_logo = pins.Pin(self, 26)
         self.radio = Radio(air, self)
         self.modules = build_modules(self, self.radio, seed)
         self.builtins = make_builtins(self, self.modules, local_modules or {})
@@ -230,9 +230,11 @@ class Runtime:
         frames = [f for f in traceback.extract_tb(err.__traceback__) if "/" not in f.filename
                   and "\\" not in f.filename]
         lines = ["Traceback (most recent call last):"]
-        lines += ['  File "{}", line {}, in {}'.format(f.filename, f.lineno, f.name) for f in frames]
+        lines += ['  File "{}", line {}, in {}'.format(f.filename, f.lineno, f.name)
+                  for f in frames]
         message = str(err).replace("is not defined", "isn't defined")
-        lines.append("{}: {}".format(type(err).__name__, message) if message else type(err).__name__)
+        kind = type(err).__name__
+        lines.append("{}: {}".format(kind, message) if message else kind)
         name = getattr(err, "name", None)
         if isinstance(err, NameError) and not self.v2 and name in V2_ONLY:
             lines.append("{}micro:bit V1 has no {} ('{}' needs a V2)".format(

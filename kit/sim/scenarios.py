@@ -55,7 +55,9 @@ class Scenario:
         return 60 + 3 * self.noise(2, t)
 
     def accel(self, t: float) -> tuple[float, float, float]:
-        return (8 * self.noise(3, t, 0.1), 8 * self.noise(4, t, 0.1), -1024 + 8 * self.noise(5, t, 0.1))
+        jitter = (8 * self.noise(k, t, 0.1) for k in (3, 4, 5))
+        x, y, z = jitter
+        return (x, y, -1024 + z)
 
     def field(self, t: float) -> tuple[float, float, float]:
         """Magnetic field in nT (the Earth's field, ~50 000 nT, plus noise)."""
@@ -278,7 +280,7 @@ class Weather(Scenario):
 
 
 class Steps(Scenario):
-    """Walking (A) 10 min, standing 2 min, cycling (B) 13 min, walking again: accelerometer peaks."""
+    """Walking (A) 10 min, standing 2 min, cycling (B) 13 min, walking: accelerometer peaks."""
 
     name = "steps"
     SEGMENTS = ((0.0, "walk"), (600.0, "stand"), (720.0, "cycle"), (1500.0, "walk"))
