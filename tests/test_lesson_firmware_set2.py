@@ -20,7 +20,7 @@ def _fields(lesson_id: str) -> tuple[str, ...]:
     return tuple(field.name for field in get_lesson(lesson_id).experiment.fields)
 
 
-def _rows(board: object, count: int, timeout: float = 20.0) -> list[tuple[float, ...]]:
+def _rows(board: object, count: int, timeout: float = 60.0) -> list[tuple[float, ...]]:
     """The next `count` data lines; headers are skipped, anything else fails the test."""
     rows: list[tuple[float, ...]] = []
     while len(rows) < count:
