@@ -66,5 +66,9 @@ class RecordingError(KitError):
     """A recording cannot start or continue: folder not writable, disk full, bad data file."""
 
 
-class RecordingError(KitError):
-    """A recording cannot start or continue: folder not writable, disk full, bad data file."""
+class UnsupportedCall(KitError):
+    """A micro:bit call this board cannot do (V2-only on a V1, a sensor QEMU does not emulate)."""
+
+
+class ProgramError(KitError):
+    """A pupil's program run by `klimakit run` failed; the message points at its file and line."""

@@ -96,8 +96,9 @@ class StreamBoard(Board):
                 stream.write(data)
                 return
             for i in range(0, len(data), self.write_chunk_bytes):
+                if i:  # pause between chunks only: a short write must not cost a pause
+                    time.sleep(self.write_pause_s)
                 stream.write(data[i : i + self.write_chunk_bytes])
-                time.sleep(self.write_pause_s)
         except (OSError, ValueError) as err:
             raise TransportError("{}: cannot write: {}".format(self.name, err)) from err
 
