@@ -100,9 +100,11 @@ def test_syntax_errors_name_the_line() -> None:
 
 
 @pytest.mark.parametrize("code, needs", [
-    ("from microbit import *\nprint(microphone.sound_level())", "microphone"),
+    ("import microbit\nprint(microbit.microphone.sound_level())", "microphone"),
     ("import microbit\nmicrobit.speaker.off()", "speaker"),
     ("import microbit\nprint(microbit.pin_logo.is_touched())", "logo"),
+    ("from microbit import microphone\nprint(microphone.sound_level())", "microphone"),
+    ("from microbit import *\nprint(microphone.sound_level())", "microphone"),
 ])
 def test_v2_only_hardware_fails_on_v1_with_a_clear_message(code: str, needs: str) -> None:
     text = b"\n".join(SimBoard(code, version="v1").lines(2)).decode()
@@ -277,3 +279,23 @@ def test_run_program_reports_lines_and_display(tmp_path: Path) -> None:
         run_program(bad, speed=float("inf"))
     with pytest.raises(KitError, match="no such"):
         run_program(tmp_path / "nope.py")
+
+
+def test_run_program_ctrl_c_stops_the_program(tmp_path: Path) -> None:
+    """Ctrl-C while a program loops forever: run_program stops it and passes the interrupt on."""
+    import threading
+
+    program = tmp_path / "evig.py"
+    program.write_text("from microbit import *\nwhile True:\n    print(1)\n    sleep(10)\n",
+                       encoding="utf-8")
+    seen: list[str] = []
+
+    def output(line: str) -> None:
+        seen.append(line)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_program(program, speed=float("inf"), on_output=output)
+    assert seen == ["1", "1", "1"]
+    assert not [t for t in threading.enumerate() if t.name == "sim-evig"]

@@ -22,9 +22,10 @@ from kit.sim.radio import Radio
 if TYPE_CHECKING:
     from kit.sim.runtime import Runtime
 
-V2_ONLY = {"microphone": "a microphone", "speaker": "a speaker", "pin_logo": "a touch logo",
-           "pin_speaker": "a speaker pin", "set_volume": "volume control", "Sound": "sounds",
-           "SoundEvent": "sound events", "run_every": "run_every", "power": "power management"}
+V2_ONLY = {"microphone": "microphone", "speaker": "speaker", "pin_logo": "touch logo",
+           "pin_speaker": "speaker pin", "set_volume": "volume control",
+           "Sound": "built-in sounds", "SoundEvent": "sound events", "run_every": "run_every",
+           "power": "power management"}
 PASSTHROUGH = {"math": math, "struct": struct, "ustruct": struct}
 NO_SUCH_ON_V1 = {"log": "the log module (data logging) is only on micro:bit V2",
                  "power": "the power module is only on micro:bit V2"}

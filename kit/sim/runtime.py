@@ -236,7 +236,9 @@ class Runtime:
         kind = type(err).__name__
         lines.append("{}: {}".format(kind, message) if message else kind)
         name = getattr(err, "name", None)
-        if isinstance(err, NameError) and not self.v2 and name in V2_ONLY:
+        if isinstance(err, ImportError):  # from microbit import microphone
+            name = message.split("'")[1] if message.startswith("cannot import name") else name
+        if isinstance(err, (NameError, ImportError)) and not self.v2 and name in V2_ONLY:
             lines.append("{}micro:bit V1 has no {} ('{}' needs a V2)".format(
                 SIM_NOTE, V2_ONLY[name], name))
         return "\n".join(lines) + "\n"
