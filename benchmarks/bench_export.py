@@ -66,8 +66,8 @@ def main() -> None:
             "target", "1 lesson", "library", "ratio", "per lesson"))
         whole = 0.0
         for name, run in rows:
-            t_one = _median(lambda: run(one), repeat)
-            t_all = _median(lambda: run(library), repeat)
+            t_one = _median(lambda run=run: run(one), repeat)  # type: ignore[misc]
+            t_all = _median(lambda run=run: run(library), repeat)  # type: ignore[misc]
             whole = t_all if name == "zip + site" else whole
             print("{:<14} {:>8.0f} ms {:>9.0f} ms {:>6.1f}x {:>10.0f} ms".format(
                 name, t_one * 1000, t_all * 1000, t_all / t_one, t_all / len(library) * 1000))

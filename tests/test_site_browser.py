@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from conftest import require_chromium
+
 from kit.export import export_meebook, export_site
 from kit.lessons import Lesson, load_library
 from kit.resources import lessons_dir

@@ -21,7 +21,7 @@ from kit.export.site import build_site
 from kit.lessons import Lesson
 
 FORMATS = ("zip", "imscc")
-__all__ = ["ExportResult", "FirmwareCache", "FORMATS", "export_meebook", "export_site"]
+__all__ = ["FORMATS", "ExportResult", "FirmwareCache", "export_meebook", "export_site"]
 
 
 @dataclass(frozen=True)
