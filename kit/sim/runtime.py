@@ -232,7 +232,8 @@ class Runtime:
         lines = ["Traceback (most recent call last):"]
         lines += ['  File "{}", line {}, in {}'.format(f.filename, f.lineno, f.name)
                   for f in frames]
-        message = str(err).replace("is not defined", "isn't defined")
+        message = str(err).replace("is not defined", "isn't defined").replace(
+            " (unknown location)", "")
         kind = type(err).__name__
         lines.append("{}: {}".format(kind, message) if message else kind)
         name = getattr(err, "name", None)
