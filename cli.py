@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "clicommands.inventory",
     "clicommands.virtual",
     "clicommands.export",
+    "clicommands.run",
 )
 
 
