@@ -30,6 +30,7 @@ raw log and counted by the caller, never turned into data. `parse_line` never ra
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
@@ -49,6 +50,13 @@ _NAME = re.compile(r"[^\s,=()]{1,32}")
 _UNIT = re.compile(r"[^\s,]{0,16}")
 _NOT_SENDERS = ("nan", "inf", "infinity", "true", "false", "none")
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+# Fast path of parse_lines: a batch made only of plain data lines is checked by three C-level
+# scans and converted by one json.loads; anything unusual goes through parse_line instead.
+_FAST_CHARS = b"0123456789.,-+eE \t()\n"
+_FAST_SHAPE = re.compile(rb"(?:\([^()\n]*\)\n)*\([^()\n]*\)")
+_FAST_EXPONENT = re.compile(rb"[eE][+-]?[0-9]{3}")
+_FAST_LONG = re.compile(rb"[-+.eE0-9]{41}")
+_FAST_TRAILING_COMMA = re.compile(rb"(?<=[0-9])[ \t]*,[ \t]*\)")
 
 
 @dataclass(frozen=True)
@@ -174,6 +182,38 @@ def parse_line(line: bytes | str) -> Line:
     if text.startswith("(") and text.endswith(")"):
         return _parse_tuple(text)
     return Raw(text, "not a data line")
+
+
+def parse_lines(lines: Sequence[bytes]) -> list[Line]:
+    """Classify many lines at once: the same result as [parse_line(l) for l in lines], faster.
+
+    A recorder gets lines in bursts (30 boards, or one fast board); a burst of plain data
+    lines is checked by C-level scans and converted by one json.loads, several times faster
+    than line by line. Any burst with something unusual goes through parse_line.
+    """
+    if lines and _fast_path_ok(lines):
+        blob = b"\n".join(lines)
+        if b",)" in blob or b", )" in blob:
+            blob = _FAST_TRAILING_COMMA.sub(b")", blob)
+        try:
+            rows = json.loads(b"[" + blob.replace(b"(", b"[").replace(b")", b"]")
+                              .replace(b"\n", b",") + b"]")
+        except (ValueError, RecursionError):
+            rows = None
+        if (rows is not None and len(rows) == len(lines) and min(map(len, rows)) > 0
+                and max(map(len, rows)) <= MAX_FIELDS):
+            return [Data(tuple(row)) for row in rows]
+    return [parse_line(line) for line in lines]
+
+
+def _fast_path_ok(lines: Sequence[bytes]) -> bool:
+    longest = max(map(len, lines))
+    blob = b"\n".join(lines)
+    return (longest <= MAX_LINE_CHARS and not blob.translate(None, _FAST_CHARS)
+            and _FAST_SHAPE.fullmatch(blob) is not None
+            # a token over 40 characters needs a line over 42; exponents of 3 digits may be inf
+            and not (longest > MAX_NUMBER_CHARS + 2 and _FAST_LONG.search(blob))
+            and not ((b"e" in blob or b"E" in blob) and _FAST_EXPONENT.search(blob)))
 
 
 def split_lines(chunk: bytes) -> list[bytes]:

@@ -22,7 +22,7 @@ from typing import Any
 from kit import __version__
 from kit.boards import Board
 from kit.errors import KitError, RecordingError
-from kit.protocol import Data, GatewayData, Header, Raw, check_fields, parse_line, split_lines
+from kit.protocol import Data, GatewayData, Header, Line, check_fields, parse_lines, split_lines
 from kit.runfiles import SIDECAR_FORMAT, RunPaths, RunWriter, write_sidecar
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ READ_TIMEOUT_S = 0.2
 REOPEN_EVERY_S = 1.0
 UPDATE_EVERY_S = 0.25
 MAX_PENDING_LINES = 2000  # readings kept while waiting for a board's first header
+MAX_BURST_LINES = 1000  # lines already received are handed over together (parsed in one go)
 QUIET_AFTER_S = 12.0  # the header repeats every 10 s, so a live board says something by then
 
 # Board states shown in the live view (Danish: the teacher reads them).
@@ -129,7 +130,7 @@ class Recorder:
         self.slots: list[_Slot] = []
         self.senders: dict[str, BoardStatus] = {}
         self._seq: dict[str, int] = {}
-        self._queue: queue.Queue[tuple[_Slot, float, bytes | _Event]] = queue.Queue()
+        self._queue: queue.Queue[tuple[_Slot, float, list[bytes] | _Event]] = queue.Queue()
         self._halt = threading.Event()
         self._save_sidecar()
 
@@ -225,8 +226,10 @@ class Recorder:
             if isinstance(payload, _Event):
                 self._board_event(slot, when, payload)
             else:
-                for piece in split_lines(payload) or [b""]:
-                    self._handle(slot, when, piece)
+                pieces = [p for line in payload
+                          for p in (split_lines(line) if b"\r" in line else (line,))]
+                for piece, parsed in zip(pieces, parse_lines(pieces)):
+                    self._handle(slot, when, piece, parsed)
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
@@ -237,9 +240,20 @@ class Recorder:
         board = slot.board
         try:
             while not self._halt.is_set():
+                burst: list[bytes] = []
+                when = 0.0
                 try:
                     line = board.readline(READ_TIMEOUT_S)
+                    if line is not None:
+                        when, burst = time.time(), [line]
+                        while len(burst) < MAX_BURST_LINES:  # complete lines already buffered
+                            more = board.readline(0)
+                            if more is None:
+                                break
+                            burst.append(more)
                 except (KitError, OSError) as err:
+                    if burst:
+                        self._queue.put((slot, when, burst))
                     self._queue.put((slot, time.time(), _Event(UNPLUGGED, str(err))))
                     new = self._wait_for_board(board, reopen)
                     if new is None:
@@ -247,8 +261,8 @@ class Recorder:
                     board = new
                     self._queue.put((slot, time.time(), _Event("replugged", "", new)))
                     continue
-                if line is not None:
-                    self._queue.put((slot, time.time(), line))
+                if burst:
+                    self._queue.put((slot, when, burst))
         except Exception as err:  # a bug must not kill the recording of the other boards
             log.exception("reader for %s failed", slot.status.name)
             self._queue.put((slot, time.time(), _Event("reader failed", repr(err))))
@@ -278,8 +292,8 @@ class Recorder:
             slot.status.state = UNPLUGGED
         self._event(event.kind, event.detail, slot.status)
 
-    def _handle(self, slot: _Slot, when: float, line: bytes) -> None:
-        status, parsed = slot.status, parse_line(line)
+    def _handle(self, slot: _Slot, when: float, line: bytes, parsed: Line) -> None:
+        status = slot.status
         status.last_line_at = when
         slot.lines += 1
         if isinstance(parsed, Header):

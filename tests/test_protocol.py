@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kit.boards import BoardIdentity, StreamBoard
 from kit.protocol import (
     MAX_FIELDS, Data, GatewayData, Header, Raw, check_fields, format_data, format_gateway,
-    format_header, parse_line, split_lines,
+    format_header, parse_line, parse_lines, split_lines,
 )
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=32) | st.integers(-10**9, 10**9)
@@ -177,3 +177,31 @@ def test_float_printing_of_micropython_parses() -> None:
     assert isinstance(parsed, Data)
     assert parsed.values[:3] == (0.333333, 1e10, -2.5e-05)
     assert all(math.isfinite(v) for v in parsed.values)
+
+
+fast_alphabet = st.sampled_from(list(b"0123456789.,-+eE \t()") + [0, 10, 13, 0xFF, ord("x")])
+fastish_lines = st.lists(fast_alphabet, max_size=60).map(bytes)
+data_lines = values.map(lambda v: format_data(v).encode())
+
+
+@given(st.lists(data_lines | fastish_lines, min_size=1, max_size=30))
+@settings(max_examples=500)
+def test_parse_lines_equals_parse_line_on_near_miss_input(lines: list[bytes]) -> None:
+    """The batch fast path never disagrees with the line-by-line parser."""
+    assert parse_lines(lines) == [parse_line(line) for line in lines]
+
+
+@given(st.lists(data_lines, min_size=1, max_size=50))
+def test_parse_lines_on_plain_data(lines: list[bytes]) -> None:
+    assert parse_lines(lines) == [parse_line(line) for line in lines]
+
+
+@pytest.mark.parametrize("line", [
+    b"(1,)", b"(1 ,)", b"(1,,)", b"(1, 2,  )", b"(01, 2)", b"(+1, 2)", b"(.5, 1.)", b"(1e999,)",
+    b"(1e-999,)", b"(1E5, -0, -0.0)", b"(" + b"1" * 41 + b",)", b"(" + b"1" * 40 + b",)",
+    b"(1" + b" " * 5000 + b")", b"((1, 2))", b"()", b"(1)(2)", b"(1 2)", b"(-, 1)", b"(1e5e5,)",
+])
+def test_parse_lines_edge_cases(line: bytes) -> None:
+    lines = [b"(1, 2)", line, b"(3.5, 4)"]
+    assert parse_lines(lines) == [parse_line(x) for x in lines]
+    assert parse_lines([line]) == [parse_line(line)]
