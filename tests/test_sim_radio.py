@@ -146,3 +146,27 @@ def test_gateway_ignores_malformed_messages_and_counts_them() -> None:
         ("g1", 0, (21, 130)), ("g-2_b", 7, (-3.5, 0))]
     assert "# gateway ok=2 bad={}".format(len(junk) + 1).encode() in lines
     sim.close()
+
+
+def test_radionet_helper_talks_to_the_gateway(tmp_path: Path) -> None:
+    """A pupil's own sender using firmware/lib/radionet.py reaches the gateway, seq from 0."""
+    from kit.resources import firmware_dir
+
+    program = tmp_path / "min_station.py"
+    program.write_text(
+        "from microbit import *\nfrom radionet import radio_begin, radio_send\n"
+        "radio_begin('hold-7_lang-navn')\nfor i in range(5):\n"
+        "    radio_send((temperature(), i * 1.5))\n    sleep(2000)\n", encoding="utf-8")
+    sim = Simulation(seed=2)
+    gateway = SimBoard(assemble(firmware_path("gateway")), sim=sim, version="v1")
+    SimBoard(assemble(program, firmware_dir() / "lib"), sim=sim, version="v1",
+             scenario="cooling")
+    bad = SimBoard(assemble(program, firmware_dir() / "lib").source.replace(
+        "hold-7_lang-navn", "7hold"), sim=sim, version="v1")
+    sim.run_for(15, timeout=60)
+    readings = gateway_readings(gateway.collect())
+    assert [(r.sender, r.seq, r.values[1]) for r in readings] == [
+        ("hold-7_lang-navn", i, i * 1.5) for i in range(5)]
+    assert all(r.values[0] > 50 for r in readings)  # the cooling cup, not cut off by length
+    assert b"ValueError: radio name" in b"\n".join(bad.collect())
+    sim.close()

@@ -72,6 +72,7 @@ class Scheduler:
         self._running: Task | None = None
         self._tasks: set[Task] = set()
         self._limit: float = math.inf if self.speed else 0
+        self._horizons: list[float] = []  # until_us of each host thread waiting in run_while
         self._wall0 = time.monotonic()
         self._sim0 = 0
 
@@ -193,12 +194,15 @@ class Scheduler:
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._lock:
+            # Several host threads may wait at once (a recorder reads each board in its own
+            # thread): time may run as far as the furthest of them wants.
+            self._horizons.append(until_us)
             if self.speed is None:
-                self._limit = until_us
+                self._limit = max(self._horizons)
                 if self._running is None:
                     self._dispatch()
             try:
-                while not waiting():
+                while not waiting() and self.now < until_us:
                     if self._running is None and (self.speed is None or not self._tasks):
                         if self.speed is None and until_us != math.inf:
                             self.now = max(self.now, int(until_us))  # nobody wakes before it
@@ -209,8 +213,9 @@ class Scheduler:
                     self._progress.wait(left)
                 return True
             finally:
+                self._horizons.remove(until_us)
                 if self.speed is None:
-                    self._limit = self.now
+                    self._limit = max(self._horizons, default=self.now)
 
     @property
     def idle(self) -> bool:
