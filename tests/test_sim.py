@@ -252,10 +252,10 @@ def test_real_time_mode_follows_the_wall_clock() -> None:
     """speed=20: two seconds of simulated sleep take about 0.1 s, not less."""
     import time
 
+    started = time.monotonic()  # before the board: its clock starts when it is made
     board = SimBoard("from microbit import *\nsleep(2000)\nprint('done')\n", speed=20)
-    started = time.monotonic()
     assert board.readline(10) == b"done"
-    assert time.monotonic() - started >= 0.08
+    assert time.monotonic() - started >= 0.095  # pacing lets it run up to 2 ms early
     board.close()
 
 
