@@ -82,7 +82,14 @@ def _source_of(program: Program | str | Path) -> tuple[str, str]:
 
 
 class SimBoard(Board):
-    """A simulated micro:bit V1 or V2 running one program."""
+    """A simulated micro:bit V1 or V2 running one program.
+
+    `program` is a Program (kit.firmware.assemble), source text or a firmware path. Boards
+    given the same `sim` share its clock and radio; otherwise the board gets its own
+    Simulation(speed, seed, loss). `scenario` names the sensor scenario (kit.sim.scenarios);
+    `seed` makes sensor noise and `random` reproducible. The program starts at once (in
+    virtual mode it waits until someone reads or calls run_for).
+    """
 
     def __init__(self, program: Program | str | Path, *, name: str | None = None,
                  version: str = V2, scenario: str = "calm", sim: Simulation | None = None,
@@ -173,6 +180,9 @@ class SimBoard(Board):
         return self.sim.scheduler.run_while(done, timeout=timeout) and done()
 
     def readline(self, timeout: float = 1.0) -> bytes | None:
+        """The next printed line. Without a speed this runs the simulation until the program
+        prints (as fast as the CPU allows), so reading is what moves time; None after `timeout`
+        wall seconds, or at once when the program has ended."""
         out = self._rt.out
         if not out and not self._closed:
             self._wait(lambda: bool(out) or not self.running, timeout)
