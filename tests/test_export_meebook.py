@@ -273,6 +273,22 @@ def test_broken_firmware_is_reported_with_the_lesson_line(library: Path, tmp_pat
         export_meebook(load_library(library), tmp_path / "x.zip")
 
 
+@pytest.mark.parametrize("bad_id", ["../../ud", "a/b", "Store Bogstaver"])
+def test_a_lesson_id_that_is_not_a_plain_name_is_refused(library: Path, tmp_path: Path,
+                                                         bad_id: str):
+    path = library / "havvand" / "lesson.md"
+    path.write_text(path.read_text().replace("id: havvand", "id: {}".format(bad_id)))
+    with pytest.raises(ExportError, match=r"havvand/lesson.md:2: id "):
+        export_meebook(load_library(library), tmp_path / "x.zip")
+    assert not any(tmp_path.parent.glob("ud"))
+
+
+def test_two_lessons_with_the_same_id_are_refused(library: Path, tmp_path: Path):
+    shutil.copytree(library / "havvand", library / "kopi")
+    with pytest.raises(ExportError, match="both have id 'havvand'"):
+        export_meebook(load_library(library), tmp_path / "x.zip")
+
+
 def test_export_contains_no_absolute_paths(library: Path, tmp_path: Path):
     out = tmp_path / "out" / "pakke.zip"
     archive = _export(library, out)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kit import __version__
+from kit.errors import ExportError
 from kit.export.bundle import Bundle
 from kit.export.pages import FirmwareCache, LessonPage, prepare
 from kit.export.templating import render, static_text
@@ -27,6 +28,12 @@ def prepare_all(lessons: Sequence[Lesson], cache: FirmwareCache | None, embed_im
     cache = cache or FirmwareCache()
     pages = []
     ordered = sorted(lessons, key=lambda lesson: lesson.id)
+    seen: dict[str, Lesson] = {}
+    for lesson in ordered:
+        if lesson.id in seen:
+            raise ExportError("{} and {} both have id {!r}; each lesson needs its own id".format(
+                seen[lesson.id].path, lesson.path, lesson.id))
+        seen[lesson.id] = lesson
     for number, lesson in enumerate(ordered, start=1):
         pages.append(prepare(lesson, cache, embed_images=embed_images))
         if on_progress:

@@ -34,6 +34,7 @@ LICENCES = {"CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/
 BODY_SECTIONS = ("Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering",
                  "Elevark", "Udvidelse")
 _HEADING = re.compile(r"^##\s")
+_LESSON_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,11 @@ def _firmware(lesson: Lesson, cache: FirmwareCache) -> Firmware | None:
 
 def prepare(lesson: Lesson, cache: FirmwareCache, embed_images: bool = False) -> LessonPage:
     """Render a lesson for publishing. Raises ExportError (file:line) on unsafe links."""
+    if not _LESSON_ID.fullmatch(lesson.id):
+        # The id names the lesson's folder in every export, so it must be a plain name.
+        raise ExportError("{}:{}: id {!r} must be lowercase letters, digits and '-', like the "
+                          "folder name".format(lesson.path, lesson.key_lines.get("id", 1),
+                                               lesson.id))
     text = LessonText(lesson.path, embed_images=embed_images)
 
     def inline_list(key: str, values: tuple[str, ...]) -> tuple[Markup, ...]:
