@@ -267,7 +267,12 @@ class AgentSession:
         return self._write(_Request(line, calls, timeout))
 
     def _write(self, request: _Request) -> _Request:
-        self.board.write(request.line.encode("ascii") + b"\r")
+        try:
+            self.board.write(request.line.encode("ascii") + b"\r")
+        except TransportError as err:
+            self._broken = True
+            raise TransportError("{}: the connection was lost ({}). Is the board still plugged "
+                                 "in?".format(self.board.name, err)) from err
         self._inflight.append(request)
         return request
 
