@@ -16,14 +16,12 @@ T0_HOUR = 8.0  # simulated time 0 is 08:00, the start of a school day
 
 
 def _mix(*values: int) -> float:
-    """A reproducible pseudo-random number in [0, 1) from integers (splitmix64)."""
-    x = 0x9E3779B97F4A7C15
-    for v in values:
-        x = (x ^ (v & 0xFFFFFFFFFFFFFFFF)) * 0xBF58476D1CE4E5B9 & 0xFFFFFFFFFFFFFFFF
-        x ^= x >> 31
-        x = x * 0x94D049BB133111EB & 0xFFFFFFFFFFFFFFFF
-        x ^= x >> 29
-    return x / 2.0**64
+    """A reproducible pseudo-random number in [0, 1) from integers.
+
+    Python hashes tuples of ints the same way in every run (only str hashing is salted), and
+    one multiply spreads the bits; this is called for every sensor reading, so it must be cheap.
+    """
+    return (hash(values) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF) / 18446744073709551616.0
 
 
 class Scenario:
