@@ -143,6 +143,8 @@ def test_lesson_page_follows_the_meebook_forloeb_fields_in_order(library: Path, 
     html = _text(archive, "havvand/lesson.html")
     assert "2 lektioner à 45 min" in html and "5.–6. klasse" in html
     assert "<style>" in html and 'rel="stylesheet"' not in html  # self-contained
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert '"Segoe UI"' in style and "&#34;" not in style and "&gt;" not in style
 
 
 def test_copy_blocks_are_plain_sections_one_per_field(library: Path, tmp_path: Path):

@@ -10,6 +10,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from markupsafe import Markup
+
 from kit import __version__
 from kit.errors import ExportError
 from kit.export.bundle import Bundle
@@ -98,7 +100,7 @@ def build_meebook(lessons: Sequence[Lesson], cache: FirmwareCache | None = None,
                   on_progress: Progress | None = None) -> tuple[Bundle, list[LessonPage]]:
     """Build the package in memory (see module docstring)."""
     pages = prepare_all(lessons, cache, embed_images=True, on_progress=on_progress)
-    css = static_text("klimakit.css")
+    css = Markup(static_text("klimakit.css"))  # our own stylesheet: not escaped inside <style>
     bundle = Bundle()
     for page in pages:
         common = {"p": page, "css_inline": css, "root": "../"}
