@@ -48,7 +48,7 @@ def line_for(message):
     return "(" + ", ".join(parts[1:]) + ")"
 
 
-radio.config(group=GROUP, queue=20, length=64)
+radio.config(group=GROUP, queue=10, length=64)  # 10 x 64 bytes still fits a V1 heap
 radio.on()
 print(HEADER)
 header_at = running_time()

@@ -98,6 +98,8 @@ class SimBoard(Board):
                  on_display: Callable[[Display], None] | None = None) -> None:
         if version not in BOARD_IDS:
             raise SimulatorError("version must be 'v1' or 'v2', not {!r}".format(version))
+        if sim is not None and (speed is not None or loss):
+            raise SimulatorError("speed and loss belong to the shared Simulation, not a board")
         self.sim = sim if sim is not None else Simulation(speed=speed, seed=seed or 0, loss=loss)
         index = len(self.sim.boards)
         name = name or "sim-{}".format(index + 1)
