@@ -187,11 +187,26 @@ def parse_line(line: bytes | str) -> Line:
 def parse_lines(lines: Sequence[bytes]) -> list[Line]:
     """Classify many lines at once: the same result as [parse_line(l) for l in lines], faster.
 
-    A recorder gets lines in bursts (30 boards, or one fast board); a burst of plain data
-    lines is checked by C-level scans and converted by one json.loads, several times faster
-    than line by line. Any burst with something unusual goes through parse_line.
+    A recorder gets lines in bursts (30 boards, or one fast board). Each run of lines that
+    look like tuples is checked by C-level scans and converted by one json.loads, several
+    times faster than line by line; a run with anything unusual, and every other line (headers,
+    noise), goes through parse_line.
     """
-    if lines and _fast_path_ok(lines):
+    if _fast_path_ok(lines):  # the common case: a burst of data lines only
+        return _parse_run(lines)
+    parsed: list[Line] = []
+    start = 0
+    for end, line in enumerate(lines):
+        if line[:1] != b"(" or line[-1:] != b")":
+            parsed += _parse_run(lines[start:end])
+            parsed.append(parse_line(line))
+            start = end + 1
+    parsed += _parse_run(lines[start:])
+    return parsed
+
+
+def _parse_run(lines: Sequence[bytes]) -> list[Line]:
+    if len(lines) > 1 and _fast_path_ok(lines):
         blob = b"\n".join(lines)
         if b",)" in blob or b", )" in blob:
             blob = _FAST_TRAILING_COMMA.sub(b")", blob)
@@ -202,11 +217,25 @@ def parse_lines(lines: Sequence[bytes]) -> list[Line]:
             rows = None
         if (rows is not None and len(rows) == len(lines) and min(map(len, rows)) > 0
                 and max(map(len, rows)) <= MAX_FIELDS):
-            return [Data(tuple(row)) for row in rows]
+            return list(map(_new_data, rows))
     return [parse_line(line) for line in lines]
 
 
+def _new_data(row: list[float]) -> Data:
+    # Data(tuple(row)) without the frozen dataclass __init__: the same object, built 2x faster
+    # (the fast path makes one per line, and that was half its time).
+    data = _object_new(Data)
+    _object_setattr(data, "values", tuple(row))
+    return data
+
+
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+
+
 def _fast_path_ok(lines: Sequence[bytes]) -> bool:
+    if not lines:
+        return False
     longest = max(map(len, lines))
     blob = b"\n".join(lines)
     return (longest <= MAX_LINE_CHARS and not blob.translate(None, _FAST_CHARS)

@@ -221,7 +221,13 @@ class Recorder:
             item = self._queue.get(timeout=timeout) if timeout else self._queue.get_nowait()
         except queue.Empty:
             return
-        for _ in range(10000):
+        try:
+            self._handle_items(item)
+        finally:
+            self.writer.flush()  # everything that arrived is on disk before we wait again
+
+    def _handle_items(self, item: tuple[_Slot, float, list[bytes] | _Event]) -> None:
+        for _ in range(100):  # then flush (in _drain) and look at the clock again
             slot, when, payload = item
             if isinstance(payload, _Event):
                 self._board_event(slot, when, payload)
@@ -360,7 +366,7 @@ class Recorder:
         if problem is not None:
             self._reject(status.name, when, problem, line.decode(errors="replace"), status)
             return
-        self.writer.write_row(when, when - self.started, status.name, data.values)
+        self.writer.write_row(when, when - self.started, status.name, data.values, flush=False)
         status.accepted += 1
         status.latest = data.values
         if status.state in (WAITING, QUIET):

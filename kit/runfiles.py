@@ -111,6 +111,7 @@ class RunWriter:
             raise RecordingError("cannot write in {} ({}). Choose another folder with "
                                  "--out.".format(folder, err.strerror or err)) from err
         self._writer = csv.writer(self._csv, delimiter=style.delimiter)
+        self._time_cache: tuple[float | None, str] = (None, "")
 
     def set_fields(self, fields: Sequence[str]) -> None:
         """Write the CSV header row (once: the columns of a run never change)."""
@@ -120,11 +121,24 @@ class RunWriter:
             self._csv.flush()
 
     def write_row(self, when: float | None, seconds: float, board: str,
-                  values: Sequence[float | str]) -> None:
-        """Append one reading and flush it to disk (`when` None: time unknown, left empty)."""
-        self._writer.writerow(["" if when is None else format_time(when, self.style),
-                               format_number(round(seconds, 3), self.style), board]
-                              + [format_number(v, self.style) for v in values])
+                  values: Sequence[float | str], *, flush: bool = True) -> None:
+        """Append one reading (`when` None: time unknown, left empty) and flush it to disk.
+
+        flush=False lets a caller write the lines that arrived together and then call flush().
+        """
+        if when != self._time_cache[0]:  # lines that arrived together share one timestamp
+            self._time_cache = (when, "" if when is None else format_time(when, self.style))
+        if self.style.decimal == ".":  # csv writes numbers with str(), as format_number does
+            self._writer.writerow([self._time_cache[1], round(seconds, 3), board, *values])
+        else:
+            self._writer.writerow([self._time_cache[1],
+                                   format_number(round(seconds, 3), self.style), board,
+                                   *(format_number(v, self.style) for v in values)])
+        if flush:
+            self._csv.flush()
+
+    def flush(self) -> None:
+        """Push written rows to disk."""
         self._csv.flush()
 
     def write_raw(self, when: float, board: str, reason: str, text: str) -> None:

@@ -190,11 +190,11 @@ def test_disk_full_mid_run_keeps_what_was_written(tmp_path: Path) -> None:
     written = []
     real = recorder.writer.write_row
 
-    def write_row(*args: object) -> None:
+    def write_row(*args: object, **kwargs: object) -> None:
         if len(written) >= 2:
             raise OSError(28, "No space left on device")
         written.append(args)
-        real(*args)  # type: ignore[arg-type]
+        real(*args, **kwargs)  # type: ignore[arg-type]
 
     recorder.writer.write_row = write_row  # type: ignore[method-assign]
     with pytest.raises(RecordingError, match="No space left"):

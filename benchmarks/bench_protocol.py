@@ -1,0 +1,167 @@
+"""Recording throughput: parser, recorder and a QEMU board end to end, against a class's need.
+
+Run: python3 benchmarks/bench_protocol.py [--seconds 5] [--no-qemu]
+
+The need: 30 boards each printing as fast as a micro:bit's USB serial allows, 115200 baud =
+11,520 bytes/s (8N1: 10 bits a byte), with the longest klimakit data line (sensortjek,
+LINE_BYTES with CR LF) → 30 × 11,520 / LINE_BYTES lines/s. Goal: the parser ≥ 100× that.
+Measured side by side in one run:
+1. parse_line one line at a time, and parse_lines on bursts of BURST lines (what the recorder
+   does), on data lines with a header every 50 lines (a header repeats every 10 s at 5 lines/s);
+2. the Recorder with 30 in-memory boards replaying lines as fast as they can
+   (threads + queue + parse + CSV written and flushed line by line);
+3. a real micro:bit MicroPython program in QEMU printing a counter as fast as it can (QEMU's
+   UART has no baud limit): lines/s read raw vs through the Recorder, and lost lines (gaps in
+   the counter; must be 0).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kit.boards import Board, BoardIdentity, QemuBoard, qemu_binary, qemu_version  # noqa: E402
+from kit.firmware import Program  # noqa: E402
+from kit.protocol import format_header, parse_line, parse_lines  # noqa: E402
+from kit.record_setup import plan_recording  # noqa: E402
+from kit.recording import Recorder  # noqa: E402
+
+BAUD_BYTES_PER_S = 115_200 / 10
+BOARDS = 30
+SAMPLE_LINE = b"(12.345, 255, -736, -736, 736, 3, 2)"  # sensortjek: the longest lesson line
+LINE_BYTES = len(SAMPLE_LINE) + 2  # + CR LF
+NEED_LINES_PER_S = BOARDS * BAUD_BYTES_PER_S / LINE_BYTES
+BURST = 100
+HEADER = format_header("sensortjek", ["tid", "lys", "x", "y", "z", "a", "b"]).encode()
+FAST_COUNTER = """print("# klimakit 1 lesson=bench fields=n,dobbelt")
+n = 0
+while True:
+    print((n, n * 2))
+    n += 1
+"""
+
+
+def workload(count: int) -> list[bytes]:
+    lines = []
+    for i in range(count):
+        lines.append(HEADER if i % 50 == 0 else b"(%d.%03d, 255, -736, -736, 736, %d, %d)" % (
+            i // 5, i % 1000, i % 7, i % 3))
+    return lines
+
+
+def best_rate(run: object, lines: int, repeat: int = 5) -> float:
+    """Lines per second of the fastest of `repeat` runs (the machine is shared)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()  # type: ignore[operator]
+        best = min(best, time.perf_counter() - start)
+    return lines / best
+
+
+class ReplayBoard(Board):
+    """A board that hands out a fixed list of lines as fast as it is asked."""
+
+    def __init__(self, name: str, lines: list[bytes]) -> None:
+        super().__init__(BoardIdentity(name, "uid-" + name))
+        self._lines, self._at = lines, 0
+
+    def readline(self, timeout: float = 1.0) -> bytes | None:
+        if self._at >= len(self._lines):
+            time.sleep(min(timeout, 0.01))
+            return None
+        self._at += 1
+        return self._lines[self._at - 1]
+
+    def write(self, data: bytes) -> None: ...
+
+    def exec(self, code: str, timeout: float = 10.0) -> str:
+        return ""
+
+    def run_main(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def bench_parser() -> None:
+    lines = workload(20_000)
+    bursts = [lines[i:i + BURST] for i in range(0, len(lines), BURST)]
+    assert [p for b in bursts for p in parse_lines(b)] == [parse_line(x) for x in lines]
+    single = best_rate(lambda: [parse_line(x) for x in lines], len(lines))
+    batch = best_rate(lambda: [parse_lines(b) for b in bursts], len(lines))
+    print("need: {} boards x {:.0f} B/s / {} B per line = {:,.0f} lines/s".format(
+        BOARDS, BAUD_BYTES_PER_S, LINE_BYTES, NEED_LINES_PER_S))
+    print("parse_line, one at a time:      {:>11,.0f} lines/s = {:6.1f}x the need".format(
+        single, single / NEED_LINES_PER_S))
+    print("parse_lines, bursts of {:>3}:     {:>11,.0f} lines/s = {:6.1f}x the need "
+          "(goal >= 100x)".format(BURST, batch, batch / NEED_LINES_PER_S))
+
+
+def bench_recorder(folder: Path) -> None:
+    per_board = 3_000
+    lines = workload(per_board)
+    boards = [ReplayBoard("b{:02d}".format(i), lines) for i in range(BOARDS)]
+    recorder = Recorder(plan_recording(folder, stem="replay"))
+    stop = threading.Event()
+    total = BOARDS * (per_board - per_board // 50)
+
+    def update(statuses: object) -> None:
+        if sum(s.accepted for s in recorder.snapshot()) >= total:
+            stop.set()
+
+    start = time.perf_counter()
+    result = recorder.run(boards, stop=stop, on_update=update)
+    rate = result.accepted / (time.perf_counter() - start)
+    print("Recorder, {} in-memory boards:  {:>11,.0f} lines/s = {:6.1f}x the need "
+          "({:,} rows to CSV, flushed per row)".format(BOARDS, rate, rate / NEED_LINES_PER_S,
+                                                       result.accepted))
+
+
+def bench_qemu(folder: Path, seconds: float) -> None:
+    print("QEMU:", qemu_version())
+    program = Program("fast", FAST_COUNTER, ())
+    with QemuBoard.from_program(program, name="fast-raw") as board:
+        count, start = 0, time.monotonic()
+        while time.monotonic() - start < seconds:
+            if board.readline(1.0) is not None:
+                count += 1
+        raw = count / (time.monotonic() - start)
+    board = QemuBoard.from_program(program, name="fast-rec")
+    recorder = Recorder(plan_recording(folder, stem="qemu", duration_s=seconds))
+    start = time.monotonic()
+    result = recorder.run([board])  # closes the board
+    rate = result.accepted / (time.monotonic() - start)
+    with open(result.paths.csv, newline="") as handle:
+        numbers = [int(row[3]) for row in list(csv.reader(handle))[1:]]
+    lost = sum(b - a - 1 for a, b in zip(numbers, numbers[1:]) if b > a + 1)
+    in_order = numbers == sorted(numbers) and numbers[:1] == [0]
+    print("QEMU board, readline only:      {:>11,.0f} lines/s".format(raw))
+    print("QEMU board, through Recorder:   {:>11,.0f} lines/s = {:.2f}x readline only; "
+          "{:,} lines, lost {}, in order from 0: {}".format(rate, rate / raw, len(numbers),
+                                                            lost, in_order))
+    print("  = {:.1f} boards at full 115200 baud".format(rate * LINE_BYTES / BAUD_BYTES_PER_S))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--no-qemu", action="store_true")
+    args = parser.parse_args()
+    print("python {}, {} cores, load {:.1f}".format(sys.version.split()[0], os.cpu_count(),
+                                                    os.getloadavg()[0]))
+    with tempfile.TemporaryDirectory(prefix="klimakit-bench-") as tmp:
+        bench_parser()
+        bench_recorder(Path(tmp))
+        if not args.no_qemu and qemu_binary() is not None:
+            bench_qemu(Path(tmp), args.seconds)
+
+
+if __name__ == "__main__":
+    main()
