@@ -154,6 +154,8 @@ def _crawl(site: Site, scheme: str, watched: Watched) -> tuple[int, int]:
             continue
         seen.add(url)
         watched.page.goto(url, wait_until="load")
+        font = watched.page.evaluate("getComputedStyle(document.body).fontFamily")
+        assert "system-ui" in font, (url, font)  # the stylesheet loaded and parsed
         hrefs = watched.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         for href in hrefs:
             target = href.split("#", 1)[0]
