@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -299,3 +300,24 @@ def test_run_program_ctrl_c_stops_the_program(tmp_path: Path) -> None:
         run_program(program, speed=float("inf"), on_output=output)
     assert seen == ["1", "1", "1"]
     assert not [t for t in threading.enumerate() if t.name == "sim-evig"]
+
+
+@pytest.mark.qemu
+def test_simulator_and_qemu_agree_on_a_lesson_program(qemu_boot: Any) -> None:
+    """The same firmware on QEMU's real V1 MicroPython and on SimBoard: same header, same shape."""
+    from kit.firmware import assemble
+    from kit.resources import firmware_path
+
+    program = assemble(firmware_path("sensortjek"))
+    qemu = qemu_boot(program)
+    sim = SimBoard(program, version="v1")
+    results = []
+    for board in (qemu, sim):
+        header = parse_line(board.wait_for("# klimakit", timeout=20))  # QEMU starts with NUL
+        rows = []
+        while len(rows) < 3:
+            parsed = parse_line(board.readline(10) or b"")
+            if isinstance(parsed, Data):
+                rows.append(parsed.values)
+        results.append((header, [len(r) for r in rows], [r[5:] for r in rows]))
+    assert results[0] == results[1]
