@@ -13,11 +13,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cli import cli
 from kit import __version__
 from kit.errors import ExportError
 from kit.export import export_meebook
+from kit.export.render import LessonText
 from kit.firmware import assemble, build_universal_hex, universal_to_v1
 from kit.lessons import load_library
 from kit.resources import lessons_dir
@@ -379,3 +382,33 @@ def test_real_library_exports_to_meebook_and_imscc(tmp_path: Path):
             assert all(h in headings for h in FORLOEB_HEADINGS), entry["id"]
         for name in archive.namelist():
             assert str(ROOT) not in archive.read(name).decode("utf-8", errors="replace")
+
+
+SAFE_TAGS = {"p", "em", "strong", "a", "img", "ul", "ol", "li", "code", "pre", "h1", "h2", "h3",
+             "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "hr",
+             "br", "s"}
+SAFE_ATTRS = {"href", "src", "alt", "title", "style", "start"}
+FRAGMENTS = ["<script>", "</script>", "<img src=x onerror=alert(1)>", "[a](", "![b](", ")",
+             "javascript:", "JAVASCRIPT:", "data:text/html,", "kurve.png", "../", "/etc/", "\\",
+             '"', "'", "<", ">", "&", "&#x3C;", "\n", "\n\n", "    ", "```", "| a | b |\n|---|---|",
+             "# ", "- ", "1. ", "<https://x.dk>", "<javascript:x>", "\x00", "æøå", "%2e%2e/"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=25))
+def test_any_lesson_text_renders_to_safe_html_or_a_clear_error(pieces: list[str]):
+    """Garbage in: either an ExportError naming lesson.md, or HTML with only harmless tags."""
+    lesson_file = FIXTURES / "lessons" / "havvand" / "lesson.md"
+    text = LessonText(lesson_file)
+    try:
+        html = str(text.block("".join(pieces), 30)) + str(text.inline("".join(pieces), 5))
+    except ExportError as err:
+        assert str(err).startswith(str(lesson_file) + ":")
+        return
+    for tag, attrs, _ in _parse(html).tags:
+        assert tag in SAFE_TAGS, (tag, html)
+        assert set(attrs) <= SAFE_ATTRS, (attrs, html)
+        for key in ("href", "src"):
+            value = (attrs.get(key) or "").strip().lower()
+            assert not value.startswith(("javascript", "data:text", "/", "..")), html
+    assert all(a.source.parent == lesson_file.parent for a in text.assets.values())
