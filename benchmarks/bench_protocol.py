@@ -120,7 +120,7 @@ def bench_recorder(folder: Path) -> None:
     result = recorder.run(boards, stop=stop, on_update=update)
     rate = result.accepted / (time.perf_counter() - start)
     print("Recorder, {} in-memory boards:  {:>11,.0f} lines/s = {:6.1f}x the need "
-          "({:,} rows to CSV, flushed per row)".format(BOARDS, rate, rate / NEED_LINES_PER_S,
+          "({:,} rows to CSV, flushed per burst)".format(BOARDS, rate, rate / NEED_LINES_PER_S,
                                                        result.accepted))
 
 

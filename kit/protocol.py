@@ -35,6 +35,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 PROTOCOL_VERSION = "1"
 MAX_FIELDS = 32
@@ -165,6 +166,15 @@ def _parse_tuple(text: str) -> Line:
 
 def parse_line(line: bytes | str) -> Line:
     """Classify one line from a board. Never raises: anything unexpected becomes Raw."""
+    if isinstance(line, bytes) and line[:1] == b"(" and line[-1:] == b")":
+        fast = _parse_fast((line,))  # the same result as _parse_line_slow, about 3x faster
+        if fast is not None:
+            return fast[0]
+    return _parse_line_slow(line)
+
+
+def _parse_line_slow(line: bytes | str) -> Line:
+    """The grammar, token by token: the reference the fast path is tested against."""
     if isinstance(line, bytes):
         try:
             text = line.replace(b"\x00", b"").decode("utf-8")
@@ -192,21 +202,29 @@ def parse_lines(lines: Sequence[bytes]) -> list[Line]:
     times faster than line by line; a run with anything unusual, and every other line (headers,
     noise), goes through parse_line.
     """
-    if _fast_path_ok(lines):  # the common case: a burst of data lines only
-        return _parse_run(lines)
+    fast = _parse_fast(lines)  # the common case: a burst of data lines only
+    if fast is not None:
+        return fast
     parsed: list[Line] = []
+    tuple_like = list(map(bytes.startswith, lines, repeat(b"(")))  # C speed, no Python loop
     start = 0
-    for end, line in enumerate(lines):
-        if line[:1] != b"(" or line[-1:] != b")":
-            parsed += _parse_run(lines[start:end])
-            parsed.append(parse_line(line))
-            start = end + 1
-    parsed += _parse_run(lines[start:])
-    return parsed
+    while True:
+        try:
+            other = tuple_like.index(False, start)
+        except ValueError:
+            return parsed + _parse_run(lines[start:])
+        parsed += _parse_run(lines[start:other])
+        parsed.append(_parse_line_slow(lines[other]))
+        start = other + 1
 
 
 def _parse_run(lines: Sequence[bytes]) -> list[Line]:
-    if len(lines) > 1 and _fast_path_ok(lines):
+    fast = _parse_fast(lines) if len(lines) > 1 else None
+    return [parse_line(line) for line in lines] if fast is None else fast
+
+
+def _parse_fast(lines: Sequence[bytes]) -> list[Line] | None:
+    if _fast_path_ok(lines):
         blob = b"\n".join(lines)
         if b",)" in blob or b", )" in blob:
             blob = _FAST_TRAILING_COMMA.sub(b")", blob)
@@ -218,7 +236,7 @@ def _parse_run(lines: Sequence[bytes]) -> list[Line]:
         if (rows is not None and len(rows) == len(lines) and min(map(len, rows)) > 0
                 and max(map(len, rows)) <= MAX_FIELDS):
             return list(map(_new_data, rows))
-    return [parse_line(line) for line in lines]
+    return None
 
 
 def _new_data(row: list[float]) -> Data:

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit.boards import BoardIdentity, StreamBoard
+from kit.protocol import _parse_line_slow
 from kit.protocol import (
     MAX_FIELDS, Data, GatewayData, Header, Raw, check_fields, format_data, format_gateway,
     format_header, parse_line, parse_lines, split_lines,
@@ -188,12 +189,13 @@ data_lines = values.map(lambda v: format_data(v).encode())
 @settings(max_examples=500)
 def test_parse_lines_equals_parse_line_on_near_miss_input(lines: list[bytes]) -> None:
     """The batch fast path never disagrees with the line-by-line parser."""
-    assert parse_lines(lines) == [parse_line(line) for line in lines]
+    assert parse_lines(lines) == [_parse_line_slow(line) for line in lines]
+    assert [parse_line(line) for line in lines] == [_parse_line_slow(line) for line in lines]
 
 
 @given(st.lists(data_lines, min_size=1, max_size=50))
 def test_parse_lines_on_plain_data(lines: list[bytes]) -> None:
-    assert parse_lines(lines) == [parse_line(line) for line in lines]
+    assert parse_lines(lines) == [_parse_line_slow(line) for line in lines]
 
 
 @pytest.mark.parametrize("line", [
@@ -203,5 +205,5 @@ def test_parse_lines_on_plain_data(lines: list[bytes]) -> None:
 ])
 def test_parse_lines_edge_cases(line: bytes) -> None:
     lines = [b"(1, 2)", line, b"(3.5, 4)"]
-    assert parse_lines(lines) == [parse_line(x) for x in lines]
-    assert parse_lines([line]) == [parse_line(line)]
+    assert parse_lines(lines) == [_parse_line_slow(x) for x in lines]
+    assert parse_lines([line]) == [parse_line(line)] == [_parse_line_slow(line)]
