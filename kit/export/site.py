@@ -22,6 +22,8 @@ def search_index(pages: Sequence[LessonPage]) -> dict[str, Any]:
         "version": 1,
         "lessons": [{
             "id": p.id,
+            "title": p.title,
+            "summary": p.lesson.summary,
             "grades": list(p.lesson.grades),
             "bands": list(p.lesson.bands),
             "subjects": list(p.lesson.subjects),

@@ -15,6 +15,8 @@
 
   index.lessons.forEach(function (lesson) {
     lesson.folded = fold(lesson.text);
+    lesson.foldedTitle = fold(lesson.title);
+    lesson.foldedSummary = fold(lesson.summary);
     byId[lesson.id] = lesson;
   });
 
@@ -26,7 +28,8 @@
   var board = document.getElementById("filter-board");
   var count = document.getElementById("result-count");
   var empty = document.getElementById("no-results");
-  var cards = Array.prototype.slice.call(document.querySelectorAll("#lessons > li"));
+  var list = document.getElementById("lessons");
+  var cards = Array.prototype.slice.call(list.children);
 
   function gradeMatches(lesson, value) {
     if (!value) { return true; }
@@ -46,15 +49,28 @@
       (!board.value || lesson.boards.indexOf(board.value) >= 0);
   }
 
+  /* Hits in the title count most, then the summary, then the rest of the lesson. */
+  function score(lesson, words) {
+    var total = 0;
+    words.forEach(function (word) {
+      total += lesson.foldedTitle.indexOf(word) >= 0 ? 4 :
+        lesson.foldedSummary.indexOf(word) >= 0 ? 2 : 1;
+    });
+    return total;
+  }
+
   function update() {
     var words = fold(search.value).split(/\s+/).filter(Boolean);
     var shown = 0;
-    cards.forEach(function (card) {
+    var ranked = cards.map(function (card, position) {
       var lesson = byId[card.getAttribute("data-id")];
       var ok = lesson !== undefined && matches(lesson, words);
       card.hidden = !ok;
       if (ok) { shown += 1; }
+      return { card: card, position: position, score: ok ? score(lesson, words) : 0 };
     });
+    ranked.sort(function (a, b) { return b.score - a.score || a.position - b.position; });
+    ranked.forEach(function (entry) { list.appendChild(entry.card); });
     count.textContent = "Viser " + shown + " af " + cards.length + " forløb";
     empty.hidden = shown > 0;
   }
