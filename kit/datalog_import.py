@@ -7,7 +7,8 @@ and inc/MicroBitLog.h) and the page that reads it (lancaster-university/microbit
 src/DataLog.ts)::
 
     0      a 2048-byte HTML page (viewer script), ending in the marker  <!--FS_START
-    2048   metadata: "UBIT_LOG_FS_V_002\\n"  logEnd "0x%08X\\n"  dataStart "0x%08X\\n"  DAPLink "0255"
+    2048   metadata: "UBIT_LOG_FS_V_002\\n", logEnd "0x%08X\\n", dataStart "0x%08X\\n",
+           the DAPLink version "0255"
            then the column labels as CSV, then 0xFF (unused flash)
     …      journal pages (8-hex-digit lengths of the data, 0x00 = superseded)
     dataStart  the log as CSV text: a label row, then one row per log.add(); a new label row

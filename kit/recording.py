@@ -23,7 +23,13 @@ from kit import __version__
 from kit.boards import Board
 from kit.errors import KitError, RecordingError
 from kit.protocol import Data, GatewayData, Header, Line, check_fields, parse_lines, split_lines
-from kit.runfiles import SIDECAR_FORMAT, RunPaths, RunWriter, write_sidecar
+from kit.recording_types import (
+    OK, QUIET, STOPPED, UNPLUGGED, WAITING, WRONG_PROGRAM, BoardStatus, FieldSpec,
+    RecordingPlan, RecordingResult,
+)
+from kit.runfiles import SIDECAR_FORMAT, RunWriter, write_sidecar
+
+__all__ = ["Recorder", "FieldSpec", "RecordingPlan", "BoardStatus", "RecordingResult"]
 
 log = logging.getLogger(__name__)
 
@@ -33,64 +39,6 @@ UPDATE_EVERY_S = 0.25
 MAX_PENDING_LINES = 2000  # readings kept while waiting for a board's first header
 MAX_BURST_LINES = 1000  # lines already received are handed over together (parsed in one go)
 QUIET_AFTER_S = 12.0  # the header repeats every 10 s, so a live board says something by then
-
-# Board states shown in the live view (Danish: the teacher reads them).
-WAITING, OK, QUIET, UNPLUGGED, WRONG_PROGRAM, STOPPED = (
-    "venter", "ok", "stille", "frakoblet", "forkert program", "stoppet")
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A column of the recording, with its unit and Danish label for graphs."""
-
-    name: str
-    unit: str = ""
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class RecordingPlan:
-    """What to record: expected fields (empty = take them from the first header), where to."""
-
-    paths: RunPaths
-    fields: tuple[FieldSpec, ...] = ()
-    lesson_id: str = ""
-    title: str = ""
-    firmware: str = ""
-    firmware_sha256: str = ""
-    duration_s: float | None = None
-    excel_da: bool = False
-
-
-@dataclass
-class BoardStatus:
-    """Live state of one board (or radio sender), copied out to the on_update callback."""
-
-    name: str
-    unique_id: str = ""
-    port: str = ""
-    state: str = WAITING
-    latest: tuple[float, ...] = ()
-    lines_per_s: float = 0.0
-    accepted: int = 0
-    rejected: int = 0
-    lost: int = 0
-    last_line_at: float = 0.0
-
-
-@dataclass(frozen=True)
-class RecordingResult:
-    """What a finished run wrote and counted."""
-
-    paths: RunPaths
-    fields: tuple[str, ...]
-    accepted: int
-    rejected: int
-    lost: int
-    ended_by: str
-    boards: tuple[BoardStatus, ...]
-    events: tuple[dict[str, Any], ...]
-
 
 @dataclass
 class _Slot:

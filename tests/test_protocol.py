@@ -39,7 +39,8 @@ def test_valid_lines(line: bytes, expected: object) -> None:
 
 
 @pytest.mark.parametrize("line", [
-    b"", b"   ", b"\x00\x00", b"MicroPython v1.9.2 on 2017", b">>> ", b"Traceback (most recent call last):",
+    b"", b"   ", b"\x00\x00", b"MicroPython v1.9.2 on 2017", b">>> ",
+    b"Traceback (most recent call last):",
     b"(nan, 1)", b"(inf,)", b"(-inf, 2)", b"(1, nan)", b"()", b"(,)", b"(1,,2)", b"(1, 2",
     b"1, 2)", b"((1, 2))", b"(1 2)", b"(0x10,)", b"(1e999,)", b"(True, 1, 2)", b"(gruppe3, 1)",
     b"(gruppe3, -1, 2)", b"(gruppe3, x, 2)", b"('gruppe3, 1, 2)", b"(abcdefghijklmnopq, 1, 2)",
@@ -164,7 +165,8 @@ def test_stream_board_reassembles_lines_split_across_reads(
         rows: list[list[float]], sizes: list[int], ending: bytes) -> None:
     header = format_header("x", ["v"]).encode()
     blob = b"\x00" + header + ending + b"".join(format_data(r).encode() + ending for r in rows)
-    board = StreamBoard(BoardIdentity("fake", "id"), ChunkStream(blob, sizes))  # type: ignore[arg-type]
+    stream = ChunkStream(blob, sizes)
+    board = StreamBoard(BoardIdentity("fake", "id"), stream)  # type: ignore[arg-type]
     received = []
     while (line := board.readline(0.05)) is not None:
         received.extend(parse_line(piece) for piece in split_lines(line))

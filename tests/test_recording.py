@@ -52,7 +52,8 @@ class FakeBoard(Board):
 
 
 def _plan(tmp_path: Path, fields: tuple[FieldSpec, ...] = (), **kw: object) -> RecordingPlan:
-    return plan_recording(tmp_path / "ud", stem="run", fields=fields, **kw)  # type: ignore[arg-type]
+    return plan_recording(tmp_path / "ud", stem="run", fields=fields,
+                          **kw)  # type: ignore[arg-type]
 
 
 def _rows(path: Path, delimiter: str = ",") -> list[list[str]]:
