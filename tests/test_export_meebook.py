@@ -375,7 +375,8 @@ def test_real_library_exports_to_meebook_and_imscc(tmp_path: Path):
     for fmt in ("zip", "imscc"):
         archive = _export(lessons_dir(), tmp_path / ("pakke." + fmt), fmt=fmt)
         manifest = json.loads(_text(archive, "manifest.json"))
-        assert [e["id"] for e in manifest["lessons"]] == sorted(lesson.id for lesson in lessons)
+        assert [e["id"] for e in manifest["lessons"]] == [lesson.id for lesson in sorted(
+            lessons, key=lambda x: (*x.grades, x.title.lower(), x.id))]
         for entry in manifest["lessons"]:
             assert entry["page"] in archive.namelist()
             headings = _parse(_text(archive, entry["page"])).h2

@@ -84,7 +84,7 @@ def test_site_has_index_assets_and_a_page_worksheet_and_program_per_lesson(
         library: Path, tmp_path: Path):
     site = tmp_path / "site"
     result = export_site(load_library(library), site)
-    assert result.lessons == ("havvand", "skript")
+    assert result.lessons == ("skript", "havvand")  # by grade: 1-3 before 5-6
     for name in ("index.html", "assets/klimakit.css", "assets/search.js",
                  "havvand/lesson.html", "havvand/elevark.html", "havvand/havvand.hex",
                  "havvand/havvand.py", "havvand/kurve.png", "skript/lesson.html"):

@@ -26,10 +26,13 @@ Progress = Callable[[int, int, str], None]
 
 def prepare_all(lessons: Sequence[Lesson], cache: FirmwareCache | None, embed_images: bool,
                 on_progress: Progress | None = None) -> list[LessonPage]:
-    """Prepare every lesson (sorted by id), reporting (done, total, lesson id)."""
+    """Prepare every lesson, youngest grades first, reporting (done, total, lesson id)."""
     cache = cache or FirmwareCache()
     pages = []
-    ordered = sorted(lessons, key=lambda lesson: lesson.id)
+    # Teachers browse by grade: the index, the package and the manifest list lessons in the
+    # order a school uses them (first grade, last grade, then title).
+    ordered = sorted(lessons, key=lambda lesson: (*lesson.grades, lesson.title.lower(),
+                                                  lesson.id))
     seen: dict[str, Lesson] = {}
     for lesson in ordered:
         if lesson.id in seen:
