@@ -15,7 +15,8 @@ from pathlib import Path
 from kit.errors import ExportError
 from kit.export.bundle import Bundle
 from kit.export.imscc import add_imsmanifest
-from kit.export.meebook import Progress, build_meebook
+from kit.export.lessonfiles import Progress
+from kit.export.meebook import build_meebook
 from kit.export.pages import FirmwareCache
 from kit.export.site import build_site
 from kit.lessons import Lesson

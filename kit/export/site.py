@@ -10,7 +10,7 @@ from typing import Any
 
 from kit import __version__
 from kit.export.bundle import Bundle
-from kit.export.meebook import Progress, add_lesson_files, prepare_all
+from kit.export.lessonfiles import Progress, add_lesson_files, prepare_all
 from kit.export.pages import BAND_LABELS, SENSOR_LABELS, FirmwareCache, LessonPage
 from kit.export.templating import render, static_text
 from kit.lessons import Lesson
