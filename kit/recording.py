@@ -19,25 +19,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from kit import __version__
+from kit.board_reader import REPLUGGED, BoardEvent, Reopen, read_board
 from kit.boards import Board
 from kit.errors import KitError, RecordingError
 from kit.protocol import Data, GatewayData, Header, Line, check_fields, parse_lines, split_lines
 from kit.recording_types import (
     OK, QUIET, STOPPED, UNPLUGGED, WAITING, WRONG_PROGRAM, BoardStatus, FieldSpec,
-    RecordingPlan, RecordingResult,
+    RecordingPlan, RecordingResult, sidecar_dict,
 )
-from kit.runfiles import SIDECAR_FORMAT, RunWriter, write_sidecar
+from kit.runfiles import RunWriter, write_sidecar
 
 __all__ = ["Recorder", "FieldSpec", "RecordingPlan", "BoardStatus", "RecordingResult"]
 
 log = logging.getLogger(__name__)
 
-READ_TIMEOUT_S = 0.2
-REOPEN_EVERY_S = 1.0
 UPDATE_EVERY_S = 0.25
 MAX_PENDING_LINES = 2000  # readings kept while waiting for a board's first header
-MAX_BURST_LINES = 1000  # lines already received are handed over together (parsed in one go)
 QUIET_AFTER_S = 12.0  # the header repeats every 10 s, so a live board says something by then
 
 @dataclass
@@ -49,14 +46,6 @@ class _Slot:
     pending: list[tuple[float, Data]] = field(default_factory=list)
     counted_at: tuple[float, int] = (0.0, 0)
     lines: int = 0
-
-
-class _Event:
-    def __init__(self, kind: str, detail: str, board: Board | None = None) -> None:
-        self.kind, self.detail, self.board = kind, detail, board
-
-
-Reopen = Callable[[str], "Board | None"]
 
 
 class Recorder:
@@ -78,7 +67,7 @@ class Recorder:
         self.slots: list[_Slot] = []
         self.senders: dict[str, BoardStatus] = {}
         self._seq: dict[str, int] = {}
-        self._queue: queue.Queue[tuple[_Slot, float, list[bytes] | _Event]] = queue.Queue()
+        self._queue: queue.Queue[tuple[_Slot, float, list[bytes] | BoardEvent]] = queue.Queue()
         self._halt = threading.Event()
         self._save_sidecar()
 
@@ -107,8 +96,9 @@ class Recorder:
         self.started = time.time()
         start_mono = time.monotonic()
         self.slots = [_Slot(b, BoardStatus(b.name, b.unique_id, b.port or "")) for b in boards]
-        threads = [threading.Thread(target=self._read, args=(slot, reopen), daemon=True,
-                                    name="record-" + slot.status.name) for slot in self.slots]
+        threads = [threading.Thread(target=read_board, daemon=True, name="record-" + s.status.name,
+                                    args=(s.board, self._deliver_to(s), self._halt, reopen))
+                   for s in self.slots]
         for thread in threads:
             thread.start()
         self._event("start", "", None)
@@ -164,6 +154,9 @@ class Recorder:
         self._event("end", self.ended_by, None)
         self.writer.close()
 
+    def _deliver_to(self, slot: _Slot) -> Callable[[float, list[bytes] | BoardEvent], None]:
+        return lambda when, payload: self._queue.put((slot, when, payload))
+
     def _drain(self, timeout: float) -> None:
         try:
             item = self._queue.get(timeout=timeout) if timeout else self._queue.get_nowait()
@@ -174,10 +167,10 @@ class Recorder:
         finally:
             self.writer.flush()  # everything that arrived is on disk before we wait again
 
-    def _handle_items(self, item: tuple[_Slot, float, list[bytes] | _Event]) -> None:
+    def _handle_items(self, item: tuple[_Slot, float, list[bytes] | BoardEvent]) -> None:
         for _ in range(100):  # then flush (in _drain) and look at the clock again
             slot, when, payload = item
-            if isinstance(payload, _Event):
+            if isinstance(payload, BoardEvent):
                 self._board_event(slot, when, payload)
             else:
                 pieces = [p for line in payload
@@ -189,56 +182,9 @@ class Recorder:
             except queue.Empty:
                 return
 
-    # ----- reader threads -----------------------------------------------------------------
-    def _read(self, slot: _Slot, reopen: Reopen | None) -> None:
-        board = slot.board
-        try:
-            while not self._halt.is_set():
-                burst: list[bytes] = []
-                when = 0.0
-                try:
-                    line = board.readline(READ_TIMEOUT_S)
-                    if line is not None:
-                        when, burst = time.time(), [line]
-                        while len(burst) < MAX_BURST_LINES:  # complete lines already buffered
-                            more = board.readline(0)
-                            if more is None:
-                                break
-                            burst.append(more)
-                except (KitError, OSError) as err:
-                    if burst:
-                        self._queue.put((slot, when, burst))
-                    self._queue.put((slot, time.time(), _Event(UNPLUGGED, str(err))))
-                    new = self._wait_for_board(board, reopen)
-                    if new is None:
-                        return
-                    board = new
-                    self._queue.put((slot, time.time(), _Event("replugged", "", new)))
-                    continue
-                if burst:
-                    self._queue.put((slot, when, burst))
-        except Exception as err:  # a bug must not kill the recording of the other boards
-            log.exception("reader for %s failed", slot.status.name)
-            self._queue.put((slot, time.time(), _Event("reader failed", repr(err))))
-
-    def _wait_for_board(self, old: Board, reopen: Reopen | None) -> Board | None:
-        try:
-            old.close()
-        except (KitError, OSError):
-            pass
-        while reopen is not None and not self._halt.wait(REOPEN_EVERY_S):
-            try:
-                board = reopen(old.unique_id)
-            except (KitError, OSError) as err:
-                log.debug("reopen %s: %s", old.unique_id, err)
-                continue
-            if board is not None:
-                return board
-        return None
-
     # ----- per-line handling (recording thread only) --------------------------------------
-    def _board_event(self, slot: _Slot, when: float, event: _Event) -> None:
-        if event.kind == "replugged" and event.board is not None:
+    def _board_event(self, slot: _Slot, when: float, event: BoardEvent) -> None:
+        if event.kind == REPLUGGED and event.board is not None:
             slot.board = event.board
             slot.status.port = event.board.port or ""
             slot.status.state = WAITING if slot.header is None and not self.fields else OK
@@ -387,27 +333,8 @@ class Recorder:
 
     def sidecar(self) -> dict[str, Any]:
         """The run's metadata as written to the JSON sidecar."""
-        plan, statuses = self.plan, self._all_status()
-        labels = {f.name: f.label for f in plan.fields}
-        return {
-            "format": SIDECAR_FORMAT, "klimakit_version": __version__,
-            "lesson": plan.lesson_id or None, "title": plan.title,
-            "fields": [{"name": n, "unit": self.units.get(n, ""), "label": labels.get(n, "")}
-                       for n in self.fields],
-            "csv": {"file": plan.paths.csv.name, "delimiter": self.writer.style.delimiter,
-                    "decimal": self.writer.style.decimal},
-            "raw_log": plan.paths.raw.name,
-            "firmware": {"name": plan.firmware, "sha256": plan.firmware_sha256 or None},
-            "boards": [{"name": s.board.name, "unique_id": s.board.unique_id,
-                        "version": s.board.version, "port": s.status.port} for s in self.slots],
-            "started": datetime.fromtimestamp(self.started).isoformat(timespec="milliseconds"),
-            "ended": (datetime.fromtimestamp(self.ended).isoformat(timespec="milliseconds")
-                      if self.ended else None),
-            "ended_by": self.ended_by or None,
-            "counts": {"accepted": sum(s.accepted for s in statuses),
-                       "rejected": sum(s.rejected for s in statuses),
-                       "lost": sum(s.lost for s in statuses)},
-            "per_board": {s.name: {"accepted": s.accepted, "rejected": s.rejected,
-                                   "lost": s.lost} for s in statuses},
-            "events": self.events,
-        }
+        boards = [{"name": s.board.name, "unique_id": s.board.unique_id,
+                   "version": s.board.version, "port": s.status.port} for s in self.slots]
+        return sidecar_dict(self.plan, self.fields, self.units, boards, self._all_status(),
+                            self.started, self.ended, self.ended_by, self.events,
+                            self.writer.style)
