@@ -129,6 +129,21 @@ def test_same_input_gives_a_byte_identical_zip(library: Path, tmp_path: Path):
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
 
 
+def test_cartridge_is_deterministic_too(library: Path, tmp_path: Path):
+    export_meebook(load_library(library), tmp_path / "a.imscc", fmt="imscc")
+    export_meebook(load_library(library), tmp_path / "b.imscc", fmt="imscc")
+    assert (tmp_path / "a.imscc").read_bytes() == (tmp_path / "b.imscc").read_bytes()
+
+
+def test_unwritable_output_is_a_clear_error(library: Path, tmp_path: Path):
+    (tmp_path / "en-fil.txt").write_text("x")
+    result = CliRunner().invoke(cli, ["export", "meebook", "-o",
+                                      str(tmp_path / "en-fil.txt" / "pakke.zip")])
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.glob("**/.export-*")) == []  # no half-written temp file left
+
+
 def test_a_changed_lesson_changes_the_zip(library: Path, tmp_path: Path):
     """The determinism test above could pass with a zip that ignores the lessons."""
     export_meebook(load_library(library), tmp_path / "a.zip")
