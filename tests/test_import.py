@@ -91,3 +91,19 @@ def test_empty_log_and_missing_file(tmp_path: Path) -> None:
         import_my_data(source, tmp_path)
     with pytest.raises(RecordingError, match="cannot read"):
         import_my_data(tmp_path / "nope.htm", tmp_path)
+
+
+def test_import_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    import cli
+
+    result = CliRunner().invoke(cli.cli, ["import", str(DATA / "MY_DATA.HTM"), "-o",
+                                          str(tmp_path), "--board", "gruppe-2"])
+    assert result.exit_code == 0, result.output
+    csv_path = Path(result.stdout.strip())
+    assert "gruppe-2" in read_run(csv_path).boards and csv_path.with_suffix(".png").is_file()
+    junk = tmp_path / "MY_DATA.HTM"
+    junk.write_bytes(b"\x00\x01garbage")
+    result = CliRunner().invoke(cli.cli, ["import", str(junk)])
+    assert result.exit_code == 1 and "not a micro:bit data log" in result.output

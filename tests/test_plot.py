@@ -89,3 +89,18 @@ def test_binary_garbage_and_bad_suffix(tmp_path: Path) -> None:
         plot_run(path)
     with pytest.raises(RecordingError, match=".png"):
         plot_run(_write(tmp_path, CSV), tmp_path / "graf.txt")
+
+
+def test_plot_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    import cli
+
+    csv_path = _write(tmp_path, CSV)
+    result = CliRunner().invoke(cli.cli, ["plot", str(csv_path), "-o", str(tmp_path / "g.svg")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(tmp_path / "g.svg") and (tmp_path / "g.svg").is_file()
+    bad = _write(tmp_path, "a,b\n1,2\n", None, name="bad")
+    result = CliRunner().invoke(cli.cli, ["plot", str(bad)])
+    assert result.exit_code == 1 and "not a klimakit recording" in result.output
+    assert "Traceback" not in result.output
