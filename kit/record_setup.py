@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kit.boards import Board, SerialBoard
-from kit.discover import BoardInfo, find_boards
+from kit.discover import BoardInfo, find_boards, select_boards
 from kit.errors import BoardNotFound, KitError
 from kit.recording import FieldSpec, RecordingPlan
 from kit.runfiles import RunPaths, new_stem
@@ -23,26 +23,17 @@ log = logging.getLogger(__name__)
 
 def choose_boards(found: Sequence[BoardInfo], names: Sequence[str], all_boards: bool
                   ) -> list[BoardInfo]:
-    """Return the boards to record: the named ones, or all, or the only one plugged in."""
-    usable = [b for b in found if b.port]
-    if names:
-        chosen = []
-        for name in names:
-            match = [b for b in usable if name in (b.label, b.name, b.unique_id, b.port)]
-            if not match:
-                known = ", ".join(b.label for b in usable) or "none"
-                raise BoardNotFound("no board named {!r} is plugged in (boards: {}). See "
-                                    "`klimakit boards`.".format(name, known))
-            chosen.extend(m for m in match if m not in chosen)
-        return chosen
-    if not usable:
-        raise BoardNotFound("no micro:bit with a serial port found. Plug one in with a data "
-                            "cable and run `klimakit boards`; or use --port.")
-    if all_boards or len(usable) == 1:
-        return list(usable)
-    raise BoardNotFound("{} boards are plugged in: {}. Name them with --board NAME or record "
-                        "them all with --all.".format(len(usable),
-                                                      ", ".join(b.label for b in usable)))
+    """Return the boards to record: the named ones, or all, or the only one plugged in.
+
+    Only boards with a serial port can be recorded; the choice itself is kit.discover's
+    select_boards (names gruppe-1, … or unique ids), the same as for flashing.
+    """
+    with_port = [b for b in found if b.port]
+    if found and not with_port:
+        raise BoardNotFound("no micro:bit with a serial port found ({} drive(s) without one). "
+                            "On Linux your user must be in the 'dialout' group; run `klimakit "
+                            "boards`, or use --port.".format(len(found)))
+    return select_boards(with_port, names, all_boards)
 
 
 def open_board(info: BoardInfo, name: str | None = None) -> SerialBoard:

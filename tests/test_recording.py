@@ -343,6 +343,7 @@ def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path) -> None:
     assert csv_path.parent == out and len(_rows(csv_path)) > 3
     assert csv_path.with_suffix(".png").stat().st_size > 1000
     assert "målinger gemt" in result.output
+    assert "Linjer/s" in result.output and "127.0.0.1:{}".format(board.tcp_port) in result.output
 
 
 def test_record_cli_errors_are_sentences(tmp_path: Path, monkeypatch) -> None:
@@ -358,3 +359,18 @@ def test_record_cli_errors_are_sentences(tmp_path: Path, monkeypatch) -> None:
     assert result.exit_code == 2 and "not a duration" in result.output
     result = CliRunner().invoke(cli.cli, ["record", "nosuchlesson", "-o", str(tmp_path)])
     assert result.exit_code == 1 and "no lesson" in result.output
+
+
+def test_make_reopen_finds_the_same_board_on_a_new_port() -> None:
+    from kit.record_setup import make_reopen
+
+    found = [BoardInfo("9900aaaa", "v1", port="loop://")]
+    reopen = make_reopen(find=lambda: found, names={"9900aaaa": "gruppe-1"})
+    board = reopen("9900aaaa")
+    assert board is not None and board.name == "gruppe-1" and board.port == "loop://"
+    board.close()
+    assert reopen("9900bbbb") is None
+    by_url = reopen("loop://")
+    assert by_url is not None and by_url.unique_id == "loop://"
+    by_url.close()
+    assert reopen("socket://127.0.0.1:1") is None  # nothing listens there (yet)
