@@ -318,8 +318,9 @@ def test_qemu_board_killed_and_restarted_is_replugged(qemu_boot, tmp_path: Path)
     assert replugged["port"] == second[0].port != first_port
 
 
-def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path) -> None:
-    """`klimakit record --port socket://…` records a virtual board QEMU serves on TCP."""
+def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path, monkeypatch) -> None:
+    """`klimakit record --port socket://…` records a virtual board QEMU serves on TCP; with
+    --live-plot (and --no-plot) the graph is the one redrawn during the run."""
     from click.testing import CliRunner
 
     import cli
@@ -336,8 +337,10 @@ def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "QEMU never opened its serial port"
             time.sleep(0.1)
     out = tmp_path / "ud"
+    monkeypatch.setattr("clicommands.record.LIVE_PLOT_EVERY_S", 1.0)
     result = CliRunner().invoke(cli.cli, ["record", "sensortjek", "--port", board.port,
-                                          "--duration", "4s", "-o", str(out)])
+                                          "--duration", "4s", "-o", str(out), "--no-plot",
+                                          "--live-plot"])
     assert result.exit_code == 0, result.output
     csv_path = Path(result.stdout.strip().splitlines()[-1])
     assert csv_path.parent == out and len(_rows(csv_path)) > 3
