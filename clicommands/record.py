@@ -147,6 +147,8 @@ def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[s
 
         result = recorder.run(boards, reopen=reopen, on_update=update, on_event=event)
         live.update(_table(recorder.snapshot(), recorder.fields, time.monotonic() - started))
+    if not err_console.is_terminal:
+        err_console.print()  # a terminal ends the live table with a line break; a pipe does not
     _summary(result)
     if make_plot and result.accepted:
         err_console.print("  Graf:      {}".format(plot_run(plan.paths.csv, plan.paths.plot)))
