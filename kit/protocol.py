@@ -27,6 +27,11 @@ and `check_fields` tells whether a reading fits.
 
 Everything else (REPL banners, tracebacks, noise, half lines after a replug) is `Raw`: kept in a
 raw log and counted by the caller, never turned into data. `parse_line` never raises.
+
+Speed: `parse_lines` classifies a burst of lines at once (what the recorder receives); plain data
+lines take a fast path (C-level checks, one json.loads) and everything else the token-by-token
+`_parse_line_slow`, the reference the property tests hold both fast paths to.
+benchmarks/bench_protocol.py measures it against 30 boards at full 115200 baud.
 """
 from __future__ import annotations
 
