@@ -176,7 +176,13 @@ class Recorder:
                 pieces = [p for line in payload
                           for p in (split_lines(line) if b"\r" in line else (line,))]
                 for piece, parsed in zip(pieces, parse_lines(pieces)):
-                    self._handle(slot, when, piece, parsed)
+                    try:
+                        self._handle(slot, when, piece, parsed)
+                    except (ValueError, TypeError, KeyError, IndexError) as err:
+                        # A bug met by one odd line must not end a 20-minute recording.
+                        log.exception("line from %s: %r", slot.status.name, piece)
+                        self._reject(slot.status.name, when, "internal error: {!r}".format(err),
+                                     piece.decode(errors="replace"), slot.status)
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:

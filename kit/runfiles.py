@@ -4,7 +4,8 @@ A run is three files sharing a stem, e.g. ``afkoeling-20261125-101500``:
 
 - ``.csv``  columns ``time, seconds, board, <field…>``: the host's receive time (ISO 8601 local
   time with milliseconds), seconds since the start, the board (or radio sender) name, then one
-  column per field. Flushed after every row, so a crash or a pulled plug loses nothing written.
+  column per field. Flushed as soon as lines arrive (the lines that arrived together are
+  written, then flushed), so a crash or a pulled plug loses nothing already received.
   The Danish-Excel style (``--excel-da``) uses ``;``, a decimal comma, a space instead of ``T`` in
   the time and a UTF-8 BOM so Excel shows æøå.
 - ``.raw.log`` every line that is not data (REPL banners, tracebacks, noise, wrong field counts),
