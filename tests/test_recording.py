@@ -377,3 +377,21 @@ def test_make_reopen_finds_the_same_board_on_a_new_port() -> None:
     assert by_url is not None and by_url.unique_id == "loop://"
     by_url.close()
     assert reopen("socket://127.0.0.1:1") is None  # nothing listens there (yet)
+
+
+def test_a_bug_on_one_line_does_not_end_the_recording(tmp_path: Path, monkeypatch) -> None:
+    import kit.recording
+
+    real = kit.recording.check_fields
+
+    def buggy(reading, fields):  # type: ignore[no-untyped-def]
+        if reading.values[0] == 2:
+            raise ValueError("bug")
+        return real(reading, fields)
+
+    monkeypatch.setattr(kit.recording, "check_fields", buggy)
+    lines = [HEADER, b"(1, 0)", b"(2, 0)", b"(3, 0)"]
+    result = _run_until(Recorder(_plan(tmp_path)), [FakeBoard("a", lines)], 2)
+    time.sleep(0.05)
+    assert [r[3] for r in _rows(result.paths.csv)[1:]] == ["1", "3"]
+    assert "internal error" in result.paths.raw.read_text()
