@@ -100,7 +100,7 @@ class FakeSerial:
         self.hardware = hardware
         self.timeout: float | None = 1.0
         self._out = bytearray()
-        self._cond = threading.Condition()
+        self._cond = threading.Condition(threading.RLock())
         self._mode = "friendly"
         self._code = bytearray()
         self._stdin = bytearray()
@@ -135,8 +135,9 @@ class FakeSerial:
 
     def write(self, data: bytes) -> int:
         self._check()
-        for byte in data:
-            self._byte(bytes([byte]))
+        with self._cond:  # one byte at a time, in order with the end of a running exec
+            for byte in data:
+                self._byte(bytes([byte]))
         return len(data)
 
     def _check(self) -> None:
@@ -199,8 +200,12 @@ class FakeSerial:
             text = "Traceback (most recent call last):\n" + "".join(
                 traceback.format_exception_only(type(exc), exc))
             err = text.replace("\n", "\r\n").encode()
-        self._mode = "raw"
-        self._emit(b"\x04" + err + b"\x04>")
+        with self._cond:
+            self._mode = "raw"
+            self._emit(b"\x04" + err + b"\x04>")
+            leftover, self._stdin = bytes(self._stdin), bytearray()
+            for byte in leftover:  # typed ahead: the raw REPL reads it next, as on the board
+                self._byte(bytes([byte]))
 
     def _print(self, *args: object, sep: str = " ", end: str = "\n") -> None:
         self._emit((sep.join(str(a) for a in args) + end).replace("\n", "\r\n").encode())

@@ -172,7 +172,7 @@ def test_qemu_display_buttons_sensors(qemu_microbit):
     assert [microbit.display.get_pixel(x, 0) for x in range(5)] == [0, 9, 0, 9, 0]
     microbit.display.set_pixel(0, 0, 7)
     assert microbit.display.get_pixel(0, 0) == 7
-    microbit.display.scroll("Hej 'A' \"B\" \\ æ", delay=1)
+    microbit.display.scroll("Hej 'A' \"B\" \\ æ", delay=1, wait=False)
     microbit.display.show(Image("90000:09000:00900:00090:00009"))
     assert [microbit.display.get_pixel(i, i) for i in range(5)] == [9] * 5
     microbit.display.clear()

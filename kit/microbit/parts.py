@@ -15,7 +15,7 @@ from kit.microbit.image import Image
 if TYPE_CHECKING:
     from kit.microbit.board_api import MicroBit
 
-DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_TIMEOUT_S = 30.0  # QEMU display calls sometimes stall ~17 s (a timer wrap), see tests
 FOREVER_S = 24 * 3600.0  # loop=True with wait=True never returns on the board either
 
 
@@ -35,7 +35,9 @@ class Part:
         return self._source
 
     def _call(self, method: str, *args: object, wait: bool = True,
-              timeout: float = DEFAULT_TIMEOUT_S, **kwargs: object) -> object:
+              timeout: float = DEFAULT_TIMEOUT_S, kwargs: dict[str, object] | None = None) -> object:
+        """Call method on the board; `wait` is the host's (wait for the reply), not the board's."""
+        kwargs = kwargs or {}
         name = self._source.removeprefix("m.")
         what = "{}.{}({})".format(name, method, ", ".join(
             [repr(a) for a in args] + ["{}={!r}".format(k, v) for k, v in kwargs.items()]))
@@ -83,7 +85,7 @@ class Display(Part):
             if given != (key == "wait"):
                 kwargs[key] = given
         # An animation blocks the board's program; here too, so the pupil's timing holds.
-        self._call("show", value, wait=wait and frames > 1, timeout=timeout, **kwargs)
+        self._call("show", value, wait=wait and frames > 1, timeout=timeout, kwargs=kwargs)
 
     def scroll(self, text: object, delay: int = 150, *, wait: bool = True, loop: bool = False,
                monospace: bool = False) -> None:
@@ -98,7 +100,7 @@ class Display(Part):
         for key, given in (("wait", wait), ("loop", loop), ("monospace", monospace)):
             if given != (key == "wait"):
                 kwargs[key] = given
-        self._call("scroll", text, wait=wait, timeout=timeout, **kwargs)
+        self._call("scroll", text, wait=wait, timeout=timeout, kwargs=kwargs)
 
     def on(self) -> None:
         self._call("on", wait=False)

@@ -34,7 +34,11 @@ WINDOW_BYTES = 48  # < the board's 64-byte receive ring
 PART_BYTES = 40  # long requests are cut into parts this long
 LOAD_CHUNK_BYTES = 32  # the agent's source is pasted in chunks with a pause, for the same ring
 LOAD_PAUSE_S = 0.004
-DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_TIMEOUT_S = 30.0  # QEMU display calls sometimes stall ~17 s (a timer wrap), see tests
+# Pasted through the raw REPL (short: fits the 64-byte ring); reads the agent line by line.
+_NEWLINE = "`"
+_LOADER = ("s=''\nwhile 1:\n l=input()\n if l=='.':break\n s+=l\n"
+           "exec(s.replace('`',chr(10)))\ns=0\n")
 _KEY_FIRST = "abcdfghijklmnoprstuvwyzABCDEFGHIJKLMNOPQRSTUVWXYZ"  # not e q x (agent commands)
 _KEY_NEXT = "0123456789"
 
@@ -82,19 +86,37 @@ class AgentSession:
 
     # ---- life cycle -------------------------------------------------------------------------
     def start(self, timeout: float = DEFAULT_TIMEOUT_S) -> None:
-        """Stop the board's program, paste the agent and wait for its banner."""
+        """Stop the board's program, load the agent and wait for its banner.
+
+        Pasting 1 KB into the raw REPL loses bytes when MicroPython stalls (a gc, a display
+        tick) while its 64-byte ring is full; that happened in QEMU too. So only a short
+        loader is pasted; it reads the agent with input() in pieces of PART_BYTES, each
+        echoed before the next is sent, which is lossless at any speed.
+        """
         board = self.board
         enter = getattr(board, "enter_raw_repl", None)
         if enter is None:
             raise TransportError("{}: this kind of board has no raw REPL".format(board.name))
+        source = agent_source()
+        if _NEWLINE in source:
+            raise KitError("agent source must not contain {!r}".format(_NEWLINE))
         enter(timeout)
-        source = agent_source() + "print('KA-def')\n"
-        data = source.encode("ascii")
+        data = _LOADER.encode("ascii")
         for i in range(0, len(data), LOAD_CHUNK_BYTES):
             board.write(data[i:i + LOAD_CHUNK_BYTES])
             time.sleep(LOAD_PAUSE_S)
         board.write(b"\x04")
-        self._expect_line("KA-def", timeout)
+        text = source.replace("\n", _NEWLINE)
+        for i in range(0, len(text), PART_BYTES):
+            piece = text[i:i + PART_BYTES]
+            board.write(piece.encode("ascii") + b"\r")
+            echo = self._expect_line(piece, timeout)
+            if not echo.endswith(piece):
+                raise TransportError("{}: loading the helper program went wrong ({!r})".format(
+                    board.name, echo[-50:]))
+        board.write(b".\r")
+        # _ka() in a second exec: MicroPython's GC scans the stack conservatively, and stale
+        # pointers left by the loader kept ~2 KB of source text alive when it ran from there.
         board.write(b"_ka()\x04")
         banner = self._expect_line("KA1 ", timeout)
         parts = banner[banner.index("KA1 "):].split()
