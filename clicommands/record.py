@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from clicommands.output import err_console
@@ -20,6 +21,8 @@ from kit.record_setup import choose_boards, make_reopen, open_board, open_port, 
 from kit.recording import BoardStatus, Recorder, RecordingResult
 
 LIVE_PLOT_EVERY_S = 10.0
+EVENTS_DA = {"unplugged": "frakoblet", "replugged": "tilsluttet igen",
+             "wrong program": "forkert program", "sequence restarted": "tæller startet forfra"}
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$")
 
 
@@ -143,7 +146,8 @@ def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[s
         def event(item: dict[str, Any]) -> None:
             if item["board"]:
                 live.console.print("[yellow]{}[/yellow] {}: {} {}".format(
-                    item["time"][11:19], item["board"], item["event"], item["detail"]))
+                    item["time"][11:19], escape(item["board"]),
+                    EVENTS_DA.get(item["event"], item["event"]), escape(item["detail"])))
 
         result = recorder.run(boards, reopen=reopen, on_update=update, on_event=event)
         live.update(_table(recorder.snapshot(), recorder.fields, time.monotonic() - started))

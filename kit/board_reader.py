@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.2
 REOPEN_EVERY_S = 1.0
 MAX_BURST_LINES = 1000  # lines already received are handed over together (parsed in one go)
-UNPLUGGED, REPLUGGED, READER_FAILED = "frakoblet", "replugged", "reader failed"
+# Event kinds, as written to the sidecar (English: read by tools, shown translated).
+UNPLUGGED, REPLUGGED, READER_FAILED = "unplugged", "replugged", "reader failed"
 
 Reopen = Callable[[str], "Board | None"]
 

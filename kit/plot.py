@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 MAX_PANELS = 6
 GAP_FACTOR = 5.0
-EVENT_KINDS = {"frakoblet": "frakoblet", "replugged": "tilsluttet igen"}
+EVENT_KINDS = ("unplugged", "replugged")
 
 
 def _panels(run: RunData) -> list[tuple[str, list[str]]]:

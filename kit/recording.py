@@ -5,7 +5,8 @@ One reader thread per board puts (board, receive time, line) on a queue; the thr
 host's receive time is the timestamp (boards have no clock). When a board's connection fails
 (unplugged, QEMU stopped), its reader reports it, asks `reopen(unique_id)` every second for the
 same board (possibly on a new port) and carries on: the gap shows as missing time in the CSV and
-the plot, and as 'unplugged'/'replugged' events in the sidecar. Lines already written are never
+the plot, and as 'unplugged'/'replugged' events in the sidecar (events are English
+for tools; the live view's board states are Danish for the teacher). Lines already written are never
 touched again. Ctrl-C (KeyboardInterrupt) or the stop event ends the run cleanly.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ from kit.recording_types import (
     OK, QUIET, STOPPED, UNPLUGGED, WAITING, WRONG_PROGRAM, BoardStatus, FieldSpec,
     RecordingPlan, RecordingResult, sidecar_dict,
 )
-from kit.runfiles import RunWriter, write_sidecar
+from kit.runfiles import EXCEL_DA, STANDARD, RunWriter, write_sidecar
 
 __all__ = ["Recorder", "FieldSpec", "RecordingPlan", "BoardStatus", "RecordingResult"]
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 UPDATE_EVERY_S = 0.25
 MAX_PENDING_LINES = 2000  # readings kept while waiting for a board's first header
 QUIET_AFTER_S = 12.0  # the header repeats every 10 s, so a live board says something by then
+
 
 @dataclass
 class _Slot:
@@ -52,8 +54,6 @@ class Recorder:
     """A run in the making. Creating it creates the files, so a bad folder fails at once."""
 
     def __init__(self, plan: RecordingPlan) -> None:
-        from kit.runfiles import EXCEL_DA, STANDARD
-
         self.plan = plan
         self.fields = tuple(f.name for f in plan.fields)
         self.units = {f.name: f.unit for f in plan.fields}

@@ -21,7 +21,7 @@ not a time,x,gruppe-1,bad,1
 META = {"title": "Hvem holder bedst på varmen?", "started": "2026-11-25T10:00:00.000",
         "fields": [{"name": "temp", "unit": "°C", "label": "Temperatur"},
                    {"name": "lys", "unit": "lvl", "label": "Lys"}],
-        "events": [{"event": "frakoblet", "seconds": 1.2}, {"event": "replugged", "seconds": "x"}]}
+        "events": [{"event": "unplugged", "seconds": 1.2}, {"event": "replugged", "seconds": "x"}]}
 
 
 def _write(tmp_path: Path, text: str, meta: dict | None = META, name: str = "run") -> Path:

@@ -147,7 +147,7 @@ def test_replugged_board_is_reopened_and_the_gap_is_an_event(tmp_path: Path) -> 
     assert asked[:2] == ["uid-a", "uid-a"]
     assert [r[3] for r in _rows(result.paths.csv)[1:]] == ["1", "2", "4", "5"]
     kinds = [e["event"] for e in json.loads(result.paths.sidecar.read_text())["events"]]
-    assert kinds.index("frakoblet") < kinds.index("replugged")
+    assert kinds.index("unplugged") < kinds.index("replugged")
     assert first.closed and second.closed, "the recorder closes the boards it used"
     assert "(3," in result.paths.raw.read_text(), "the half line after replug is kept"
 
@@ -313,7 +313,7 @@ def test_qemu_board_killed_and_restarted_is_replugged(qemu_boot, tmp_path: Path)
     assert {r[2] for r in _rows(result.paths.csv)[1:]} == {"q-replug"}
     events = json.loads(result.paths.sidecar.read_text())["events"]
     kinds = [e["event"] for e in events]
-    assert kinds.index("frakoblet") < kinds.index("replugged")
+    assert kinds.index("unplugged") < kinds.index("replugged")
     replugged = events[kinds.index("replugged")]
     assert replugged["port"] == second[0].port != first_port
 
