@@ -340,7 +340,8 @@ class Recorder:
     def sidecar(self) -> dict[str, Any]:
         """The run's metadata as written to the JSON sidecar."""
         boards = [{"name": s.board.name, "unique_id": s.board.unique_id,
-                   "version": s.board.version, "port": s.status.port} for s in self.slots]
+                   "version": s.board.version, "port": s.status.port,
+                   "program": s.header.lesson if s.header else None} for s in self.slots]
         return sidecar_dict(self.plan, self.fields, self.units, boards, self._all_status(),
                             self.started, self.ended, self.ended_by, self.events,
                             self.writer.style)

@@ -76,7 +76,7 @@ def _iso(when: float | None) -> str | None:
 
 
 def sidecar_dict(plan: RecordingPlan, fields: Sequence[str], units: dict[str, str],
-                 boards: list[dict[str, str]], statuses: Sequence[BoardStatus], started: float,
+                 boards: list[dict[str, Any]], statuses: Sequence[BoardStatus], started: float,
                  ended: float | None, ended_by: str, events: list[dict[str, Any]],
                  style: CsvStyle) -> dict[str, Any]:
     """The JSON sidecar of a run: what, from which boards and firmware, when, counts, events."""

@@ -89,7 +89,7 @@ def test_two_boards_with_garbage_give_csv_raw_log_and_sidecar(tmp_path: Path) ->
     assert meta["counts"] == {"accepted": 7, "rejected": 5, "lost": 0}
     assert meta["fields"] == [{"name": "t", "unit": "s", "label": ""},
                               {"name": "v", "unit": "C", "label": ""}]
-    assert [b["name"] for b in meta["boards"]] == ["a", "b"]
+    assert [(b["name"], b["program"]) for b in meta["boards"]] == [("a", "test"), ("b", "test")]
     assert meta["ended"] and meta["ended_by"] == "stop" and meta["klimakit_version"]
 
 
