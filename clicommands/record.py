@@ -26,7 +26,7 @@ EVENTS_DA = {"unplugged": "frakoblet", "replugged": "tilsluttet igen",
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$")
 
 
-class Duration(click.ParamType):
+class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """'20m', '90s', '1h30m' or a plain number of minutes → seconds."""
 
     name = "duration"

@@ -69,6 +69,7 @@ class Recorder:
         self._seq: dict[str, int] = {}
         self._queue: queue.Queue[tuple[_Slot, float, list[bytes] | BoardEvent]] = queue.Queue()
         self._halt = threading.Event()
+        self._on_event: Callable[[dict[str, Any]], None] | None = None
         self._save_sidecar()
 
     def abandon(self) -> None:
@@ -305,7 +306,7 @@ class Recorder:
             self.writer.write_raw(now, status.name, "event: " + kind, detail)
         self.events.append(event)
         self._save_sidecar()
-        if getattr(self, "_on_event", None) is not None:
+        if self._on_event is not None:
             self._on_event(event)
 
     # ----- reporting ----------------------------------------------------------------------

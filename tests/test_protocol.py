@@ -167,7 +167,7 @@ def test_stream_board_reassembles_lines_split_across_reads(
     blob = b"\x00" + header + ending + b"".join(format_data(r).encode() + ending for r in rows)
     stream = ChunkStream(blob, sizes)
     board = StreamBoard(BoardIdentity("fake", "id"), stream)  # type: ignore[arg-type]
-    received = []
+    received: list[object] = []
     while (line := board.readline(0.05)) is not None:
         received.extend(parse_line(piece) for piece in split_lines(line))
     assert received[0] == Header("1", "x", ("v",))

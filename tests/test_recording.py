@@ -188,7 +188,7 @@ def test_unwritable_folder_and_full_disk_fail_at_the_start(tmp_path: Path, monke
 
 def test_disk_full_mid_run_keeps_what_was_written(tmp_path: Path) -> None:
     recorder = Recorder(_plan(tmp_path))
-    written = []
+    written: list[object] = []
     real = recorder.writer.write_row
 
     def write_row(*args: object, **kwargs: object) -> None:
