@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kit.errors import UnsupportedCall
 from kit.microbit.image import Image
 
 if TYPE_CHECKING:

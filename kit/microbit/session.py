@@ -15,47 +15,20 @@ is printable ASCII and never contains Ctrl-C or Ctrl-D.
 """
 from __future__ import annotations
 
-import ast
 import logging
-import re
-import time
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from kit.boards.base import V1, V2, Board
+from kit.boards.base import Board
 from kit.errors import BoardCodeError, KitError, TransportError
+from kit.microbit.loader import PART_BYTES, load_agent
 from kit.microbit.wire import decode_reply, encode_args
-from kit.resources import firmware_path
 
 log = logging.getLogger(__name__)
 
 WINDOW_BYTES = 48  # < the board's 64-byte receive ring
-PART_BYTES = 40  # long requests are cut into parts this long
-LOAD_CHUNK_BYTES = 32  # the agent's source is pasted in chunks with a pause, for the same ring
-LOAD_PAUSE_S = 0.004
 DEFAULT_TIMEOUT_S = 30.0  # QEMU display calls sometimes stall ~17 s (a timer wrap), see tests
-# Pasted through the raw REPL (short: fits the 64-byte ring); reads the agent line by line.
-_NEWLINE = "`"
-_LOADER = ("s=''\nwhile 1:\n l=input()\n if l=='.':break\n s+=l\n"
-           "exec(s.replace('`',chr(10)))\ns=0\n")
 _KEY_FIRST = "abcdfghijklmnoprstuvwyzABCDEFGHIJKLMNOPQRSTUVWXYZ"  # not e q x (agent commands)
-_KEY_NEXT = "0123456789"
-
-
-def agent_source(path: Path | None = None) -> str:
-    """Return firmware/agent.py without docstrings and with 1-space indents (less to paste)."""
-    tree = ast.parse((path or firmware_path("agent")).read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
-                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
-            del body[0]
-    lines = []
-    for line in ast.unparse(tree).splitlines():
-        stripped = line.lstrip(" ")
-        lines.append(" " * ((len(line) - len(stripped)) // 4) + stripped)
-    return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -86,61 +59,11 @@ class AgentSession:
 
     # ---- life cycle -------------------------------------------------------------------------
     def start(self, timeout: float = DEFAULT_TIMEOUT_S) -> None:
-        """Stop the board's program, load the agent and wait for its banner.
-
-        Pasting 1 KB into the raw REPL loses bytes when MicroPython stalls (a gc, a display
-        tick) while its 64-byte ring is full; that happened in QEMU too. So only a short
-        loader is pasted; it reads the agent with input() in pieces of PART_BYTES, each
-        echoed before the next is sent, which is lossless at any speed.
-        """
-        board = self.board
-        enter = getattr(board, "enter_raw_repl", None)
-        if enter is None:
-            raise TransportError("{}: this kind of board has no raw REPL".format(board.name))
-        source = agent_source()
-        if _NEWLINE in source:
-            raise KitError("agent source must not contain {!r}".format(_NEWLINE))
-        enter(timeout)
-        data = _LOADER.encode("ascii")
-        for i in range(0, len(data), LOAD_CHUNK_BYTES):
-            board.write(data[i:i + LOAD_CHUNK_BYTES])
-            time.sleep(LOAD_PAUSE_S)
-        board.write(b"\x04")
-        text = source.replace("\n", _NEWLINE)
-        for i in range(0, len(text), PART_BYTES):
-            piece = text[i:i + PART_BYTES]
-            board.write(piece.encode("ascii") + b"\r")
-            echo = self._expect_line(piece, timeout)
-            if not echo.endswith(piece):
-                raise TransportError("{}: loading the helper program went wrong ({!r})".format(
-                    board.name, echo[-50:]))
-        board.write(b".\r")
-        # _ka() in a second exec: MicroPython's GC scans the stack conservatively, and stale
-        # pointers left by the loader kept ~2 KB of source text alive when it ran from there.
-        board.write(b"_ka()\x04")
-        banner = self._expect_line("KA1 ", timeout)
-        parts = banner[banner.index("KA1 "):].split()
-        if len(parts) >= 3:
-            self.version = V2 if parts[1] == "2" else V1
-            self.mem_free = int(parts[2]) if parts[2].isdigit() else -1
+        """Stop the board's program, load the agent and wait for its banner."""
+        self.version, self.mem_free = load_agent(self.board, timeout)
         self._started = True
-        log.debug("%s: agent running, %s, %s bytes free", board.name, self.version, self.mem_free)
-
-    def _expect_line(self, marker: str, timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        seen: list[str] = []
-        while True:
-            left = deadline - time.monotonic()
-            raw = self.board.readline(left) if left > 0 else None
-            if raw is None:
-                raise TransportError("{}: the helper program did not start ({}). Got: {}".format(
-                    self.board.name, marker, " | ".join(seen[-3:]) or "nothing"))
-            line = raw.decode("utf-8", "replace")
-            seen.append(line)
-            if marker in line:
-                return line
-            if re.search(r"\w+Error\b", line):
-                raise BoardCodeError("\n".join(seen), board=self.board.name)
+        log.debug("%s: agent running, %s, %s bytes free", self.board.name, self.version,
+                  self.mem_free)
 
     def close(self) -> None:
         """Finish pending calls, stop the agent, and leave the board at its normal REPL."""
