@@ -40,6 +40,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import repeat
 
 PROTOCOL_VERSION = "1"
@@ -118,6 +119,7 @@ def _number(token: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+@lru_cache(maxsize=256)  # a board repeats the same header every 10 s
 def _parse_header(text: str) -> Line:
     parts = text[1:].split()
     if len(parts) < 2 or parts[0] != "klimakit":
