@@ -241,3 +241,25 @@ def test_two_qemu_boards_answer_independently(qemu_boot):
     finally:
         one.close()
         two.close()
+
+
+def test_connect_finds_a_board_by_name_or_port(monkeypatch):
+    import kit.discover
+    from kit.discover import BoardInfo
+    from kit.errors import BoardNotFound
+    from kit.microbit.connect import open_board
+
+    boards = [BoardInfo("9900aaaa", "v1", port="loop://", name="gruppe-1"),
+              BoardInfo("9903bbbb", "v2", port="loop://", name="gruppe-3"),
+              BoardInfo("9900cccc", "v1", drive=None, port=None, name="gruppe-4")]
+    monkeypatch.setattr(kit.discover, "find_boards", lambda: boards)
+    board = open_board("gruppe-3")
+    assert (board.name, board.version, board.port) == ("gruppe-3", "v2", "loop://")
+    board.close()
+    with pytest.raises(BoardNotFound, match="gruppe-9.*gruppe-1"):
+        open_board("gruppe-9")
+    with pytest.raises(BoardNotFound, match="gruppe-4 has a MICROBIT drive but no serial port"):
+        open_board("gruppe-4")
+    direct = open_board("loop://")  # a port or URL skips discovery
+    assert direct.port == "loop://"
+    direct.close()
