@@ -38,7 +38,8 @@ def run(program: Path, board_name: str | None, port: str | None, sim: bool) -> N
     """
     if sum(bool(x) for x in (board_name, port, sim)) > 1:
         raise click.UsageError("choose one of --board, --port and --sim")
-    result = run_program(program, board=board_name or port, sim=sim)
+    result = run_program(program, board=board_name or port, sim=sim, on_output=click.echo,
+                         on_display=lambda picture: err_console.print(picture, markup=False))
     if result.interrupted:
         err_console.print("Stoppet (Ctrl-C). {} er klar igen.".format(result.board))
     else:

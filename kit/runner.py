@@ -128,11 +128,19 @@ def execute(code: CodeType, path: Path, microbit: object) -> bool:
 
 
 def run(path: Path, *, board: str | Board | None = None, sim: bool = False,
-        sleep: Callable[[float], None] = time.sleep) -> RunResult:
-    """Check, connect, run and tidy up: the whole of `klimakit run`."""
+        sleep: Callable[[float], None] = time.sleep,
+        on_output: Callable[[str], None] | None = None,
+        on_display: Callable[[str], None] | None = None) -> RunResult:
+    """Check, connect, run and tidy up: the whole of `klimakit run`.
+
+    On a board the program's print() goes to sys.stdout as usual; in the simulator its lines
+    and display pictures go to on_output / on_display (kit.sim.run_program).
+    """
     code = check_program(path)
     if sim:
-        return _run_in_simulator(path)
+        callbacks = {k: v for k, v in (("on_output", on_output), ("on_display", on_display))
+                     if v is not None}
+        return _run_in_simulator(path, callbacks)
     from kit.microbit import connect
 
     microbit = connect(board, sleep=sleep)
@@ -152,14 +160,14 @@ def run(path: Path, *, board: str | Board | None = None, sim: bool = False,
     return RunResult(path, microbit.name, interrupted)
 
 
-def _run_in_simulator(path: Path) -> RunResult:
+def _run_in_simulator(path: Path, callbacks: dict[str, Callable[[str], None]]) -> RunResult:
     try:
         from kit.sim import run_program  # type: ignore[attr-defined]
     except (ImportError, AttributeError):
         raise KitError("the simulator is not available in this installation (kit.sim has no "
                        "run_program). Run on a board with --board or --port.") from None
     try:
-        run_program(path)
+        run_program(path, **callbacks)
     except KeyboardInterrupt:
         return RunResult(path, "simulator", interrupted=True)
     return RunResult(path, "simulator")

@@ -131,3 +131,13 @@ def test_ctrl_c_stops_the_program_and_leaves_the_board_usable(qemu_boot, tmp_pat
 def test_check_program_accepts_valid_code(tmp_path):
     code = check_program(_write(tmp_path, PROGRAM))
     assert code.co_filename.endswith("mit_program.py")
+
+
+def test_sim_option_runs_the_program_in_the_simulator(tmp_path):
+    sim = pytest.importorskip("kit.sim")
+    if not hasattr(sim, "run_program"):
+        pytest.skip("kit.sim has no run_program yet")
+    path = _write(tmp_path, "from microbit import *\ndisplay.show(Image.HEART)\nprint('hej fra sim')\n")
+    result = CliRunner().invoke(cli, ["run", str(path), "--sim"])
+    assert result.exit_code == 0, result.output
+    assert "hej fra sim" in result.output
