@@ -19,8 +19,9 @@ def demo(out_dir: Path, seconds: float) -> None:
     """Try klimakit without a micro:bit: run an experiment on a virtual board.
 
     Builds a lesson's micro:bit program, starts it on a virtual micro:bit (real micro:bit
-    MicroPython in QEMU), records its measurements, and writes a CSV file (opens in Excel)
-    and a PNG graph into the output folder.
+    MicroPython in QEMU), records its measurements with the same recorder as `klimakit
+    record` (pressing buttons A and B along the way), and writes a CSV file (opens in Excel),
+    its JSON metadata and a PNG graph into the output folder.
 
     \b
     Example:
@@ -30,8 +31,9 @@ def demo(out_dir: Path, seconds: float) -> None:
     err_console.print(
         "[green]Færdig.[/green] {} målinger fra en virtuel micro:bit ({}), felter: {}".format(
             result.rows, result.backend, ", ".join(result.fields)))
-    err_console.print("  CSV:    {}".format(result.csv_path))
-    err_console.print("  Graf:   {}".format(result.png_path))
+    err_console.print("  CSV:      {}".format(result.csv_path))
+    err_console.print("  Metadata: {}".format(result.csv_path.with_suffix(".json")))
+    err_console.print("  Graf:     {}".format(result.png_path))
     click.echo(str(result.out_dir.resolve()))
 
 
