@@ -141,3 +141,30 @@ def test_sim_option_runs_the_program_in_the_simulator(tmp_path):
     result = CliRunner().invoke(cli, ["run", str(path), "--sim"])
     assert result.exit_code == 0, result.output
     assert "hej fra sim" in result.output
+
+
+@pytest.mark.qemu
+def test_real_ctrl_c_on_the_cli_process(qemu_boot, tmp_path):
+    """SIGINT to `klimakit run` mid-loop: a friendly message, and the board still answers."""
+    import signal
+    import subprocess
+
+    board: QemuBoard = qemu_boot('print("klar")\n', source=True, connect=False)
+    time.sleep(0.5)
+    path = _write(tmp_path, "from microbit import *\ni = 0\nprint('looping')\nwhile True:\n"
+                            "    display.set_pixel(i % 5, 0, 9)\n    button_a.was_pressed()\n"
+                            "    i += 1\n")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-u", str(root / "cli.py"), "run", str(path), "--port",
+                             board.port], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "looping"
+    time.sleep(0.5)  # in the loop, calling the board
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Stoppet (Ctrl-C)" in err and "Traceback" not in err
+    board.connect()
+    with connect(board) as again:
+        assert again.display.get_pixel(0, 0) == 9  # drawn by the stopped program
+        again.display.set_pixel(0, 0, 3)
+        assert again.display.get_pixel(0, 0) == 3
