@@ -11,8 +11,9 @@ start with = : e x q + & and hold no space, '(' or ';'):
   :K 1,2;K2   several calls with int args, replied to once (a batch)
   eEXPR       evaluate          xSTMT   execute (imports)       q   stop
   +TEXT       first parts of a long request; &TEXT completes it (the UART buffer is 64 bytes)
-Replies: an empty line for None, the value as repr, or '!N ' + repr('Error: message') where
-N counts the batch items that ran before the error. Written for micro:bit V1 MicroPython
+Replies: an empty line for None, 1/0 for True/False (every reply byte costs ~35 us in QEMU),
+the value as repr, or '!N ' + repr('Error: message') where N counts the batch items that ran
+before the error. Written for micro:bit V1 MicroPython
 1.9.2: no f-strings, no str.partition, a 10 KB heap.
 """
 import gc
@@ -74,6 +75,10 @@ def _ka():
             continue
         if r is None:
             print()
+        elif r is True:
+            print(1)
+        elif r is False:
+            print(0)
         elif type(r) is str:
             print(repr(r))
         else:
