@@ -265,3 +265,19 @@ def test_connect_finds_a_board_by_name_or_port(monkeypatch):
     direct = open_board("loop://")  # a port or URL skips discovery
     assert direct.port == "loop://"
     direct.close()
+
+
+def test_module_level_names_talk_to_the_board_chosen_with_use():
+    import kit.microbit as microbit
+
+    board, stream = fake_board()
+    microbit.use(connect(board))
+    try:
+        microbit.display.show(Image.HEART)
+        assert microbit.display.get_pixel(1, 0) == 9
+        assert microbit.running_time() == 1234 and microbit.temperature() == 21
+        microbit.sleep(1)
+        assert stream.hardware.display.pixels[0] == [0, 9, 0, 9, 0]
+    finally:
+        microbit.disconnect()
+    assert microbit._default is None
