@@ -146,7 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bitio-src", type=Path, help="a checkout of whaleygeek/bitio")
     parser.add_argument("--calls", type=int, default=300, help="calls per run (fast APIs)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best is kept)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (best is kept)")
     args = parser.parse_args()
     print("QEMU:", qemu_version())
     with QemuBoard.from_program(Program("bench", "from microbit import *\nprint('klar')\n", ()),
