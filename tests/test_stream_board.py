@@ -97,3 +97,44 @@ def test_real_board_raw_repl():  # pragma: no cover - hardware smoke test
     info = next(b for b in find_boards() if b.port)
     with SerialBoard(info.port, name=info.label, unique_id=info.unique_id) as board:
         assert board.eval("1 + 1") == 2
+
+
+class _LossyDevice(FakeRawReplDevice):
+    """Drops bytes of the first `lose` pastes, as a starved board's ring buffer does."""
+
+    def __init__(self, lose: int, what: str) -> None:
+        super().__init__()
+        self.lose, self.what, self._seen = lose, what, 0
+
+    def write(self, data: bytes) -> int:
+        if self._mode == "raw" and self.lose and len(data) > 1:
+            self.lose -= 1
+            if self.what == "ctrl-d":
+                data = data.replace(b"\x04", b"")
+            else:
+                data = data.replace(b"(", b"", 1)
+        return super().write(data)
+
+    def _feed(self, byte: bytes) -> None:
+        if byte == b"\x03" and self._mode == "raw":
+            self._code.clear()  # raw REPL: Ctrl-C clears the half-received line
+            return
+        super()._feed(byte)
+
+
+@pytest.mark.parametrize("what", ["ctrl-d", "byte"])
+def test_a_paste_that_loses_bytes_is_sent_again(what, monkeypatch):
+    """A lost Ctrl-D (no "OK") or a lost byte (SyntaxError for valid code) is retried."""
+    monkeypatch.setattr("kit.boards.stream.PASTE_ACK_S", 0.3)
+    device = _LossyDevice(lose=1, what=what)
+    board = _board(device)
+    board.enter_raw_repl()
+    assert board.exec("print(len('abc'))") == "3\n"
+
+
+def test_a_real_syntax_error_is_not_retried():
+    device = FakeRawReplDevice()
+    board = _board(device)
+    with pytest.raises(BoardCodeError, match="SyntaxError"):
+        board.exec("def (:")
+    assert device.written.count(b"def (:") == 1
