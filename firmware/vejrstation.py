@@ -14,7 +14,7 @@ for c in NAME:
     ok = ok and (c.isalpha() or c.isdigit() or c == "-") and ord(c) < 128
 while not ok:  # the gateway would throw such messages away, so stop here and say why
     display.scroll("Ret NAME")
-radio.config(group=GROUP)
+radio.config(group=GROUP, length=64)  # a long NAME and a big seq still fit
 radio.on()
 display.read_light_level()  # the very first light reading is always 0
 seq = 0
