@@ -42,6 +42,34 @@ def test_print_goes_to_its_own_board_and_modules_are_per_board() -> None:
     assert "[ " not in render_display(a.display) and "@" in render_display(a.display)
 
 
+def test_sim_image_is_the_host_image_with_all_builtins() -> None:
+    """The simulator's Image is the shared one: every built-in, read-only, 12 clocks."""
+    from kit.mbimage import BUILTIN_IMAGES
+    from kit.microbit.image import Image as HostImage
+
+    board = SimBoard("from microbit import *\ndisplay.show(Image.CLOCK1)\n"
+                     "names = [n for n in dir(Image) if n.isupper() and 'ALL_' not in n]\n"
+                     "print(len(Image.ALL_CLOCKS), len(names))\n"
+                     "try:\n    Image.SNAKE.set_pixel(0, 0, 9)\nexcept TypeError as e:\n"
+                     "    print('ro', e)\n", version="v1")
+    board.run_for(1, timeout=30)
+    assert board.collect() == [b"12 %d" % len(BUILTIN_IMAGES),
+                               b"ro This image cannot be modified. Try copying it first."]
+    assert board.display.rows() == HostImage.CLOCK1.pixel_rows() and len(BUILTIN_IMAGES) == 63
+
+
+def test_shared_image_module_imports_no_board_code() -> None:
+    """kit.mbimage is pure: importing it loads neither a board backend nor pyserial."""
+    import subprocess
+    import sys
+
+    code = ("import sys, kit.mbimage\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('serial', 'kit.'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[1]).stdout
+    assert out.strip() == "['kit.mbimage']"
+
+
 def test_identity_ids_and_versions() -> None:
     sim = Simulation()
     v1 = SimBoard("pass", sim=sim, version="v1")

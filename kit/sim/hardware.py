@@ -76,7 +76,7 @@ class Display:
         return [list(r) for r in self._pixels]
 
     def _set_image(self, image: Image) -> None:
-        rows = image.rows()
+        rows = image.pixel_rows()
         self._pixels = [[rows[y][x] if y < len(rows) and x < len(rows[y]) else 0
                          for x in range(5)] for y in range(5)]
         self.text = ""
