@@ -70,6 +70,14 @@ def test_shared_image_module_imports_no_board_code() -> None:
     assert out.strip() == "['kit.mbimage']"
 
 
+def test_display_and_speaker_switch_on_and_off_independently() -> None:
+    board = SimBoard("from microbit import *\ndisplay.off()\nspeaker.off()\nspeaker.on()\n"
+                     "print(display.is_on(), speaker.is_on())\ndisplay.on()\n"
+                     "print(display.is_on())\n", version="v2")
+    board.run_for(1, timeout=30)
+    assert board.collect() == [b"False True", b"True"]
+
+
 def test_identity_ids_and_versions() -> None:
     sim = Simulation()
     v1 = SimBoard("pass", sim=sim, version="v1")

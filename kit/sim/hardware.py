@@ -59,14 +59,28 @@ class Button:
         return count
 
 
-class Display:
+class Switchable:
+    """on() / off() / is_on(), as the display and the V2 speaker have (nothing else changes)."""
+
+    _on = True
+
+    def on(self) -> None:
+        self._on = True
+
+    def off(self) -> None:
+        self._on = False
+
+    def is_on(self) -> bool:
+        return self._on
+
+
+class Display(Switchable):
     """The 5×5 LED display; text and images are kept so a host can render them."""
 
     def __init__(self, rt: Runtime) -> None:
         self._rt = rt
         self._pixels = [[0] * 5 for _ in range(5)]
         self.text = ""  # text being shown or scrolled, "" when showing pixels
-        self._on = True
         self._light_reads = 0
 
     def _changed(self) -> None:
@@ -131,15 +145,6 @@ class Display:
         if not (0 <= x < 5 and 0 <= y < 5):
             raise ValueError("index out of bounds")
         return self._pixels[y][x]
-
-    def on(self) -> None:
-        self._on = True
-
-    def off(self) -> None:
-        self._on = False
-
-    def is_on(self) -> bool:
-        return self._on
 
     def read_light_level(self) -> int:
         self._rt.tick()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kit.sim.hardware import _clamp
+from kit.sim.hardware import Switchable, _clamp
 
 if TYPE_CHECKING:
     from kit.sim.runtime import Runtime
@@ -128,17 +128,5 @@ class Microphone:
         return events
 
 
-class Speaker:
+class Speaker(Switchable):
     """The V2 speaker: on/off only (sound is not played on the PC)."""
-
-    def __init__(self) -> None:
-        self._on = True
-
-    def on(self) -> None:
-        self._on = True
-
-    def off(self) -> None:
-        self._on = False
-
-    def is_on(self) -> bool:
-        return self._on
