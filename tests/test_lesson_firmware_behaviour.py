@@ -13,37 +13,16 @@ from collections.abc import Callable
 import pytest
 
 from kit.boards import QemuBoard
-from kit.lessons import get_lesson
-from kit.protocol import Data, Header, parse_line
+
+from lessonhelpers import data_rows, field_names, read_header
 
 # QEMU hangs on temperature(); these programs use only light, accelerometer, buttons and pins.
 QEMU_READY = ("lysjagt", "planter", "oversvoemmelse", "skridt")
 
 
-def _field_names(lesson_id: str) -> tuple[str, ...]:
-    return tuple(field.name for field in get_lesson(lesson_id).experiment.fields)
-
-
-def _data(board: object, count: int, timeout: float = 20.0) -> list[tuple[float, ...]]:
-    """The next `count` data lines (headers skipped; anything else fails the test)."""
-    values: list[tuple[float, ...]] = []
-    while len(values) < count:
-        line = board.readline(timeout=timeout)  # type: ignore[attr-defined]
-        assert line is not None, "board stopped printing"
-        parsed = parse_line(line)
-        assert isinstance(parsed, (Data, Header)), parsed
-        if isinstance(parsed, Data):
-            values.append(parsed.values)
-    return values
-
-
 def _boot_and_check_header(qemu_boot: Callable[..., QemuBoard], lesson_id: str) -> QemuBoard:
     board = qemu_boot(lesson_id, fast_time=True)
-    header = parse_line(board.wait_for("# klimakit", timeout=20))
-    assert isinstance(header, Header)
-    assert header.lesson == lesson_id
-    assert header.fields == _field_names(lesson_id)
-    assert len(header.units) == len(header.fields)
+    header = read_header(board, lesson_id)
     assert all(unit.isascii() for unit in header.units)
     return board
 
@@ -51,32 +30,32 @@ def _boot_and_check_header(qemu_boot: Callable[..., QemuBoard], lesson_id: str) 
 @pytest.mark.parametrize("lesson_id", QEMU_READY)
 def test_firmware_prints_the_lesson_fields_in_qemu(qemu_boot, lesson_id):
     board = _boot_and_check_header(qemu_boot, lesson_id)
-    rows = _data(board, 3)
-    assert all(len(row) == len(_field_names(lesson_id)) for row in rows)
+    rows = data_rows(board, 3)
+    assert all(len(row) == len(field_names(lesson_id)) for row in rows)
 
 
 def test_oversvoemmelse_reports_level_0_when_every_pin_is_dry(qemu_boot):
     """QEMU's read_analog() is 0: no pin is wet, so the level must be 0."""
     board = _boot_and_check_header(qemu_boot, "oversvoemmelse")
-    rows = _data(board, 3)
+    rows = data_rows(board, 3)
     assert {row[0] for row in rows} == {0}
     assert all(row[1:] == (0, 0, 0) for row in rows)
 
 
 def test_lysjagt_button_a_moves_to_the_next_room(qemu_boot):
     board = _boot_and_check_header(qemu_boot, "lysjagt")
-    assert {row[1] for row in _data(board, 2)} == {1}
+    assert {row[1] for row in data_rows(board, 2)} == {1}
     board.press("A")
-    assert _data(board, 4)[-1][1] == 2
+    assert data_rows(board, 4)[-1][1] == 2
 
 
 def test_skridt_buttons_tag_the_trip_type(qemu_boot):
     board = _boot_and_check_header(qemu_boot, "skridt")
-    assert _data(board, 2)[-1][1] == 1, "walking is the default trip"
+    assert data_rows(board, 2)[-1][1] == 1, "walking is the default trip"
     board.press("B")
-    assert _data(board, 3)[-1][1] == 2
+    assert data_rows(board, 3)[-1][1] == 2
     board.press("A")
-    assert _data(board, 3)[-1][1] == 1
+    assert data_rows(board, 3)[-1][1] == 1
 
 
 # --- simulator: sensors that move -------------------------------------------------------------
@@ -98,12 +77,12 @@ def sim_board():
 
 
 def test_afkoeling_cup_cools_down(sim_board):
-    temps = [row[0] for row in _data(sim_board("afkoeling"), 60)]
+    temps = [row[0] for row in data_rows(sim_board("afkoeling"), 60)]
     assert temps[0] - temps[-1] >= 5, temps
 
 
 def test_oversvoemmelse_level_counts_wet_pins_from_the_bottom(sim_board):
-    rows = _data(sim_board("oversvoemmelse"), 2400)
+    rows = data_rows(sim_board("oversvoemmelse"), 2400)
     for level, *raw in rows:
         wet = 0
         while wet < 3 and raw[wet] > 300:
@@ -113,7 +92,7 @@ def test_oversvoemmelse_level_counts_wet_pins_from_the_bottom(sim_board):
 
 
 def test_skridt_counts_steps_and_converts_to_metres_and_co2(sim_board):
-    rows = _data(sim_board("skridt"), 30)
+    rows = data_rows(sim_board("skridt"), 30)
     assert rows[-1][0] > 0, "no steps counted while walking"
     for steps, trip, metres, co2 in rows:
         assert metres == steps * (60 if trip == 1 else 400) // 100
@@ -125,6 +104,6 @@ def test_skridt_counts_steps_and_converts_to_metres_and_co2(sim_board):
     [("planter", 0, 1023), ("lysjagt", 0, 255), ("varmekort", -20, 60)],
 )
 def test_readings_stay_in_the_sensor_range(sim_board, lesson_id, low, high):
-    rows = _data(sim_board(lesson_id), 40)
+    rows = data_rows(sim_board(lesson_id), 40)
     assert all(low <= row[0] <= high for row in rows)
     assert len({row[0] for row in rows}) > 1, "the scenario should move the first field"

@@ -13,33 +13,7 @@ import time
 
 import pytest
 
-from kit.lessons import get_lesson
-from kit.protocol import Data, Header, parse_line
-
-def _fields(lesson_id: str) -> tuple[str, ...]:
-    return tuple(field.name for field in get_lesson(lesson_id).experiment.fields)
-
-
-def _rows(board: object, count: int, timeout: float = 60.0) -> list[tuple[float, ...]]:
-    """The next `count` data lines; headers are skipped, anything else fails the test."""
-    rows: list[tuple[float, ...]] = []
-    while len(rows) < count:
-        line = board.readline(timeout=timeout)  # type: ignore[attr-defined]
-        assert line is not None, "board stopped printing"
-        parsed = parse_line(line)
-        assert isinstance(parsed, (Data, Header)), parsed
-        if isinstance(parsed, Data):
-            rows.append(parsed.values)
-    return rows
-
-
-def _header(board: object, lesson_id: str) -> Header:
-    header = parse_line(board.wait_for("# klimakit", timeout=20))  # type: ignore[attr-defined]
-    assert isinstance(header, Header)
-    assert header.lesson == lesson_id
-    assert header.fields == _fields(lesson_id)
-    assert len(header.units) == len(header.fields)
-    return header
+from lessonhelpers import data_rows, read_header
 
 
 # --- QEMU: real V1 MicroPython -----------------------------------------------------------------
@@ -48,8 +22,8 @@ def _header(board: object, lesson_id: str) -> Header:
 def test_vindmaaler_counts_reed_switch_closures_on_pin0(qemu_boot):
     """Pulses driven on pin 0 are counted, and vind = pulses / 3 s * FACTOR (0.67)."""
     board = qemu_boot("vindmaaler")
-    _header(board, "vindmaaler")
-    assert _rows(board, 1) == [(0, 0.0)], "no wind before the switch moves"
+    read_header(board, "vindmaaler")
+    assert data_rows(board, 1) == [(0, 0.0)], "no wind before the switch moves"
     sent = 0
     for _ in range(40):  # about 10 closures per second for 4 s: spans one 3 s count
         board.set_pin(0, False)
@@ -57,7 +31,7 @@ def test_vindmaaler_counts_reed_switch_closures_on_pin0(qemu_boot):
         board.set_pin(0, True)
         time.sleep(0.05)
         sent += 1
-    rows = _rows(board, 3)
+    rows = data_rows(board, 3)
     counted = sum(int(row[0]) for row in rows)
     assert 0 < counted <= sent, rows
     for pulses, wind in rows:
@@ -67,11 +41,11 @@ def test_vindmaaler_counts_reed_switch_closures_on_pin0(qemu_boot):
 def test_solcelle_records_only_on_button_a_with_the_tilt_angle(qemu_boot):
     """QEMU's accelerometer reads (-736, -736, 736): the program must print atan2 of that."""
     board = qemu_boot("solcelle", fast_time=True)
-    _header(board, "solcelle")
+    read_header(board, "solcelle")
     board.press("B")  # B only scrolls the angle; it records nothing
     assert board.readline(timeout=3) is None
     board.press("A")
-    (angle, light), = _rows(board, 1)
+    (angle, light), = data_rows(board, 1)
     expected = math.degrees(math.atan2(math.hypot(-736, -736), -736))
     assert angle == round(expected)
     assert 0 <= light <= 255
@@ -80,7 +54,7 @@ def test_solcelle_records_only_on_button_a_with_the_tilt_angle(qemu_boot):
 def test_stoejkort_on_a_v1_says_so_instead_of_crashing(qemu_boot):
     """A V1 has no microphone: header first, then no traceback (it scrolls 'Kun V2')."""
     board = qemu_boot("stoejkort", fast_time=True)
-    _header(board, "stoejkort")
+    read_header(board, "stoejkort")
     deadline = time.monotonic() + 4
     while time.monotonic() < deadline:
         line = board.readline(timeout=1)
@@ -107,7 +81,7 @@ def sim():
 
 
 def test_drivhus_jar_warms_under_the_lamp(sim):
-    rows = _rows(sim("drivhus"), 50)
+    rows = data_rows(sim("drivhus"), 50)
     temps = [row[0] for row in rows]
     lights = [row[1] for row in rows]
     assert temps[-1] - temps[0] >= 5, temps
@@ -116,7 +90,7 @@ def test_drivhus_jar_warms_under_the_lamp(sim):
 
 
 def test_vindmaaler_wind_follows_the_pulses_in_gusty_wind(sim):
-    rows = _rows(sim("vindmaaler"), 30)
+    rows = data_rows(sim("vindmaaler"), 30)
     for pulses, wind in rows:
         assert wind == pytest.approx(round(pulses / 3 * 0.67, 1), abs=0.051)
     mean = sum(row[1] for row in rows) / len(rows)
@@ -124,7 +98,7 @@ def test_vindmaaler_wind_follows_the_pulses_in_gusty_wind(sim):
 
 
 def test_stoejkort_average_never_exceeds_the_peak(sim):
-    rows = _rows(sim("stoejkort"), 6)
+    rows = data_rows(sim("stoejkort"), 6)
     for place, level, peak in rows:
         assert place == 1
         assert 0 <= level <= peak <= 255
@@ -133,7 +107,7 @@ def test_stoejkort_average_never_exceeds_the_peak(sim):
 
 def test_vindue_reports_open_while_the_magnet_is_away(sim):
     """The window scenario is closed, then open from 300 s to 600 s; a reading every 5 s."""
-    rows = _rows(sim("vindue"), 140)
+    rows = data_rows(sim("vindue"), 140)
     runs: list[list[object]] = []  # [aaben, number of readings, lowest temperature]
     for field, is_open, temp in rows:
         if runs and runs[-1][0] == is_open:
@@ -158,7 +132,7 @@ def test_vejrstation_sends_the_k1_message_the_gateway_expects(sim):
         version="v1")
     try:
         station = sim("vejrstation", sim=listener.sim)
-        local = _rows(station, 3)
+        local = data_rows(station, 3)
         heard = []
         while len(heard) < 3:
             line = listener.readline(timeout=20)
