@@ -31,6 +31,18 @@ def require_qemu() -> None:
         pytest.skip(message)
 
 
+@pytest.fixture
+def export_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/data/export (lessons + firmware) in tmp_path that tests may change.
+
+    KLIMAKIT_LESSONS/KLIMAKIT_FIRMWARE point at the copy; returns its lessons folder.
+    """
+    shutil.copytree(DATA / "export", tmp_path / "lib")
+    monkeypatch.setenv("KLIMAKIT_FIRMWARE", str(tmp_path / "lib" / "firmware"))
+    monkeypatch.setenv("KLIMAKIT_LESSONS", str(tmp_path / "lib" / "lessons"))
+    return tmp_path / "lib" / "lessons"
+
+
 def require_chromium() -> str:
     """Return the Chromium binary; skip on a laptop without it, fail in CI."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -35,17 +35,8 @@ FORLOEB_HEADINGS = [
 ]
 
 
-@pytest.fixture
-def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the fixture lessons and firmware in tmp_path (tests may add to it)."""
-    shutil.copytree(FIXTURES, tmp_path / "lib")
-    monkeypatch.setenv("KLIMAKIT_FIRMWARE", str(tmp_path / "lib" / "firmware"))
-    monkeypatch.setenv("KLIMAKIT_LESSONS", str(tmp_path / "lib" / "lessons"))
-    return tmp_path / "lib" / "lessons"
-
-
-def _export(library: Path, out: Path, fmt: str = "zip") -> zipfile.ZipFile:
-    export_meebook(load_library(library), out, fmt=fmt)
+def _export(export_library: Path, out: Path, fmt: str = "zip") -> zipfile.ZipFile:
+    export_meebook(load_library(export_library), out, fmt=fmt)
     return zipfile.ZipFile(out)
 
 
@@ -89,8 +80,9 @@ def _parse(html: str) -> _Tags:
     return parser
 
 
-def test_package_has_every_file_per_lesson_and_an_honest_manifest(library: Path, tmp_path: Path):
-    archive = _export(library, tmp_path / "pakke.zip")
+def test_package_has_every_file_per_lesson_and_an_honest_manifest(export_library: Path,
+                                                                  tmp_path: Path):
+    archive = _export(export_library, tmp_path / "pakke.zip")
     names = set(archive.namelist())
     for lesson_id in ("havvand", "skript"):
         for name in ("lesson.html", "copy-blocks.html", "elevark.html",
@@ -114,14 +106,14 @@ def test_package_has_every_file_per_lesson_and_an_honest_manifest(library: Path,
         assert entry["bytes"] == len(data)
 
 
-def test_same_input_gives_a_byte_identical_zip(library: Path, tmp_path: Path):
+def test_same_input_gives_a_byte_identical_zip(export_library: Path, tmp_path: Path):
     """Even after the lesson files get new timestamps and the export runs elsewhere."""
     first = tmp_path / "a" / "pakke.zip"
-    export_meebook(load_library(library), first)
-    for path in library.rglob("*"):
+    export_meebook(load_library(export_library), first)
+    for path in export_library.rglob("*"):
         os.utime(path, (1_700_000_000, 1_700_000_000))
     second = tmp_path / "b" / "anden.zip"
-    export_meebook(load_library(library), second)
+    export_meebook(load_library(export_library), second)
     assert first.read_bytes() == second.read_bytes()
     infos = zipfile.ZipFile(first).infolist()
     assert [i.filename for i in infos] == sorted(i.filename for i in infos)
@@ -129,13 +121,13 @@ def test_same_input_gives_a_byte_identical_zip(library: Path, tmp_path: Path):
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
 
 
-def test_cartridge_is_deterministic_too(library: Path, tmp_path: Path):
-    export_meebook(load_library(library), tmp_path / "a.imscc", fmt="imscc")
-    export_meebook(load_library(library), tmp_path / "b.imscc", fmt="imscc")
+def test_cartridge_is_deterministic_too(export_library: Path, tmp_path: Path):
+    export_meebook(load_library(export_library), tmp_path / "a.imscc", fmt="imscc")
+    export_meebook(load_library(export_library), tmp_path / "b.imscc", fmt="imscc")
     assert (tmp_path / "a.imscc").read_bytes() == (tmp_path / "b.imscc").read_bytes()
 
 
-def test_unwritable_output_is_a_clear_error(library: Path, tmp_path: Path):
+def test_unwritable_output_is_a_clear_error(export_library: Path, tmp_path: Path):
     (tmp_path / "en-fil.txt").write_text("x")
     result = CliRunner().invoke(cli, ["export", "meebook", "-o",
                                       str(tmp_path / "en-fil.txt" / "pakke.zip")])
@@ -144,17 +136,18 @@ def test_unwritable_output_is_a_clear_error(library: Path, tmp_path: Path):
     assert list(tmp_path.glob("**/.export-*")) == []  # no half-written temp file left
 
 
-def test_a_changed_lesson_changes_the_zip(library: Path, tmp_path: Path):
+def test_a_changed_lesson_changes_the_zip(export_library: Path, tmp_path: Path):
     """The determinism test above could pass with a zip that ignores the lessons."""
-    export_meebook(load_library(library), tmp_path / "a.zip")
-    lesson = library / "havvand" / "lesson.md"
+    export_meebook(load_library(export_library), tmp_path / "a.zip")
+    lesson = export_library / "havvand" / "lesson.md"
     lesson.write_text(lesson.read_text().replace("Varmt vand", "Koldt vand"))
-    export_meebook(load_library(library), tmp_path / "b.zip")
+    export_meebook(load_library(export_library), tmp_path / "b.zip")
     assert (tmp_path / "a.zip").read_bytes() != (tmp_path / "b.zip").read_bytes()
 
 
-def test_lesson_page_follows_the_meebook_forloeb_fields_in_order(library: Path, tmp_path: Path):
-    archive = _export(library, tmp_path / "pakke.zip")
+def test_lesson_page_follows_the_meebook_forloeb_fields_in_order(export_library: Path,
+                                                                 tmp_path: Path):
+    archive = _export(export_library, tmp_path / "pakke.zip")
     headings = _parse(_text(archive, "havvand/lesson.html")).h2
     positions = [headings.index(h) for h in FORLOEB_HEADINGS]
     assert positions == sorted(positions), headings
@@ -165,8 +158,8 @@ def test_lesson_page_follows_the_meebook_forloeb_fields_in_order(library: Path, 
     assert '"Segoe UI"' in style and "&#34;" not in style and "&gt;" not in style
 
 
-def test_copy_blocks_are_plain_sections_one_per_field(library: Path, tmp_path: Path):
-    archive = _export(library, tmp_path / "pakke.zip")
+def test_copy_blocks_are_plain_sections_one_per_field(export_library: Path, tmp_path: Path):
+    archive = _export(export_library, tmp_path / "pakke.zip")
     parsed = _parse(_text(archive, "havvand/copy-blocks.html"))
     assert ["Titel"] + FORLOEB_HEADINGS == [h for h in parsed.h2 if h in ["Titel"]
                                             + FORLOEB_HEADINGS]
@@ -179,9 +172,9 @@ def test_copy_blocks_are_plain_sections_one_per_field(library: Path, tmp_path: P
     assert "<script" not in _text(archive, "havvand/copy-blocks.html")
 
 
-def test_images_are_inlined_in_pages_and_kept_beside_them(library: Path, tmp_path: Path):
-    archive = _export(library, tmp_path / "pakke.zip")
-    png = (library / "havvand" / "kurve.png").read_bytes()
+def test_images_are_inlined_in_pages_and_kept_beside_them(export_library: Path, tmp_path: Path):
+    archive = _export(export_library, tmp_path / "pakke.zip")
+    png = (export_library / "havvand" / "kurve.png").read_bytes()
     assert archive.read("havvand/kurve.png") == png
     for page in ("lesson.html", "copy-blocks.html"):
         html = _text(archive, "havvand/" + page)
@@ -189,9 +182,9 @@ def test_images_are_inlined_in_pages_and_kept_beside_them(library: Path, tmp_pat
         assert 'alt="Afkølingskurve for havvand"' in html
 
 
-def test_program_runs_as_pasted_and_hex_is_universal(library: Path, tmp_path: Path):
-    archive = _export(library, tmp_path / "pakke.zip")
-    program = assemble(library.parent / "firmware" / "havvand.py")
+def test_program_runs_as_pasted_and_hex_is_universal(export_library: Path, tmp_path: Path):
+    archive = _export(export_library, tmp_path / "pakke.zip")
+    program = assemble(export_library.parent / "firmware" / "havvand.py")
     source = _text(archive, "havvand/havvand.py")
     assert source == program.source
     compile(source, "havvand.py", "exec")
@@ -200,8 +193,8 @@ def test_program_runs_as_pasted_and_hex_is_universal(library: Path, tmp_path: Pa
     assert universal_to_v1(hex_text).startswith(":")
 
 
-def test_script_in_lesson_text_is_escaped_everywhere(library: Path, tmp_path: Path):
-    archive = _export(library, tmp_path / "pakke.zip")
+def test_script_in_lesson_text_is_escaped_everywhere(export_library: Path, tmp_path: Path):
+    archive = _export(export_library, tmp_path / "pakke.zip")
     for name in ("skript/lesson.html", "skript/copy-blocks.html", "skript/elevark.html",
                  "index.html"):
         html = _text(archive, name)
@@ -215,10 +208,10 @@ def test_script_in_lesson_text_is_escaped_everywhere(library: Path, tmp_path: Pa
     assert {e["id"]: e["title"] for e in manifest["lessons"]}["skript"] == SCRIPT_TITLE
 
 
-def _lesson_with_body_line(library: Path, line: str) -> Path:
+def _lesson_with_body_line(export_library: Path, line: str) -> Path:
     """Add a copy of havvand whose Forløb has `line`; return its lesson.md."""
-    folder = library / "extra"
-    shutil.copytree(library / "havvand", folder)
+    folder = export_library / "extra"
+    shutil.copytree(export_library / "havvand", folder)
     path = folder / "lesson.md"
     text = path.read_text().replace("id: havvand", "id: extra")
     path.write_text(text.replace("2. (30 min) Eleverne måler.\n",
@@ -234,10 +227,11 @@ def _line_number(path: Path, needle: str) -> int:
     "../../etc/passwd", "/etc/passwd", "../havvand/kurve.png", "img/../../kurve.png",
     "..\\..\\kurve.png", "C:/Windows/win.ini", "file:///etc/passwd",
 ])
-def test_asset_paths_may_not_leave_the_lesson_folder(library: Path, tmp_path: Path, target: str):
-    path = _lesson_with_body_line(library, "![kort]({})".format(target))
+def test_asset_paths_may_not_leave_the_lesson_folder(export_library: Path, tmp_path: Path,
+                                                     target: str):
+    path = _lesson_with_body_line(export_library, "![kort]({})".format(target))
     with pytest.raises(ExportError) as err:
-        export_meebook(load_library(library), tmp_path / "x.zip")
+        export_meebook(load_library(export_library), tmp_path / "x.zip")
     message = str(err.value)
     assert message.startswith("{}:{}:".format(path, _line_number(path, target))), message
     assert "leaves the lesson folder" in message or "not a file in the lesson" in message
@@ -249,36 +243,36 @@ def test_asset_paths_may_not_leave_the_lesson_folder(library: Path, tmp_path: Pa
     "[klik](vbscript:msgbox(1))", "[klik](data:text/html;base64,PHNjcmlwdD4=)",
     "![x](https://example.org/billede.png)",
 ])
-def test_unsafe_link_targets_are_refused_with_file_and_line(library: Path, tmp_path: Path,
+def test_unsafe_link_targets_are_refused_with_file_and_line(export_library: Path, tmp_path: Path,
                                                             line: str):
-    path = _lesson_with_body_line(library, line)
+    path = _lesson_with_body_line(export_library, line)
     with pytest.raises(ExportError, match=r"^{}:{}: ".format(
             re.escape(str(path)), _line_number(path, line))):
-        export_meebook(load_library(library), tmp_path / "x.zip")
+        export_meebook(load_library(export_library), tmp_path / "x.zip")
 
 
-def test_symlink_leaving_the_folder_is_refused(library: Path, tmp_path: Path):
+def test_symlink_leaving_the_folder_is_refused(export_library: Path, tmp_path: Path):
     secret = tmp_path / "hemmelig.png"
     secret.write_bytes(b"\x89PNG")
-    path = _lesson_with_body_line(library, "![x](genvej.png)")
+    path = _lesson_with_body_line(export_library, "![x](genvej.png)")
     (path.parent / "genvej.png").symlink_to(secret)
     with pytest.raises(ExportError, match="leaves the lesson folder"):
-        export_meebook(load_library(library), tmp_path / "x.zip")
+        export_meebook(load_library(export_library), tmp_path / "x.zip")
 
 
-def test_missing_image_names_file_and_line(library: Path, tmp_path: Path):
-    path = _lesson_with_body_line(library, "![x](findes-ikke.png)")
+def test_missing_image_names_file_and_line(export_library: Path, tmp_path: Path):
+    path = _lesson_with_body_line(export_library, "![x](findes-ikke.png)")
     with pytest.raises(ExportError, match=r":{}: image 'findes-ikke.png' not found".format(
             _line_number(path, "findes-ikke"))):
-        export_meebook(load_library(library), tmp_path / "x.zip")
+        export_meebook(load_library(export_library), tmp_path / "x.zip")
 
 
-def test_safe_links_and_elevark_md_are_kept(library: Path, tmp_path: Path):
-    path = _lesson_with_body_line(library, "[kilde](https://dmi.dk) og [data](data.csv#a) "
+def test_safe_links_and_elevark_md_are_kept(export_library: Path, tmp_path: Path):
+    path = _lesson_with_body_line(export_library, "[kilde](https://dmi.dk) og [data](data.csv#a) "
                                            "og [mail](mailto:a@b.dk) og [op](#forloeb)")
     (path.parent / "data.csv").write_text("tid;temp\n")
     (path.parent / "elevark.md").write_text("Ekstra opgave: ![kurve](kurve.png)\n")
-    archive = _export(library, tmp_path / "x.zip")
+    archive = _export(export_library, tmp_path / "x.zip")
     html = _text(archive, "extra/lesson.html")
     for href in ('href="https://dmi.dk"', 'href="data.csv#a"', 'href="mailto:a@b.dk"',
                  'href="#forloeb"'):
@@ -287,32 +281,32 @@ def test_safe_links_and_elevark_md_are_kept(library: Path, tmp_path: Path):
     assert "Ekstra opgave" in _text(archive, "extra/elevark.html")
 
 
-def test_broken_firmware_is_reported_with_the_lesson_line(library: Path, tmp_path: Path):
-    (library.parent / "firmware" / "havvand.py").write_text('"""x"""\nprint(f"{1}")\n')
+def test_broken_firmware_is_reported_with_the_lesson_line(export_library: Path, tmp_path: Path):
+    (export_library.parent / "firmware" / "havvand.py").write_text('"""x"""\nprint(f"{1}")\n')
     with pytest.raises(ExportError, match=r"havvand/lesson.md:\d+: firmware 'havvand'"):
-        export_meebook(load_library(library), tmp_path / "x.zip")
+        export_meebook(load_library(export_library), tmp_path / "x.zip")
 
 
 @pytest.mark.parametrize("bad_id", ["../../ud", "a/b", "Store Bogstaver"])
-def test_a_lesson_id_that_is_not_a_plain_name_is_refused(library: Path, tmp_path: Path,
+def test_a_lesson_id_that_is_not_a_plain_name_is_refused(export_library: Path, tmp_path: Path,
                                                          bad_id: str):
-    path = library / "havvand" / "lesson.md"
+    path = export_library / "havvand" / "lesson.md"
     path.write_text(path.read_text().replace("id: havvand", "id: {}".format(bad_id)))
     with pytest.raises(ExportError, match=r"havvand/lesson.md:2: id "):
-        export_meebook(load_library(library), tmp_path / "x.zip")
+        export_meebook(load_library(export_library), tmp_path / "x.zip")
     assert not any(tmp_path.parent.glob("ud"))
 
 
-def test_two_lessons_with_the_same_id_are_refused(library: Path, tmp_path: Path):
-    shutil.copytree(library / "havvand", library / "kopi")
+def test_two_lessons_with_the_same_id_are_refused(export_library: Path, tmp_path: Path):
+    shutil.copytree(export_library / "havvand", export_library / "kopi")
     with pytest.raises(ExportError, match="both have id 'havvand'"):
-        export_meebook(load_library(library), tmp_path / "x.zip")
+        export_meebook(load_library(export_library), tmp_path / "x.zip")
 
 
-def test_export_contains_no_absolute_paths(library: Path, tmp_path: Path):
+def test_export_contains_no_absolute_paths(export_library: Path, tmp_path: Path):
     out = tmp_path / "out" / "pakke.zip"
-    archive = _export(library, out)
-    forbidden = {str(tmp_path), str(Path.home()), str(ROOT), str(library)}
+    archive = _export(export_library, out)
+    forbidden = {str(tmp_path), str(Path.home()), str(ROOT), str(export_library)}
     for name in archive.namelist():
         data = archive.read(name).decode("utf-8", errors="replace")
         for path in forbidden:
@@ -320,8 +314,8 @@ def test_export_contains_no_absolute_paths(library: Path, tmp_path: Path):
         assert not name.startswith("/") and ".." not in name
 
 
-def test_imscc_is_well_formed_and_every_reference_exists(library: Path, tmp_path: Path):
-    archive = _export(library, tmp_path / "pakke.imscc", fmt="imscc")
+def test_imscc_is_well_formed_and_every_reference_exists(export_library: Path, tmp_path: Path):
+    archive = _export(export_library, tmp_path / "pakke.imscc", fmt="imscc")
     names = set(archive.namelist())
     root = ET.fromstring(archive.read("imsmanifest.xml"))
     ns = {"cp": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1",
@@ -348,7 +342,7 @@ def test_imscc_is_well_formed_and_every_reference_exists(library: Path, tmp_path
         re.findall(r'xmlns(?::\w+)?="([^"]+)"', _text(archive, "imsmanifest.xml")))
 
 
-def test_cli_exports_one_lesson_and_reports_bad_ids(library: Path, tmp_path: Path):
+def test_cli_exports_one_lesson_and_reports_bad_ids(export_library: Path, tmp_path: Path):
     runner = CliRunner()
     out = tmp_path / "en.zip"
     result = runner.invoke(cli, ["export", "meebook", "--lesson", "havvand", "-o", str(out)])
@@ -361,16 +355,17 @@ def test_cli_exports_one_lesson_and_reports_bad_ids(library: Path, tmp_path: Pat
     assert "Traceback" not in result.output
 
 
-def test_cli_imscc_default_name(library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_cli_imscc_default_name(export_library: Path, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["export", "meebook", "--format", "imscc"])
     assert result.exit_code == 0, result.output
     assert "imsmanifest.xml" in zipfile.ZipFile(tmp_path / "klimakit-meebook.imscc").namelist()
 
 
-def test_cli_reports_a_garbage_lesson_file_without_traceback(library: Path, tmp_path: Path):
-    (library / "stoej").mkdir()
-    (library / "stoej" / "lesson.md").write_bytes(b"---\n\xff\xfe\x00garbage: [\n")
+def test_cli_reports_a_garbage_lesson_file_without_traceback(export_library: Path, tmp_path: Path):
+    (export_library / "stoej").mkdir()
+    (export_library / "stoej" / "lesson.md").write_bytes(b"---\n\xff\xfe\x00garbage: [\n")
     result = CliRunner().invoke(cli, ["export", "meebook", "-o", str(tmp_path / "x.zip")])
     assert result.exit_code == 1
     assert "stoej/lesson.md" in result.output and "Traceback" not in result.output

@@ -21,16 +21,7 @@ from kit.lessons import load_library
 from kit.resources import lessons_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "data" / "export"
 SCRIPT_TITLE = "Lys <script>alert(1)</script> & skygge"
-
-
-@pytest.fixture
-def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(FIXTURES, tmp_path / "lib")
-    monkeypatch.setenv("KLIMAKIT_FIRMWARE", str(tmp_path / "lib" / "firmware"))
-    monkeypatch.setenv("KLIMAKIT_LESSONS", str(tmp_path / "lib" / "lessons"))
-    return tmp_path / "lib" / "lessons"
 
 
 class _Links(HTMLParser):
@@ -81,9 +72,9 @@ def check_links_resolve(site: Path) -> int:
 
 
 def test_site_has_index_assets_and_a_page_worksheet_and_program_per_lesson(
-        library: Path, tmp_path: Path):
+        export_library: Path, tmp_path: Path):
     site = tmp_path / "site"
-    result = export_site(load_library(library), site)
+    result = export_site(load_library(export_library), site)
     assert result.lessons == ("skript", "havvand")  # by grade: 1-3 before 5-6
     for name in ("index.html", "assets/klimakit.css", "assets/search.js",
                  "havvand/lesson.html", "havvand/elevark.html", "havvand/havvand.hex",
@@ -99,10 +90,10 @@ def test_site_has_index_assets_and_a_page_worksheet_and_program_per_lesson(
         assert label in index
 
 
-def test_no_external_resources_and_no_fetch(library: Path, tmp_path: Path):
+def test_no_external_resources_and_no_fetch(export_library: Path, tmp_path: Path):
     """Schools filter the network and file:// cannot fetch(): nothing may load from outside."""
     site = tmp_path / "site"
-    export_site(load_library(library), site)
+    export_site(load_library(export_library), site)
     for page in site.rglob("*.html"):
         html = page.read_text()
         assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html), page
@@ -110,10 +101,10 @@ def test_no_external_resources_and_no_fetch(library: Path, tmp_path: Path):
     assert "fetch(" not in script and "XMLHttpRequest" not in script and "http" not in script
 
 
-def test_embedded_search_index_is_json_and_cannot_close_the_script(library: Path,
+def test_embedded_search_index_is_json_and_cannot_close_the_script(export_library: Path,
                                                                    tmp_path: Path):
     site = tmp_path / "site"
-    export_site(load_library(library), site)
+    export_site(load_library(export_library), site)
     raw = _links(site / "index.html").index_json
     assert "</script" not in raw.lower() and "<script" not in raw.lower()
     data = json.loads(raw)
@@ -125,9 +116,9 @@ def test_embedded_search_index_is_json_and_cannot_close_the_script(library: Path
     assert SCRIPT_TITLE in by_id["skript"]["text"]  # json.loads restores the escaped text
 
 
-def test_script_title_is_text_in_every_site_page(library: Path, tmp_path: Path):
+def test_script_title_is_text_in_every_site_page(export_library: Path, tmp_path: Path):
     site = tmp_path / "site"
-    export_site(load_library(library), site)
+    export_site(load_library(export_library), site)
     for page in ("index.html", "skript/lesson.html", "skript/elevark.html"):
         html = (site / page).read_text()
         assert "<script>alert" not in html and "<iframe" not in html, page
@@ -137,9 +128,9 @@ def test_script_title_is_text_in_every_site_page(library: Path, tmp_path: Path):
                          '<script src="assets/search.js">') for s in scripts), scripts
 
 
-def test_export_contains_no_absolute_paths(library: Path, tmp_path: Path):
+def test_export_contains_no_absolute_paths(export_library: Path, tmp_path: Path):
     site = tmp_path / "site"
-    export_site(load_library(library), site)
+    export_site(load_library(export_library), site)
     forbidden = {str(tmp_path), str(Path.home()), str(ROOT)}
     for path in site.rglob("*"):
         if path.is_file():
@@ -147,29 +138,29 @@ def test_export_contains_no_absolute_paths(library: Path, tmp_path: Path):
             assert not any(f in text for f in forbidden), path
 
 
-def test_exporting_again_updates_the_folder_and_removes_old_lessons(library: Path,
+def test_exporting_again_updates_the_folder_and_removes_old_lessons(export_library: Path,
                                                                     tmp_path: Path):
     site = tmp_path / "site"
-    export_site(load_library(library), site)
+    export_site(load_library(export_library), site)
     (site / "egen-note.txt").write_text("min egen fil")  # a teacher's own file stays
-    shutil.rmtree(library / "skript")
-    export_site(load_library(library), site)
+    shutil.rmtree(export_library / "skript")
+    export_site(load_library(export_library), site)
     assert not (site / "skript" / "lesson.html").exists()
     assert (site / "havvand" / "lesson.html").is_file()
     assert (site / "egen-note.txt").read_text() == "min egen fil"
     assert check_links_resolve(site) > 5
 
 
-def test_a_foreign_non_empty_folder_is_refused(library: Path, tmp_path: Path):
+def test_a_foreign_non_empty_folder_is_refused(export_library: Path, tmp_path: Path):
     folder = tmp_path / "dokumenter"
     folder.mkdir()
     (folder / "vigtig.docx").write_text("x")
     with pytest.raises(ExportError, match="not empty and was not made by klimakit"):
-        export_site(load_library(library), folder)
+        export_site(load_library(export_library), folder)
     assert sorted(p.name for p in folder.iterdir()) == ["vigtig.docx"]
 
 
-def test_cli_site(library: Path, tmp_path: Path):
+def test_cli_site(export_library: Path, tmp_path: Path):
     out = tmp_path / "web"
     result = CliRunner().invoke(cli, ["export", "site", "-o", str(out)])
     assert result.exit_code == 0, result.output
