@@ -5,9 +5,8 @@ import json
 import sys
 
 import click
-from rich.table import Table
 
-from clicommands.output import err_console, out_console
+from clicommands.output import err_console, print_table
 from kit.discover import BoardInfo, find_boards
 
 NO_BOARDS_HELP = {
@@ -69,14 +68,10 @@ def boards(as_json: bool) -> None:
         err_console.print(NO_BOARDS_HELP[platform], markup=False)
         err_console.print("No hardware at hand? Try [bold]klimakit demo[/bold].")
         return
-    table = Table(title="micro:bits ({})".format(len(found)))
-    for column in ("Name", "Version", "Drive", "Port", "Unique id", "DAPLink", "Note"):
-        table.add_column(column)
-    for board in found:
-        row = _as_dict(board)
-        table.add_row(*(str(row[k] or "") for k in
-                        ("name", "version", "drive", "port", "unique_id", "daplink", "problem")))
-    out_console.print(table)
+    keys = ("name", "version", "drive", "port", "unique_id", "daplink", "problem")
+    rows = [[str(row[k] or "") for k in keys] for row in map(_as_dict, found)]
+    print_table("micro:bits", ("Name", "Version", "Drive", "Port", "Unique id", "DAPLink", "Note"),
+                rows)
 
 
 COMMANDS = [boards]

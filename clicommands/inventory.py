@@ -4,9 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from clicommands.output import err_console, out_console
+from clicommands.output import err_console, print_table
 from kit.inventory import export_csv, list_boards, set_school
 from kit.naming import rename
 
@@ -38,14 +37,10 @@ def inventory(ctx: click.Context, school: str | None, csv_path: Path | None) -> 
     if not records:
         err_console.print("No boards known yet. Plug some in and run `klimakit boards`.")
         return
-    table = Table(title="Inventory ({})".format(len(records)))
-    for column in ("Name", "Version", "School", "Last program", "Flashed", "Last result",
-                   "Unique id"):
-        table.add_column(column)
-    for r in records:
-        table.add_row(r.name, r.version, r.school, r.firmware, r.flashed_at, r.last_result,
-                      r.unique_id)
-    out_console.print(table)
+    print_table("Inventory", ("Name", "Version", "School", "Last program", "Flashed",
+                              "Last result", "Unique id"),
+                [(r.name, r.version, r.school, r.firmware, r.flashed_at, r.last_result,
+                  r.unique_id) for r in records])
 
 
 @inventory.command("set-school")

@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from clicommands.output import err_console, out_console
+from clicommands.output import err_console, print_table
 from kit.boards import qemu_binary
 from kit.errors import LessonError
 from kit.lesson_boot import BOOT_TIMEOUT_S, BootResult, boot_check, boot_targets
@@ -178,15 +177,11 @@ def list_lessons(as_json: bool, grade: int | None, band: str | None, subject: st
     if not shown:
         err_console.print("No lessons match. `klimakit lessons list` shows all of them.")
         return
-    table = Table(title="Lektioner ({})".format(len(shown)))
-    for column in ("Id", "Titel", "Klasse", "Lektioner", "Fag", "Sensorer", "micro:bit"):
-        table.add_column(column)
-    for lesson in shown:
-        lo, hi = lesson.grades
-        table.add_row(lesson.id, lesson.title, "{}-{} {}".format(lo, hi, "/".join(lesson.bands)),
-                      str(lesson.lesson_count), ", ".join(lesson.subjects),
-                      ", ".join(lesson.sensors), ", ".join(lesson.boards))
-    out_console.print(table)
+    print_table("Lektioner", ("Id", "Titel", "Klasse", "Lektioner", "Fag", "Sensorer", "micro:bit"),
+                [[lesson.id, lesson.title,
+                  "{}-{} {}".format(*lesson.grades, "/".join(lesson.bands)),
+                  str(lesson.lesson_count), ", ".join(lesson.subjects),
+                  ", ".join(lesson.sensors), ", ".join(lesson.boards)] for lesson in shown])
 
 
 COMMANDS = [lessons]
