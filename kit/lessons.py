@@ -50,7 +50,11 @@ _HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 @dataclass(frozen=True)
 class Field:
-    """One measured quantity of an experiment, as the firmware names it in its header."""
+    """One measured quantity of an experiment, as the firmware names it in its header.
+
+    Also a column of a recording (kit.recording.FieldSpec is this class): label is the
+    Danish text graphs show.
+    """
 
     name: str
     unit: str = ""

@@ -104,7 +104,7 @@ def plan_recording(
         title = title or lesson.title
         firmware = firmware or lesson.firmware
         if fields is None:
-            specs = tuple(FieldSpec(f.name, f.unit, f.label) for f in lesson.experiment.fields)
+            specs = lesson.experiment.fields
     digest = ""
     if firmware:
         try:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from kit import __version__
+from kit.lessons import Field
 from kit.runfiles import SIDECAR_FORMAT, CsvStyle, RunPaths
 
 # Board states shown in the live view (Danish: the teacher reads them).
@@ -18,13 +19,8 @@ WAITING, OK, QUIET, UNPLUGGED, WRONG_PROGRAM, STOPPED = (
     "venter", "ok", "stille", "frakoblet", "forkert program", "stoppet")
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """A column of the recording, with its unit and Danish label for graphs."""
-
-    name: str
-    unit: str = ""
-    label: str = ""
+# A column of the recording: the lesson's experiment field (name, unit, Danish label for graphs).
+FieldSpec = Field
 
 
 @dataclass(frozen=True)
