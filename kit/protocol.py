@@ -62,7 +62,8 @@ _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 # Fast paths: a batch made only of plain data lines (or one such line) is checked by C-level
 # scans and converted by the json module's C scanner; anything unusual goes the slow way.
 _FAST_CHARS = b"0123456789.,-+eE \t()\n"
-_FAST_CHARS_ONE = b"0123456789.,-+eE \t()"  # parse_line: one line, no line break
+# parse_line's: "(" tokens of at most 40 number characters, separated by blanks and commas ")"
+_fast_one = re.compile(rb"\([ \t,]*(?:[-+.eE0-9]{1,40}[ \t,]+)*[-+.eE0-9]{0,40}\)").fullmatch
 _FAST_EXPONENT = re.compile(rb"[eE][+-]?[0-9]{3}")
 _FAST_LONG = re.compile(rb"[-+.eE0-9]{41}")
 _FAST_TRAILING_COMMA = re.compile(rb"(?<=[0-9])[ \t]*,[ \t]*\)")
@@ -207,13 +208,10 @@ def _parse_tuple(text: str) -> Line:
 
 def parse_line(line: bytes | str) -> Line:
     """Classify one line from a board. Never raises: anything unexpected becomes Raw."""
-    if (type(line) is bytes and line[:1] == b"(" and line[-1:] == b")"
-            and len(line) <= MAX_LINE_CHARS and not line.translate(None, _FAST_CHARS_ONE)
-            and line.count(b"(") == 1 and line.count(b")") == 1
-            and not (len(line) > MAX_NUMBER_CHARS + 2 and _FAST_LONG.search(line))
+    if (type(line) is bytes and len(line) <= MAX_LINE_CHARS and _fast_one(line) is not None
             and not ((b"e" in line or b"E" in line) and _FAST_EXPONENT.search(line))):
         # A plain data line: the same result as _parse_line_slow, several times faster.
-        text = line.decode("ascii").translate(_TO_JSON)
+        text = line.translate(_TO_JSON).decode("ascii")
         try:
             row, end = _scan_json(text, 0)
         except (StopIteration, ValueError, RecursionError):
@@ -295,9 +293,9 @@ def _parse_fast(lines: Sequence[bytes]) -> list[Line] | None:
             or (longest > MAX_NUMBER_CHARS + 2 and _FAST_LONG.search(blob))
             or ((b"e" in blob or b"E" in blob) and _FAST_EXPONENT.search(blob))):
         return None
-    # Decoding first: json.loads on bytes detects the encoding and decodes with
-    # "surrogatepass", which took 40 % of its time; the blob is ASCII by the checks above.
-    text = "[" + blob.decode("ascii").translate(_TO_JSON) + "]"
+    # The json module's C scanner on a str (ASCII by the checks above): json.loads on bytes
+    # detects the encoding and decodes with "surrogatepass", which took 40 % of its time.
+    text = "[" + blob.translate(_TO_JSON).decode("ascii") + "]"
     try:
         rows, end = _scan_json(text, 0)
     except (StopIteration, ValueError, RecursionError):
@@ -306,7 +304,8 @@ def _parse_fast(lines: Sequence[bytes]) -> list[Line] | None:
         if b",)" not in blob and b", )" not in blob:
             return None
         # a trailing comma, as Python prints a 1-tuple: (21.5,)
-        text = "[" + _FAST_TRAILING_COMMA.sub(b")", blob).decode("ascii").translate(_TO_JSON) + "]"
+        blob = _FAST_TRAILING_COMMA.sub(b")", blob)
+        text = "[" + blob.translate(_TO_JSON).decode("ascii") + "]"
         try:
             rows, end = _scan_json(text, 0)
         except (StopIteration, ValueError, RecursionError):
@@ -326,7 +325,7 @@ _tuple_new = tuple.__new__
 _first_byte = operator.itemgetter(0)
 _NOT_TUPLE = re.compile(rb"[^(]")
 _scan_json = json.JSONDecoder().scan_once  # the C scanner without json.loads' wrapping
-_TO_JSON = str.maketrans("()\n", "[],")
+_TO_JSON = bytes.maketrans(b"()\n", b"[],")
 
 
 def split_lines(chunk: bytes) -> list[bytes]:
