@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -23,11 +24,16 @@ from kit.sim import SimBoard, Simulation  # noqa: E402
 GOAL = 1000.0
 
 
+def timed(run_for: Callable[[float], object], seconds: float) -> tuple[float, float]:
+    """Wall and CPU seconds one simulated run of `seconds` takes."""
+    started, cpu = time.perf_counter(), time.process_time()
+    run_for(seconds)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
 def one_board(firmware: str, scenario: str, seconds: float) -> tuple[float, float, int]:
     board = SimBoard(assemble(firmware_path(firmware)), version="v1", scenario=scenario)
-    started, cpu = time.perf_counter(), time.process_time()
-    board.run_for(seconds)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    wall, cpu = timed(board.run_for, seconds)
     rows = sum(isinstance(parse_line(line), Data) for line in board.collect())
     board.close()
     return wall, cpu, rows
@@ -40,9 +46,7 @@ def class_network(seconds: float, senders: int = 6) -> tuple[float, float, int]:
         SimBoard(source.replace('NAME = "gruppe1"', 'NAME = "gruppe{}"'.format(i + 1)),
                  sim=sim, version="v1", scenario="weather")
     gateway = SimBoard(assemble(firmware_path("gateway")), sim=sim, version="v1")
-    started, cpu = time.perf_counter(), time.process_time()
-    sim.run_for(seconds)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    wall, cpu = timed(sim.run_for, seconds)
     rows = sum(isinstance(parse_line(line), GatewayData) for line in gateway.collect())
     sim.close()
     return wall, cpu, rows
