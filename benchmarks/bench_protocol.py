@@ -8,8 +8,9 @@ LINE_BYTES with CR LF) → 30 × 11,520 / LINE_BYTES lines/s. Goal: the parser �
 Measured side by side in one run:
 1. parse_line one line at a time, and parse_lines on bursts of BURST lines (what the recorder
    does), each result dropped after use as the recorder does, best of 7 runs by the wall clock
-   (the goal) and by CPU time (what a shared machine's load does not disturb), on data lines with a header every 50 lines (a header repeats every 10 s; a board
-   sending 5 lines/s) and every 3,032 lines (the same board streaming at full baud);
+   (the goal) and by CPU time (less disturbed by a shared machine's load), on data lines
+   with a header every 50 lines (a header repeats every 10 s; a board sending 5 lines/s) and
+   every 3,032 lines (the same board streaming at full baud);
 2. the Recorder with 30 in-memory boards replaying lines as fast as they can
    (threads + queue + parse + CSV written and flushed line by line);
 3. a real micro:bit MicroPython program in QEMU printing a counter as fast as it can (QEMU's

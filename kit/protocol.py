@@ -29,9 +29,11 @@ Everything else (REPL banners, tracebacks, noise, half lines after a replug) is 
 raw log and counted by the caller, never turned into data. `parse_line` never raises.
 
 Speed: `parse_lines` classifies a burst of lines at once (what the recorder receives); plain data
-lines take a fast path (C-level checks, one json.loads) and everything else the token-by-token
-`_parse_line_slow`, the reference the property tests hold both fast paths to.
-benchmarks/bench_protocol.py measures it against 30 boards at full 115200 baud.
+lines take a fast path (C-level checks, one scan by the json module's C scanner, Data built
+without a Python call per line) and everything else the token-by-token `_parse_line_slow`, the
+reference the property tests hold both fast paths to. `parse_line` has its own one-line fast
+path (one regex, one JSON scan). benchmarks/bench_protocol.py measures them against 30 boards at
+full 115200 baud.
 """
 from __future__ import annotations
 
@@ -40,10 +42,16 @@ import math
 import operator
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
-from typing import NamedTuple
+
+from kit.protocol_types import Data, GatewayData, Header, Line, Raw
+
+__all__ = [  # the record types live in kit.protocol_types; import them from here
+    "Data", "GatewayData", "Header", "Line", "Raw", "MAX_FIELDS", "MAX_LINE_CHARS",
+    "MAX_NUMBER_CHARS", "PROTOCOL_VERSION", "check_fields", "format_data", "format_gateway",
+    "format_header", "parse_line", "parse_lines", "split_lines",
+]
 
 PROTOCOL_VERSION = "1"
 MAX_FIELDS = 32
@@ -67,82 +75,6 @@ _fast_one = re.compile(rb"\([ \t,]*(?:[-+.eE0-9]{1,40}[ \t,]+)*[-+.eE0-9]{0,40}\
 _FAST_EXPONENT = re.compile(rb"[eE][+-]?[0-9]{3}")
 _FAST_LONG = re.compile(rb"[-+.eE0-9]{41}")
 _FAST_TRAILING_COMMA = re.compile(rb"(?<=[0-9])[ \t]*,[ \t]*\)")
-
-
-@dataclass(frozen=True)
-class Header:
-    """A '# klimakit' line: which lesson, which fields, which units."""
-
-    version: str
-    lesson: str = ""
-    fields: tuple[str, ...] = ()
-    units: tuple[str, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def unit(self, name: str) -> str:
-        """Return the unit of field `name` ('' if the header gives none)."""
-        if name in self.fields and len(self.units) == len(self.fields):
-            return self.units[self.fields.index(name)]
-        return ""
-
-
-def _same_class_eq(self: tuple[object, ...], other: object) -> bool:
-    # Like the frozen dataclasses these were: equal only to the same class with equal fields
-    # (a plain tuple, or a Raw with the same items, is not equal).
-    if type(other) is type(self):
-        return tuple.__eq__(self, other)  # type: ignore[arg-type]
-    return False if isinstance(other, tuple) else NotImplemented  # type: ignore[return-value]
-
-
-def _same_class_ne(self: tuple[object, ...], other: object) -> bool:
-    equal = _same_class_eq(self, other)
-    return equal if equal is NotImplemented else not equal
-
-
-def _unordered(self: tuple[object, ...], other: object) -> bool:
-    return NotImplemented  # readings have no order, as with the dataclasses
-
-
-# Data, GatewayData and Raw are made per line, so they are immutable named tuples rather than
-# frozen dataclasses: the fast path builds them with C-level calls (tuple.__new__), several
-# times faster. Their fields, repr, hash, isinstance checks and equality are as before.
-class Data(NamedTuple):
-    """One reading from a board on USB."""
-
-    values: tuple[float, ...]
-
-    __eq__ = _same_class_eq  # type: ignore[assignment]
-    __ne__ = _same_class_ne  # type: ignore[assignment]
-    __hash__ = tuple.__hash__
-    __lt__ = __le__ = __gt__ = __ge__ = _unordered  # type: ignore[assignment]
-
-
-class GatewayData(NamedTuple):
-    """One reading relayed by a radio gateway: who sent it and its sequence number."""
-
-    sender: str
-    seq: int
-    values: tuple[float, ...]
-
-    __eq__ = _same_class_eq  # type: ignore[assignment]
-    __ne__ = _same_class_ne  # type: ignore[assignment]
-    __hash__ = tuple.__hash__
-    __lt__ = __le__ = __gt__ = __ge__ = _unordered  # type: ignore[assignment]
-
-
-class Raw(NamedTuple):
-    """A line that is not protocol: kept verbatim for the raw log."""
-
-    text: str
-    reason: str
-
-    __eq__ = _same_class_eq  # type: ignore[assignment]
-    __ne__ = _same_class_ne  # type: ignore[assignment]
-    __hash__ = tuple.__hash__
-    __lt__ = __le__ = __gt__ = __ge__ = _unordered  # type: ignore[assignment]
-
-
-Line = Header | Data | GatewayData | Raw
 
 
 def _number(token: str) -> float | None:
