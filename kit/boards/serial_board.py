@@ -13,10 +13,8 @@ BAUD_RATE = 115_200
 class SerialBoard(StreamBoard):
     """A USB micro:bit. Open with a port name (COM3, /dev/ttyACM0) or any pyserial URL."""
 
-    # MicroPython on the nRF51 reads its UART from a small interrupt buffer; pasting long code
-    # at full speed into the raw REPL drops bytes, so writes go in chunks (as pyboard.py does).
-    write_chunk_bytes = 64
-    write_pause_s = 0.01
+    # Writes are chunked with a pause (StreamBoard.write_chunk_bytes): MicroPython's 64-byte
+    # receive ring drops bytes when a paste arrives faster than the raw REPL reads it.
 
     def __init__(
         self,

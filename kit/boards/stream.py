@@ -159,8 +159,11 @@ class StreamBoard(Board):
                 log.warning("%s: SyntaxError for code that compiles; pasting again", self.name)
         raise AssertionError("unreachable")
 
-    def _paste(self, code: str, timeout: float) -> None:
-        """Send code + Ctrl-D and wait for the raw REPL's "OK" (it comes before the code runs).
+    def paste(self, code: str, timeout: float) -> None:
+        """Send code + Ctrl-D to the raw REPL; return once it says "OK" (before the code runs).
+
+        For code that keeps running and talks over the serial line itself (an agent);
+        exec() is paste() plus waiting for the result.
 
         If a byte of the paste (or the Ctrl-D itself) is lost, no "OK" comes; Ctrl-C then clears
         the raw REPL's half-filled line and the paste is sent once more. An "OK" that turns up
@@ -187,7 +190,7 @@ class StreamBoard(Board):
         if not self._in_raw_repl:
             self.enter_raw_repl()
         try:
-            self._paste(code, timeout)
+            self.paste(code, timeout)
             reply = b"OK" + self._read_until(b"\x04>", timeout)
         except TransportError:
             self._in_raw_repl = False

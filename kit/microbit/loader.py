@@ -17,8 +17,7 @@ from kit.errors import BoardCodeError, KitError, TransportError
 from kit.resources import firmware_path
 
 PART_BYTES = 40  # pieces of the agent, and of long requests, are at most this long
-LOAD_CHUNK_BYTES = 32  # the agent's source is pasted in chunks with a pause, for the same ring
-LOAD_PAUSE_S = 0.004
+LOAD_ATTEMPTS = 2
 # Pasted through the raw REPL (short: fits the 64-byte ring); reads the agent line by line.
 _NEWLINE = "`"
 _LOADER = ("s=''\nwhile 1:\n l=input()\n if l=='.':break\n s+=l\n"
@@ -48,12 +47,20 @@ def load_agent(board: Board, timeout: float) -> tuple[str, int]:
     source = agent_source()
     if _NEWLINE in source:
         raise KitError("agent source must not contain {!r}".format(_NEWLINE))
-    enter(timeout)
-    data = _LOADER.encode("ascii")
-    for i in range(0, len(data), LOAD_CHUNK_BYTES):
-        board.write(data[i:i + LOAD_CHUNK_BYTES])
-        time.sleep(LOAD_PAUSE_S)
-    board.write(b"\x04")
+    for attempt in range(LOAD_ATTEMPTS):
+        try:
+            return _load(board, source, timeout)
+        except (TransportError, BoardCodeError):
+            # A byte of the paste lost in a full receive ring (a loaded PC, a busy board):
+            # nothing of the agent runs yet, so start over once from a clean raw REPL.
+            if attempt == LOAD_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _load(board: Board, source: str, timeout: float) -> tuple[str, int]:
+    board.enter_raw_repl(timeout)  # type: ignore[attr-defined]
+    board.paste(_LOADER, timeout)  # type: ignore[attr-defined]
     text = source.replace("\n", _NEWLINE)
     for i in range(0, len(text), PART_BYTES):
         piece = text[i:i + PART_BYTES]
