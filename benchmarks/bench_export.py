@@ -83,8 +83,8 @@ def main() -> None:
                   t_md * 1000, (t_pages - t_md) * 1000, len(programs), t_hex * 1000,
                   t_zip * 1000))
         scaled = whole / len(library) * GOAL_LESSONS
-        print("both targets, {} lessons: {:.2f} s (scaled to {} lessons: {:.2f} s; goal < {:.0f} s: "
-              "{})".format(len(library), whole, GOAL_LESSONS, scaled, GOAL_S,
+        print("both targets, {} lessons: {:.2f} s (scaled to {} lessons: {:.2f} s; "
+              "goal < {:.0f} s: {})".format(len(library), whole, GOAL_LESSONS, scaled, GOAL_S,
                            "met" if scaled < GOAL_S else "NOT met"))
 
 

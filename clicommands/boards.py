@@ -16,7 +16,8 @@ NO_BOARDS_HELP = {
         "- A MICROBIT drive should appear in the file manager. If only the drive appears, "
         "add yourself to the 'dialout' group to use the serial port:\n"
         "    sudo usermod -aG dialout $USER   (then log out and in again)\n"
-        "- Or allow the board for all users with a udev rule, /etc/udev/rules.d/50-microbit.rules:\n"
+        "- Or allow the board for all users with a udev rule, "
+        "/etc/udev/rules.d/50-microbit.rules:\n"
         '    SUBSYSTEM=="tty", ATTRS{idVendor}=="0d28", ATTRS{idProduct}=="0204", MODE="0666"'
     ),
     "win32": (

@@ -17,7 +17,9 @@ from kit.flashing import (
 )
 from kit.hexcache import BuiltHex, build_target
 
-_STATUS = {OK: "[green]OK[/green]", FAILED: "[red]FEJL[/red]", SKIPPED: "[yellow]sprunget over[/yellow]"}
+_STATUS = {
+    OK: "[green]OK[/green]", FAILED: "[red]FEJL[/red]", SKIPPED: "[yellow]sprunget over[/yellow]",
+}
 _PHASE = {PHASE_COPY: "kopierer", PHASE_WAIT: "genstarter", PHASE_DONE: "tjekker"}
 
 
@@ -65,7 +67,8 @@ def _choose(names: tuple[str, ...], all_boards: bool) -> tuple[list[BoardInfo], 
     return chosen, (strangers if all_boards else [])
 
 
-def _run_with_progress(built: BuiltHex, boards: list[BoardInfo], timeout: float) -> list[FlashResult]:
+def _run_with_progress(built: BuiltHex, boards: list[BoardInfo],
+                       timeout: float) -> list[FlashResult]:
     lock = threading.Lock()
     with Progress(TextColumn("{task.description:<28}"), BarColumn(), DownloadColumn(),
                   TimeElapsedColumn(), console=err_console, transient=False) as progress:

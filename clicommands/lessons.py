@@ -92,7 +92,8 @@ def check(paths: tuple[Path, ...], no_qemu: bool, firmware_root: Path | None, ti
     note = "QEMU skipped (--no-qemu)"
     booted: list[BootResult] = []
     if not no_qemu and qemu_binary() is None:
-        note = "QEMU skipped: qemu-system-arm is not installed (sudo apt-get install qemu-system-arm)"
+        note = ("QEMU skipped: qemu-system-arm is not installed "
+                "(sudo apt-get install qemu-system-arm)")
     elif not no_qemu:
         booted = _boot(found, firmware_root, timeout, _firmware_broken(found, problems))
         for result in booted:

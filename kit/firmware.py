@@ -80,7 +80,8 @@ def _check_python_syntax(source: str, filename: str) -> None:
     try:
         ast.parse(source, filename=filename)
     except SyntaxError as err:
-        raise FirmwareError("{}:{}: syntax error: {}".format(filename, err.lineno, err.msg)) from None
+        raise FirmwareError(
+            "{}:{}: syntax error: {}".format(filename, err.lineno, err.msg)) from None
 
 
 def assemble(path: Path, lib_dir: Path | None = None, *, v1: bool = True) -> Program:

@@ -53,7 +53,8 @@ class FlashResult:
         return self.status == OK
 
 
-def _result(board: BoardInfo, status: str, message: str, advice: str = "", **kw: object) -> FlashResult:
+def _result(board: BoardInfo, status: str, message: str, advice: str = "",
+            **kw: object) -> FlashResult:
     return FlashResult(board, status, message, advice, **kw)  # type: ignore[arg-type]
 
 
@@ -137,7 +138,8 @@ def wait_for_remount(board: BoardInfo, remount_before: int, roots: list[Path] | 
 
 
 def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | None = None,
-                timeout_s: float = REMOUNT_TIMEOUT_S, roots: list[Path] | None = None) -> FlashResult:
+                timeout_s: float = REMOUNT_TIMEOUT_S,
+                roots: list[Path] | None = None) -> FlashResult:
     """Flash one board and report the outcome (never raises for the board's trouble)."""
     start = time.monotonic()
     progress = on_progress or (lambda *a: None)

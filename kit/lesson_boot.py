@@ -119,9 +119,9 @@ def boot_lesson(
                 where = _source_line(program, main_line) if main_line else (path, 1)
                 hint = (" The program is too big for micro:bit V1's memory; make it smaller."
                         if "MemoryError" in message else "")
+                at_line = " (main.py line {})".format(main_line) if main_line else ""
                 return result(header, data, Problem(where[0], where[1], "fails on micro:bit V1 "
-                              "(QEMU): {}{}.{}".format(message.rstrip(". "), " (main.py line {})"
-                                                      .format(main_line) if main_line else "", hint)))
+                              "(QEMU): {}{}.{}".format(message.rstrip(". "), at_line, hint)))
             parsed = parse_line(raw)
             if isinstance(parsed, Header) and header is None:
                 header = parsed

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 _FILE_LINE = re.compile(r"^(.+?):(\d+): (.*)$", re.S)
 _FIRMWARE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
-_UNIT = re.compile(r"^[!-+\--~]*$")  # printable ASCII without space or comma: the header splits on them
+# printable ASCII without space or comma: the header splits on them
+_UNIT = re.compile(r"^[!-+\--~]*$")
 
 
 @dataclass(frozen=True, order=True)

@@ -194,7 +194,8 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (yaml text, body text, line number where the body starts)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise LessonFormatError(str(path), 1, "a lesson must start with '---' and YAML front matter")
+        raise LessonFormatError(str(path), 1,
+                                "a lesson must start with '---' and YAML front matter")
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
@@ -298,7 +299,8 @@ def get_lesson(lesson_id: str, root: Path | None = None) -> Lesson:
     """Load one lesson by id, with a helpful error listing the ids that exist."""
     root = root or lessons_dir()
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", lesson_id):
-        raise LessonError("{!r} is not a lesson id (lowercase letters, digits, '-')".format(lesson_id))
+        raise LessonError(
+            "{!r} is not a lesson id (lowercase letters, digits, '-')".format(lesson_id))
     path = root / lesson_id / LESSON_FILE
     if not path.is_file():
         known = ", ".join(p.parent.name for p in lesson_paths(root)) or "none"

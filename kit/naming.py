@@ -22,7 +22,8 @@ NAME_PREFIX = "gruppe-"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")  # also a valid radio sender (kit.protocol)
 
 
-def assign_names(boards: Iterable[tuple[str, str, str]], path: Path | None = None) -> dict[str, str]:
+def assign_names(boards: Iterable[tuple[str, str, str]],
+                 path: Path | None = None) -> dict[str, str]:
     """Return {unique_id: name} for (unique_id, version, daplink_version) triples.
 
     Boards seen for the first time get the next free `gruppe-N`; their version and last-seen

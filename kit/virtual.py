@@ -67,7 +67,8 @@ class VirtualBoard:
     """One virtual micro:bit: a drive folder watched by a thread, and QEMU once flashed."""
 
     def __init__(self, drive: Path, name: str, workdir: Path, *, bytes_per_s: float | None,
-                 remount_s: float, boot: bool, on_event: Event, on_port: Callable[[], None]) -> None:
+                 remount_s: float, boot: bool, on_event: Event,
+                 on_port: Callable[[], None]) -> None:
         self.drive, self.name, self.workdir = drive, name, workdir
         self.unique_id = fake_unique_id(name)
         self.bytes_per_s, self.remount_s, self.boot = bytes_per_s, remount_s, boot
@@ -239,9 +240,10 @@ def _wait_listening(qemu: QemuBoard, timeout_s: float = 15.0) -> None:
         try:
             socket.create_connection(("127.0.0.1", qemu.tcp_port), timeout=1).close()
             return
-        except OSError:
+        except OSError as err:
             if not qemu.running or time.monotonic() > deadline:
-                raise KitError("QEMU did not open its serial port: " + qemu.qemu_log()[-300:])
+                raise KitError(
+                    "QEMU did not open its serial port: " + qemu.qemu_log()[-300:]) from err
             time.sleep(0.02)
 
 

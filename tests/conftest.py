@@ -55,7 +55,8 @@ def require_chromium() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Board names, inventory and hex cache go to a temp folder, never the real home."""
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("KLIMAKIT_DATA_DIR", str(base / "data"))

@@ -27,7 +27,7 @@ def data_rows(board: object, count: int, timeout: float = 60.0) -> list[tuple[fl
 
 
 def read_header(board: object, lesson_id: str) -> Header:
-    """Wait for the klimakit header; check it names the lesson, exactly its fields, one unit each."""
+    """Wait for the klimakit header; check it names the lesson, its exact fields, one unit each."""
     header = parse_line(board.wait_for("# klimakit", timeout=20))  # type: ignore[attr-defined]
     assert isinstance(header, Header)
     assert header.lesson == lesson_id

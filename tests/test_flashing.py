@@ -14,7 +14,9 @@ from clicommands.output import err_console
 from kit.daplink import format_fail_txt, parse_fail_txt
 from kit.discover import BoardInfo, find_boards
 from kit.firmware import Program, universal_to_v1
-from kit.flashing import FAILED, FLASH_FILE_NAME, OK, SKIPPED, flash_board, flash_boards, record_in_inventory
+from kit.flashing import (
+    FAILED, FLASH_FILE_NAME, OK, SKIPPED, flash_board, flash_boards, record_in_inventory,
+)
 from kit.hexcache import BuiltHex, build_program
 from kit.hexinfo import inspect_hex
 from kit.inventory import list_boards
@@ -120,7 +122,8 @@ def test_read_only_drive(fake_drive, built, monkeypatch):
     monkeypatch.setattr("kit.flashing.os.open", refuse)
     result = flash_board(built, board, timeout_s=1)
     assert result.status == FAILED and "skrivebeskyttet" in result.message and not result.written
-    monkeypatch.setattr("kit.flashing.os.open", lambda *a: (_ for _ in ()).throw(PermissionError(13, "nope")))
+    monkeypatch.setattr("kit.flashing.os.open",
+                        lambda *a: (_ for _ in ()).throw(PermissionError(13, "nope")))
     assert "skrivebeskyttet" in flash_board(built, board, timeout_s=1).message
 
 
@@ -154,7 +157,8 @@ def test_cli_flash_all_shows_a_table_and_exit_code(fleet, built, tmp_path, monke
     prog = tmp_path / "prog.py"
     prog.write_text("print('hej')\n")
     runner = CliRunner()
-    ok = runner.invoke(cli.cli, ["flash", str(prog), "--all", "--timeout", "20"], terminal_width=200)
+    ok = runner.invoke(cli.cli, ["flash", str(prog), "--all", "--timeout", "20"],
+                       terminal_width=200)
     assert ok.exit_code == 0, ok.output
     assert "2 af 2 flashet" in ok.output and "gruppe-1" in ok.output and "Flashet" in ok.output
     (fleet.root / "MICROBIT9").mkdir()  # a USB stick that happens to be called MICROBIT
@@ -190,7 +194,8 @@ def test_cli_flash_one_board_by_name_and_errors(fleet, tmp_path):
 
 def test_cli_flash_without_boards(tmp_path, monkeypatch):
     monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(tmp_path))
-    monkeypatch.setattr("kit.discover.comports", lambda: [fake_port("/dev/x", "1234", vid=1, pid=2)])
+    monkeypatch.setattr("kit.discover.comports",
+                        lambda: [fake_port("/dev/x", "1234", vid=1, pid=2)])
     result = CliRunner().invoke(cli.cli, ["flash", "sensortjek", "--all"])
     assert result.exit_code == 1 and "no micro:bit found" in result.output
 

@@ -52,7 +52,8 @@ def test_agent_source_is_small_and_v1_compatible():
 
 def test_image_strings_and_builtins():
     image = Image("09090:99999:99999:09990:00900")
-    assert image == Image.HEART and image.board_source() == "m.Image('09090:99999:99999:09990:00900:')"
+    assert image == Image.HEART
+    assert image.board_source() == "m.Image('09090:99999:99999:09990:00900:')"
     assert Image.HEART.board_source() == "m.Image.HEART"
     assert Image("1:23").rows() == "10:23:"
     assert len(Image.ALL_CLOCKS) == 12 and Image.ALL_ARROWS[0] == Image.ARROW_N
@@ -92,7 +93,8 @@ def test_board_errors_come_back_with_the_boards_message(fake):
     microbit.radio.send("too early")  # not waited for: the error comes with the next call
     with pytest.raises(BoardCodeError) as info:
         microbit.running_time()
-    assert "radio.send()" in str(info.value) and "ValueError: radio is not enabled" in str(info.value)
+    assert "radio.send()" in str(info.value)
+    assert "ValueError: radio is not enabled" in str(info.value)
     assert microbit.running_time() == 1234  # the session goes on
 
 

@@ -193,7 +193,8 @@ def test_v1_code_size_is_a_warning_with_the_byte_count(tmp_path):
 
 
 def test_code_bytes_ignores_comments_and_blank_lines():
-    assert code_bytes("x = 1  # note\n\n# only a comment\n   \ny = '#'\n") == len("x = 1\ny = '#'\n")
+    source = "x = 1  # note\n\n# only a comment\n   \ny = '#'\n"
+    assert code_bytes(source) == len("x = 1\ny = '#'\n")
 
 
 @pytest.mark.parametrize("garbage", [b"\xff\xfe\x00binary\x80noise", b"---\nid: lysm", b"",

@@ -109,7 +109,7 @@ def test_vindue_reports_open_while_the_magnet_is_away(sim):
     """The window scenario is closed, then open from 300 s to 600 s; a reading every 5 s."""
     rows = data_rows(sim("vindue"), 140)
     runs: list[list[object]] = []  # [aaben, number of readings, lowest temperature]
-    for field, is_open, temp in rows:
+    for _field, is_open, temp in rows:
         if runs and runs[-1][0] == is_open:
             runs[-1][1] += 1
             runs[-1][2] = min(runs[-1][2], temp)

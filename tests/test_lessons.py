@@ -22,7 +22,8 @@ def _lesson_md(root: Path, lesson_id: str = LESSON) -> Path:
 def _add_lesson(root: Path, firmware: Path, lesson_id: str, **swap: str) -> None:
     """Copy the fixture lesson under a new id with some front-matter values swapped."""
     text = _lesson_md(root).read_text(encoding="utf-8").replace(
-        "id: " + LESSON, "id: " + lesson_id).replace("firmware: " + LESSON, "firmware: " + lesson_id)
+        "id: " + LESSON, "id: " + lesson_id).replace(
+        "firmware: " + LESSON, "firmware: " + lesson_id)
     for old, new in swap.items():
         assert old in text, old
         text = text.replace(old, new)
@@ -109,7 +110,8 @@ def test_check_prints_file_line_message_and_exits_1(tmp_path):
         cli.cli, ["lessons", "check", str(path), "--firmware", str(firmware), "--no-qemu"])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "{}:{}: grade 12 is outside 0-10 (0 = børnehaveklasse)".format(path, _line_of(path, "grades:"))]
+        "{}:{}: grade 12 is outside 0-10 (0 = børnehaveklasse)".format(
+            path, _line_of(path, "grades:"))]
     assert "1 problem" in result.stderr
 
 

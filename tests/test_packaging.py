@@ -40,7 +40,8 @@ def test_non_editable_install_runs_demo_from_another_folder(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLIMAKIT_")}
     env["PYTHONPATH"] = ""
     where = subprocess.run(
-        [str(py), "-c", "import kit.resources as r; print(r.lessons_dir()); print(r.firmware_dir())"],
+        [str(py), "-c",
+         "import kit.resources as r; print(r.lessons_dir()); print(r.firmware_dir())"],
         cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
     ).stdout.split()
     assert all(str(venv) in p for p in where), where

@@ -77,7 +77,8 @@ def test_modules_are_restored_after_the_run(tmp_path, capsys):
 def test_pupils_mistake_points_at_their_line(tmp_path):
     board, _ = fake_board()
     path = _write(tmp_path, "from microbit import *\nx = 1\ndisplay.scroll(undefined_name)\n")
-    with pytest.raises(ProgramError, match=r"mit_program.py:3: NameError: .*undefined_name") as info:
+    with pytest.raises(ProgramError,
+                       match=r"mit_program.py:3: NameError: .*undefined_name") as info:
         run(path, board=board)
     assert "display.scroll(undefined_name)" in str(info.value)
 
@@ -92,7 +93,8 @@ def test_unplugged_mid_program_is_a_clear_error(tmp_path):
             stream.unplugged = True
 
     path = _write(tmp_path, "from microbit import *\nwhile True:\n    display.show(Image.YES)"
-                            "\n    sleep(5)\n    display.set_pixel(0, 0, 9)\n    button_a.was_pressed()\n")
+                            "\n    sleep(5)\n    display.set_pixel(0, 0, 9)"
+                            "\n    button_a.was_pressed()\n")
     with pytest.raises(ProgramError, match=r"mit_program.py:\d: .*(plugged in|connection)"):
         run(path, board=board, sleep=unplug_later)
 
@@ -137,7 +139,8 @@ def test_sim_option_runs_the_program_in_the_simulator(tmp_path):
     sim = pytest.importorskip("kit.sim")
     if not hasattr(sim, "run_program"):
         pytest.skip("kit.sim has no run_program yet")
-    path = _write(tmp_path, "from microbit import *\ndisplay.show(Image.HEART)\nprint('hej fra sim')\n")
+    path = _write(tmp_path,
+                  "from microbit import *\ndisplay.show(Image.HEART)\nprint('hej fra sim')\n")
     result = CliRunner().invoke(cli, ["run", str(path), "--sim"])
     assert result.exit_code == 0, result.output
     assert "hej fra sim" in result.output

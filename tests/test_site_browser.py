@@ -351,7 +351,8 @@ def test_script_in_a_lesson_renders_as_text(sites: dict[str, Site], watched: Wat
             assert "<script>alert('goal')</script> Jeg kan måle lys." in text, path
         scripts = page.eval_on_selector_all("script", "els => els.map(e => e.src || e.type)")
         assert all(s.endswith("assets/search.js") or s == "application/json" for s in scripts)
-        assert page.eval_on_selector_all("[onmouseover], [onerror], iframe", "els => els.length") == 0
+        assert page.eval_on_selector_all(
+            "[onmouseover], [onerror], iframe", "els => els.length") == 0
     assert watched.dialogs == [], watched.dialogs
     assert not watched.problems
 

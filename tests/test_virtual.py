@@ -42,7 +42,7 @@ def test_drives_look_like_microbit_v1_drives(tmp_path: Path):
 
 
 def test_a_file_dropped_by_a_file_manager_is_flashed_too(tmp_path: Path):
-    """A .hex copied as an ordinary file (not through our pipe) is taken, then the drive remounts."""
+    """A .hex copied as a plain file (not through our pipe) is taken, then the drive remounts."""
     with VirtualFleet(tmp_path, 1, remount_s=0.1, boot=False) as fleet:
         board = fleet.boards[0]
         (board.drive / "min.hex").write_text(":0400000A9900C0DEBB\n:00000001FF\n")

@@ -80,7 +80,8 @@ class Board(ABC):
             line = self.readline(max(left, 0.0)) if left > 0 else None
             if line is None:
                 raise TransportError(
-                    "{}: waited {:.0f} s for {!r} but it never came".format(self.name, timeout, text)
+                    "{}: waited {:.0f} s for {!r} but it never came".format(
+                        self.name, timeout, text)
                 )
             if needle in line:
                 return line

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kit.microbit.image import Image
-
 if TYPE_CHECKING:
     from kit.microbit.board_api import MicroBit
 
@@ -34,7 +32,8 @@ class Part:
         return self._source
 
     def _call(self, method: str, *args: object, wait: bool = True,
-              timeout: float = DEFAULT_TIMEOUT_S, kwargs: dict[str, object] | None = None) -> object:
+              timeout: float = DEFAULT_TIMEOUT_S,
+              kwargs: dict[str, object] | None = None) -> object:
         """Call method on the board; `wait` is the host's (wait for the reply), not the board's."""
         kwargs = kwargs or {}
         name = self._source.removeprefix("m.")

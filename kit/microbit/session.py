@@ -118,8 +118,9 @@ class AgentSession:
             self._send_line("={} {}".format(key, target), ["lookup " + target], DEFAULT_TIMEOUT_S)
         return key
 
-    def call(self, target: str, args: tuple[object, ...] = (), kwargs: dict[str, object] | None = None,
-             *, wait: bool = True, timeout: float = DEFAULT_TIMEOUT_S, what: str = "") -> object:
+    def call(self, target: str, args: tuple[object, ...] = (),
+             kwargs: dict[str, object] | None = None, *, wait: bool = True,
+             timeout: float = DEFAULT_TIMEOUT_S, what: str = "") -> object:
         """Call `target` (board source such as 'm.display.set_pixel') and return its result.
 
         With wait=False the result is not needed: the call may be batched and its error, if
