@@ -79,7 +79,7 @@ class FailReport:
 
 def parse_fail_txt(text: str) -> FailReport:
     """Explain a FAIL.TXT; unknown or garbled content still gives a useful sentence."""
-    error, kinds = "", ()
+    error, kinds = "", tuple[str, ...]()
     for line in text.replace("\x00", "").splitlines():
         key, _, value = line.partition(":")
         if key.strip().lower() == "error":

@@ -54,7 +54,7 @@ def _runtime_hash() -> str:
 
 def build_program(program: Program, *, use_cache: bool = True) -> BuiltHex:
     """Build a universal hex for an assembled program (size checked), using the cache."""
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if program.size_bytes > V1_CODE_WARN_BYTES:
         warnings = ("{} is {} bytes: a micro:bit V1 may run out of memory above about {} bytes "
                     "of code (remove comments and unused code).".format(
@@ -141,5 +141,5 @@ def build_target(target: str | Path, *, use_cache: bool = True) -> BuiltHex:
     if not fw.is_file():
         raise FirmwareError("lesson {!r} names firmware {} but that file is missing".format(
             text, fw))
-    program = assemble(fw) if v1 else assemble(fw, v1=False)  # type: ignore[call-arg]
+    program = assemble(fw) if v1 else assemble(fw, v1=False)
     return build_program(program, use_cache=use_cache)

@@ -14,7 +14,7 @@ import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from kit.errors import FirmwareError, LessonError, LessonFormatError
 from kit.firmware import V1_CODE_WARN_BYTES, assemble, build_universal_hex
@@ -178,7 +178,7 @@ def _literal(node: ast.expr) -> Any:
         return None
 
 
-def _is_begin(node: ast.AST) -> bool:
+def _is_begin(node: ast.AST) -> TypeGuard[ast.Call]:
     if not isinstance(node, ast.Call):
         return False
     func = node.func

@@ -129,7 +129,7 @@ def _positive(value: Any, path: NodePath) -> list[Issue]:
     return []
 
 
-def _field(entry: Any, where: NodePath, earlier: list[str]) -> list[Issue]:
+def _field(entry: Any, where: NodePath, earlier: list[str | None]) -> list[Issue]:
     if not isinstance(entry, dict):
         return [(where, "each field must be {name: ..., unit: ..., label: ...}")]
     issues = [(where + (str(k),), "unknown field key {!r} (use name, unit, label)".format(k))
@@ -165,7 +165,7 @@ def _fields(value: Any, path: NodePath) -> list[Issue]:
         return [(path, "fields must be a list of {name, unit, label}, one per value the "
                        "firmware sends")]
     issues: list[Issue] = []
-    names: list[str] = []
+    names: list[str | None] = []  # None for an entry that is not a mapping
     for index, entry in enumerate(value):
         issues += _field(entry, path + (index,), names)
         names.append(entry.get("name") if isinstance(entry, dict) else None)

@@ -87,13 +87,6 @@ def _brightness(value: object) -> int:
     return value
 
 
-
-def _brightness(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 9:
-        raise ValueError("brightness out of bounds")
-    return value
-
-
 class Image:
     """A grid of LED brightness values 0-9, by default 5x5 (same API as on the board)."""
 

@@ -41,9 +41,10 @@ import json
 import math
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import repeat
+from typing import Any
 
 from kit.protocol_types import Data, GatewayData, Header, Line, Raw
 
@@ -149,7 +150,7 @@ def parse_line(line: bytes | str) -> Line:
         except (StopIteration, ValueError, RecursionError):
             row, end = None, -1
         if end == len(text) and row and len(row) <= MAX_FIELDS:
-            return _tuple_new(Data, (tuple(row),))  # type: ignore[no-any-return]
+            return _tuple_new(Data, (tuple(row),))
         fast = _parse_fast((line,))  # e.g. a trailing comma: (21.5,)
         if fast is not None:
             return fast[0]
@@ -256,7 +257,8 @@ def _parse_fast(lines: Sequence[bytes]) -> list[Line] | None:
 _tuple_new = tuple.__new__
 _first_byte = operator.itemgetter(0)
 _NOT_TUPLE = re.compile(rb"[^(]")
-_scan_json = json.JSONDecoder().scan_once  # the C scanner without json.loads' wrapping
+# The C scanner without json.loads' wrapping (a real attribute that typeshed does not list).
+_scan_json: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")
 _TO_JSON = bytes.maketrans(b"()\n", b"[],")
 
 

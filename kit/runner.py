@@ -138,9 +138,7 @@ def run(path: Path, *, board: str | Board | None = None, sim: bool = False,
     """
     code = check_program(path)
     if sim:
-        callbacks = {k: v for k, v in (("on_output", on_output), ("on_display", on_display))
-                     if v is not None}
-        return _run_in_simulator(path, callbacks)
+        return _run_in_simulator(path, on_output, on_display)
     from kit.microbit import connect
 
     microbit = connect(board, sleep=sleep)
@@ -160,14 +158,20 @@ def run(path: Path, *, board: str | Board | None = None, sim: bool = False,
     return RunResult(path, microbit.name, interrupted)
 
 
-def _run_in_simulator(path: Path, callbacks: dict[str, Callable[[str], None]]) -> RunResult:
+def _ignore_line(text: str) -> None:
+    """The simulator's callback when the caller passed none (as kit.sim's own default)."""
+
+
+def _run_in_simulator(path: Path, on_output: Callable[[str], None] | None,
+                      on_display: Callable[[str], None] | None) -> RunResult:
     try:
-        from kit.sim import run_program  # type: ignore[attr-defined]
+        from kit.sim import run_program
     except (ImportError, AttributeError):
         raise KitError("the simulator is not available in this installation (kit.sim has no "
                        "run_program). Run on a board with --board or --port.") from None
     try:
-        run_program(path, **callbacks)
+        run_program(path, on_output=on_output or _ignore_line,
+                    on_display=on_display or _ignore_line)
     except KeyboardInterrupt:
         return RunResult(path, "simulator", interrupted=True)
     return RunResult(path, "simulator")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from kit.boards.base import V1, V2, Board
-from kit.errors import UnsupportedCall
+from kit.errors import TransportError, UnsupportedCall
 from kit.microbit.image import Image
 from kit.microbit.parts import (
     FOREVER_S, Accelerometer, Button, Compass, Display, LogoPin, Microphone, Part, Pin, Speaker,
@@ -20,6 +20,13 @@ from kit.microbit.session import AgentSession
 V1_PINS = tuple(range(17)) + (19, 20)
 # QEMU's micro:bit lacks these peripherals; MicroPython then waits forever (qemu-microbit.md §10).
 QEMU_HANGS = "temperature(), compass, radio.on() and speech"
+
+
+def _to_int(value: object, what: str) -> int:
+    """A board reply that must be a number, as int; a clear error instead of int()'s TypeError."""
+    if isinstance(value, (int, float)):
+        return int(value)
+    raise TransportError("{} answered {!r}, not a number".format(what, value)[:200])
 
 
 class MicroBit:
@@ -125,14 +132,14 @@ class MicroBit:
 
     def running_time(self) -> int:
         """Milliseconds since the board started."""
-        return int(self._session_call("m.running_time", (), {}, wait=True, timeout=10.0,
-                                      what="running_time()"))
+        return _to_int(self._session_call("m.running_time", (), {}, wait=True, timeout=10.0,
+                                          what="running_time()"), "running_time()")
 
     def temperature(self) -> int:
         """The processor's temperature in °C."""
         self._require_real_sensor("temperature()")
-        return int(self._session_call("m.temperature", (), {}, wait=True, timeout=10.0,
-                                      what="temperature()"))
+        return _to_int(self._session_call("m.temperature", (), {}, wait=True, timeout=10.0,
+                                          what="temperature()"), "temperature()")
 
     def scale(self, value: float, from_: tuple[float, float], to: tuple[float, float]) -> float:
         """Map value from one range to another (V2's microbit.scale, done on the PC)."""
@@ -162,10 +169,12 @@ class Radio:
     def __init__(self, microbit: MicroBit) -> None:
         self._mb = microbit
 
-    def _call(self, method: str, *args: object, wait: bool = True, **kwargs: object) -> object:
+    def _call(self, method: str, *args: object, wait: bool = True,
+              kwargs: dict[str, object] | None = None) -> object:
         self._mb.connect()
         self._mb.session.ensure_module("radio")
-        return self._mb._session_call("radio." + method, args, kwargs, wait=wait, timeout=10.0,
+        return self._mb._session_call("radio." + method, args, kwargs or {}, wait=wait,
+                                      timeout=10.0,
                                       what="radio.{}()".format(method))
 
     def on(self) -> None:
@@ -176,7 +185,7 @@ class Radio:
         self._call("off")
 
     def config(self, **kwargs: object) -> None:
-        self._call("config", **kwargs)
+        self._call("config", kwargs=kwargs)
 
     def reset(self) -> None:
         self._call("reset")
