@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
+from kit.export.render import LessonText
 from kit.lessons import (
     BOARD_VERSIONS, COMPETENCES, REQUIRED_SECTIONS, SCENARIOS, SENSORS, SUBJECTS, WORKSHEET_FILE,
     Lesson, NodePath,
@@ -255,6 +256,7 @@ def body_problems(lesson: Lesson) -> list[tuple[Path, int, str]]:
             problems.append((lesson.path, line, "'## Forløb' needs times for the activities, "
                              "e.g. '1. (10 min) ...'"))
     problems += image_problems(lesson.path, lesson.body, lesson.body_line, lesson.folder)
+    problems += link_problems(lesson.path, lesson.body, lesson.body_line)
     worksheet = lesson.folder / WORKSHEET_FILE
     if worksheet.is_file():
         try:
@@ -263,7 +265,17 @@ def body_problems(lesson: Lesson) -> list[tuple[Path, int, str]]:
             problems.append((worksheet, 1, "cannot read: {}".format(err)))
         else:
             problems += image_problems(worksheet, text, 1, lesson.folder)
+            problems += link_problems(worksheet, text, 1)
     return problems
+
+
+def link_problems(path: Path, text: str, first_line: int) -> list[tuple[Path, int, str]]:
+    """Links the export would refuse (javascript:, file:, `../`, missing files), found now.
+
+    The rules are the export's own (kit.export.render.LessonText), so check and export agree.
+    """
+    refused = LessonText(path).link_problems(text, first_line)
+    return [(path, line, message) for line, message in refused]
 
 
 def image_problems(path: Path, text: str, first_line: int, folder: Path

@@ -54,6 +54,15 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
+class TargetRefused(ExportError):
+    """A link or image target the export refuses, with its line, so a checker can list them all."""
+
+    def __init__(self, lesson_file: Path, line: int, message: str) -> None:
+        super().__init__("{}:{}: {}".format(lesson_file, line, message))
+        self.line = line
+        self.message = message
+
+
 @dataclass(frozen=True)
 class Asset:
     """A file in the lesson folder that the lesson links to, exported beside its pages."""
@@ -101,6 +110,24 @@ class LessonText:
         tokens = _MD.parseInline(text, env)
         self._check_targets(tokens, line)
         return Markup(_MD.renderer.render(tokens, _MD.options, env))
+
+    def link_problems(self, text: str, line: int = 1) -> list[tuple[int, str]]:
+        """(line, message) for every link in Markdown `text` that the export would refuse.
+
+        For `klimakit lessons check`, so an author learns before exporting, by the very rules
+        the export applies. Images are left to kit.lesson_rules (its wording is about the
+        offline library).
+        """
+        problems: list[tuple[int, str]] = []
+        for token in _MD.parse(text, {}):
+            line_here = line + token.map[0] if token.map else line
+            for child in token.children or ():
+                if child.type == "link_open":
+                    try:
+                        self._target(str(child.attrGet("href") or ""), line_here, image=False)
+                    except TargetRefused as err:
+                        problems.append((err.line, err.message))
+        return problems
 
     def _check_targets(self, tokens: Sequence[Token], line: int) -> None:
         for token in tokens:
@@ -184,4 +211,4 @@ class LessonText:
         return start
 
     def _fail(self, line: int, message: str) -> NoReturn:
-        raise ExportError("{}:{}: {}".format(self.lesson_file, line, message))
+        raise TargetRefused(self.lesson_file, line, message)
