@@ -213,6 +213,20 @@ def test_list_table_and_unknown_filter(small_library):
     assert CliRunner().invoke(cli.cli, ["lessons", "list", "--grade", "11"]).exit_code == 2
 
 
+@pytest.mark.parametrize("title", ["[red]x[/red]", "[bold]x", "x [/] y"])
+def test_list_table_shows_brackets_in_a_title_as_written(small_library, monkeypatch, title):
+    """rich markup in lesson text ('[red]', a lone '[/]') is shown, not applied or crashing."""
+    monkeypatch.setenv("COLUMNS", "200")  # rich reads it per print: no wrapping inside the title
+    path = _lesson_md(small_library, "hav")
+    text = path.read_text(encoding="utf-8")
+    assert "title: Hvor meget lys spilder vi?" in text
+    path.write_text(text.replace("title: Hvor meget lys spilder vi?",
+                                 "title: '{}'".format(title)), encoding="utf-8")
+    result = CliRunner().invoke(cli.cli, ["lessons", "list"])
+    assert result.exit_code == 0, result.output
+    assert title in result.stdout
+
+
 def test_list_skips_a_broken_lesson_and_names_it(small_library):
     path = _lesson_md(small_library, "hav")
     path.write_text("---\ntitle: [ikke lukket\n---\n")
