@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 from clicommands.output import err_console
@@ -92,8 +93,9 @@ def _table(results: list[FlashResult]) -> Table:
     for column in ("Board", "Drev", "Status", "Tid", "Hvad skete der / hvad gør jeg"):
         table.add_column(column)
     for r in results:
-        text = r.message + ("\n→ " + r.advice if r.advice else "")
-        table.add_row(r.board.label, str(r.board.drive or "-"), _STATUS[r.status],
+        # Messages quote paths and the board's FAIL.TXT: plain text, not rich markup.
+        text = escape(r.message + ("\n→ " + r.advice if r.advice else ""))
+        table.add_row(escape(r.board.label), escape(str(r.board.drive or "-")), _STATUS[r.status],
                       "{:.1f} s".format(r.seconds) if r.seconds else "", text)
     return table
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import shutil
 import threading
 from pathlib import Path
@@ -208,3 +209,20 @@ def test_inventory_learns_boards_flashed_without_names(fake_drive, built):
     record_in_inventory(built, [FlashResult(board, OK, "Flashet og genstartet.")])
     [row] = list_boards()
     assert (row.unique_id, row.name, row.firmware) == (V1_ID, "gruppe-1", "hej")
+
+
+def test_result_table_shows_brackets_in_messages_as_written(tmp_path):
+    """A FAIL.TXT sentence or a path with '[/]' in it is text in the table, not rich markup."""
+    from rich.console import Console
+
+    from clicommands.flash import _table
+    from kit.flashing import FlashResult
+
+    drive = tmp_path / "[bold]MICROBIT"
+    result = FlashResult(BoardInfo(V1_ID, "v1", drive), FAILED, "FAIL.TXT: x [/] y",
+                         advice="[red]tag ud[/red]")
+    console = Console(width=400, record=True, file=io.StringIO())
+    console.print(_table([result]))
+    shown = console.export_text()
+    assert "FAIL.TXT: x [/] y" in shown and "[red]tag ud[/red]" in shown
+    assert "[bold]MICROBIT" in shown
