@@ -51,7 +51,8 @@ class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
 def _table(statuses: list[BoardStatus], fields: tuple[str, ...], elapsed: float) -> Table:
     table = Table(title="Optager · {:.0f}:{:02.0f}  (Ctrl-C stopper og gemmer)".format(
         *divmod(elapsed, 60)), title_justify="left")
-    for column in ("Board", "Status", "Seneste ({})".format(", ".join(fields) or "?"),
+    # Field names come from the board's header line, which allows '[' and '/': plain text.
+    for column in ("Board", "Status", "Seneste ({})".format(escape(", ".join(fields)) or "?"),
                    "Linjer/s", "Gemt", "Afvist", "Tabt"):
         table.add_column(column)
     colours = {"ok": "green", "frakoblet": "red", "forkert program": "red", "stille": "yellow"}

@@ -395,3 +395,19 @@ def test_a_bug_on_one_line_does_not_end_the_recording(tmp_path: Path, monkeypatc
     time.sleep(0.05)
     assert [r[3] for r in _rows(result.paths.csv)[1:]] == ["1", "3"]
     assert "internal error" in result.paths.raw.read_text()
+
+
+def test_live_table_shows_header_field_names_as_written() -> None:
+    """A header may name a field '[/]' (the protocol allows it): the live table shows it as text."""
+    import io
+
+    from rich.console import Console
+
+    from clicommands.record import _table
+    from kit.recording import BoardStatus
+
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(_table([BoardStatus("gruppe-1", state="ok", latest=(1.0, 2.0))],
+                         ("[/]", "[bold]b"), 61.0))
+    shown = console.export_text()
+    assert "Seneste ([/], [bold]b)" in shown and "gruppe-1" in shown
