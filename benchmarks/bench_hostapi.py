@@ -34,7 +34,9 @@ passed on when its last byte has crossed, n/11520 s later. Not modelled: USB fra
 so both sides pay a little more than on a real board. The proxy's own overhead, measured
 with a loopback echo (2 bytes out, 6 back): 0.83-0.89 ms a round trip against 0.69 ms of
 line time plus 0.03 ms direct, i.e. ~0.1-0.2 ms of wake-up latency per round trip, which
-costs short round trips (klimakit) relatively more than long ones (bitio).
+costs short round trips (klimakit) relatively more than long ones (bitio). Checked against
+the model on QEMU: klimakit get_x direct 1800 calls/s (0.56 ms) plus 11 bytes of line time
+(0.95 ms) predicts 662 calls/s; through the proxy 663-718 were measured.
 """
 from __future__ import annotations
 
@@ -266,10 +268,10 @@ def _table(title: str, columns: dict[str, dict[str, float]],
     print("\n" + title)
     ratios = [(a, b) for a, b in ratios if a in columns and b in columns]
     print("{:21}".format("call") + "".join("{:>13}".format(n) for n in columns)
-          + "".join("{:>14}".format(a + "/" + b.replace("bitio", "b")) for a, b in ratios))
+          + "".join("{:>17}".format(a + "/" + b) for a, b in ratios))
     for kind in KINDS:
         print("{:21}".format(kind) + "".join("{:>13.0f}".format(c[kind]) for c in columns.values())
-              + "".join("{:>13.1f}x".format(columns[a][kind] / columns[b][kind])
+              + "".join("{:>16.1f}x".format(columns[a][kind] / columns[b][kind])
                         for a, b in ratios))
 
 
