@@ -69,7 +69,10 @@ def decode_reply(text: str) -> tuple[bool, object]:
         index, _, message = text[1:].partition(" ")
         if not index.isdigit():
             raise ValueError("bad error reply")
-        parsed = ast.literal_eval(message)
+        try:
+            parsed = ast.literal_eval(message)
+        except SyntaxError as err:
+            raise ValueError("bad error reply") from err
         if not isinstance(parsed, str):
             raise ValueError("bad error reply")
         return False, (int(index), parsed)
@@ -77,4 +80,7 @@ def decode_reply(text: str) -> tuple[bool, object]:
         from kit.microbit.image import Image
 
         return True, Image.from_board(text)
-    return True, ast.literal_eval(text)
+    try:
+        return True, ast.literal_eval(text)
+    except SyntaxError as err:  # noise such as NUL bytes; literal_eval raises ValueError for most
+        raise ValueError("not a reply: {}".format(err)) from err
