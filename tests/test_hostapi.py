@@ -283,3 +283,13 @@ def test_module_level_names_talk_to_the_board_chosen_with_use():
     finally:
         microbit.disconnect()
     assert microbit._default is None
+
+
+@pytest.mark.parametrize("noise", ["\x00noise", "(1, ", "!x 'a'", "!3 \x00", "Traceback (most"])
+def test_noise_instead_of_a_reply_is_a_value_error_not_a_crash(noise):
+    """Line noise where a reply should be must reach the session as ValueError (it turns that
+    into a clear TransportError), never as a SyntaxError traceback."""
+    from kit.microbit.wire import decode_reply
+
+    with pytest.raises(ValueError):
+        decode_reply(noise)
