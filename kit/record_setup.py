@@ -38,10 +38,7 @@ def choose_boards(found: Sequence[BoardInfo], names: Sequence[str], all_boards: 
 
 def open_board(info: BoardInfo, name: str | None = None) -> SerialBoard:
     """Open a discovered board's serial port under its label."""
-    if info.port is None:
-        raise BoardNotFound("{} has no serial port (yet)".format(info.label))
-    return SerialBoard(info.port, name=name or info.label, unique_id=info.unique_id,
-                       version=info.version)
+    return SerialBoard.from_info(info, name)
 
 
 def open_port(url: str, name: str | None = None) -> SerialBoard:

@@ -1,11 +1,16 @@
 """SerialBoard: a real micro:bit on USB, reached through pyserial (DAPLink CDC, 115200 baud)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import serial
 
 from kit.boards.base import UNKNOWN_VERSION, BoardIdentity
 from kit.boards.stream import StreamBoard
 from kit.errors import BoardNotFound
+
+if TYPE_CHECKING:
+    from kit.discover import BoardInfo
 
 BAUD_RATE = 115_200
 
@@ -38,3 +43,13 @@ class SerialBoard(StreamBoard):
     @property
     def port(self) -> str:
         return self._port_name
+
+    @classmethod
+    def from_info(cls, info: BoardInfo, name: str | None = None) -> SerialBoard:
+        """Open a discovered board's serial port, named by its label (gruppe-3, ...)."""
+        if not info.port:
+            raise BoardNotFound(
+                "{} has a MICROBIT drive but no serial port yet. Wait a few seconds, or unplug "
+                "it and plug it in again.".format(info.label))
+        return cls(info.port, name=name or info.label, unique_id=info.unique_id,
+                   version=info.version)

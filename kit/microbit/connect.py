@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 
 from kit.boards.base import Board
-from kit.errors import BoardNotFound
 from kit.microbit.board_api import MicroBit
 
 _PORT_LIKE = re.compile(r"^(\w+://|/dev/|COM\d+$)", re.IGNORECASE)
@@ -25,12 +24,7 @@ def open_board(target: str | None = None) -> Board:
     if target and _PORT_LIKE.match(target):
         return SerialBoard(target)
     chosen = select_boards(find_boards(), [target] if target else [])
-    info = chosen[0]
-    if not info.port:
-        raise BoardNotFound(
-            "{} has a MICROBIT drive but no serial port yet. Wait a few seconds, or unplug it "
-            "and plug it in again.".format(info.label))
-    return SerialBoard(info.port, name=info.label, unique_id=info.unique_id, version=info.version)
+    return SerialBoard.from_info(chosen[0])
 
 
 def connect(target: str | Board | None = None, *, pipeline: bool = True,
