@@ -10,23 +10,17 @@ from collections.abc import Callable
 from types import TracebackType
 
 from kit.boards.base import V1, V2, Board
-from kit.errors import TransportError, UnsupportedCall
+from kit.errors import UnsupportedCall
 from kit.microbit.image import Image
 from kit.microbit.parts import (
     FOREVER_S, Accelerometer, Button, Compass, Display, LogoPin, Microphone, Part, Pin, Speaker,
+    to_int,
 )
 from kit.microbit.session import AgentSession
 
 V1_PINS = tuple(range(17)) + (19, 20)
 # QEMU's micro:bit lacks these peripherals; MicroPython then waits forever (qemu-microbit.md §10).
 QEMU_HANGS = "temperature(), compass, radio.on() and speech"
-
-
-def _to_int(value: object, what: str) -> int:
-    """A board reply that must be a number, as int; a clear error instead of int()'s TypeError."""
-    if isinstance(value, (int, float)):
-        return int(value)
-    raise TransportError("{} answered {!r}, not a number".format(what, value)[:200])
 
 
 class MicroBit:
@@ -132,13 +126,13 @@ class MicroBit:
 
     def running_time(self) -> int:
         """Milliseconds since the board started."""
-        return _to_int(self._session_call("m.running_time", (), {}, wait=True, timeout=10.0,
+        return to_int(self._session_call("m.running_time", (), {}, wait=True, timeout=10.0,
                                           what="running_time()"), "running_time()")
 
     def temperature(self) -> int:
         """The processor's temperature in °C."""
         self._require_real_sensor("temperature()")
-        return _to_int(self._session_call("m.temperature", (), {}, wait=True, timeout=10.0,
+        return to_int(self._session_call("m.temperature", (), {}, wait=True, timeout=10.0,
                                           what="temperature()"), "temperature()")
 
     def scale(self, value: float, from_: tuple[float, float], to: tuple[float, float]) -> float:

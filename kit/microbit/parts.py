@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kit.errors import TransportError
+
 if TYPE_CHECKING:
     from kit.microbit.board_api import MicroBit
 
@@ -19,6 +21,13 @@ FOREVER_S = 24 * 3600.0  # loop=True with wait=True never returns on the board e
 def _animation_s(steps: int, delay_ms: float) -> float:
     """A generous bound for an animation: QEMU under load draws a column in 6-20 ms at best."""
     return DEFAULT_TIMEOUT_S + 3 * steps * max(float(delay_ms), 20.0) / 1000
+
+
+def to_int(value: object, what: str) -> int:
+    """A board reply that must be a number, as int; a clear error instead of int()'s TypeError."""
+    if isinstance(value, (int, float)):
+        return int(value)
+    raise TransportError("{} answered {!r}, not a number".format(what, value)[:200])
 
 
 class Part:
@@ -42,6 +51,10 @@ class Part:
         return self._mb._session_call("{}.{}".format(self._source, method), args, kwargs,
                                       wait=wait, timeout=timeout, what=what)
 
+    def _call_int(self, method: str, *args: object) -> int:
+        """Call a method whose board answer is a number."""
+        return to_int(self._call(method, *args), "{}.{}".format(self._source, method))
+
     def __repr__(self) -> str:
         return "<{} on {}>".format(self._source.removeprefix("m."), self._mb.name)
 
@@ -62,7 +75,7 @@ class Display(Part):
 
     def get_pixel(self, x: int, y: int) -> int:
         _check_xy(x, y)
-        return int(self._call("get_pixel", x, y))  # type: ignore[call-overload]
+        return self._call_int("get_pixel", x, y)
 
     def clear(self) -> None:
         self._call("clear", wait=False)
@@ -110,7 +123,7 @@ class Display(Part):
         return bool(self._call("is_on"))
 
     def read_light_level(self) -> int:
-        return int(self._call("read_light_level"))  # type: ignore[call-overload]
+        return self._call_int("read_light_level")
 
 
 class Button(Part):
@@ -123,20 +136,20 @@ class Button(Part):
         return bool(self._call("was_pressed"))
 
     def get_presses(self) -> int:
-        return int(self._call("get_presses"))  # type: ignore[call-overload]
+        return self._call_int("get_presses")
 
 
 class Accelerometer(Part):
     """Acceleration in milli-g along x, y, z, and gestures ('shake', 'face up', ...)."""
 
     def get_x(self) -> int:
-        return int(self._call("get_x"))  # type: ignore[call-overload]
+        return self._call_int("get_x")
 
     def get_y(self) -> int:
-        return int(self._call("get_y"))  # type: ignore[call-overload]
+        return self._call_int("get_y")
 
     def get_z(self) -> int:
-        return int(self._call("get_z"))  # type: ignore[call-overload]
+        return self._call_int("get_z")
 
     def get_values(self) -> tuple[int, int, int]:
         return tuple(self._call("get_values"))  # type: ignore[arg-type, return-value]
@@ -171,19 +184,19 @@ class Compass(Part):
         self._c("clear_calibration")
 
     def heading(self) -> int:
-        return int(self._c("heading"))  # type: ignore[call-overload]
+        return to_int(self._c("heading"), "compass.heading")
 
     def get_x(self) -> int:
-        return int(self._c("get_x"))  # type: ignore[call-overload]
+        return to_int(self._c("get_x"), "compass.get_x")
 
     def get_y(self) -> int:
-        return int(self._c("get_y"))  # type: ignore[call-overload]
+        return to_int(self._c("get_y"), "compass.get_y")
 
     def get_z(self) -> int:
-        return int(self._c("get_z"))  # type: ignore[call-overload]
+        return to_int(self._c("get_z"), "compass.get_z")
 
     def get_field_strength(self) -> int:
-        return int(self._c("get_field_strength"))  # type: ignore[call-overload]
+        return to_int(self._c("get_field_strength"), "compass.get_field_strength")
 
 
 class Pin(Part):
@@ -195,13 +208,13 @@ class Pin(Part):
         self._call("write_digital", int(value), wait=False)
 
     def read_digital(self) -> int:
-        return int(self._call("read_digital"))  # type: ignore[call-overload]
+        return self._call_int("read_digital")
 
     def write_analog(self, value: int) -> None:
         self._call("write_analog", int(value), wait=False)
 
     def read_analog(self) -> int:
-        return int(self._call("read_analog"))  # type: ignore[call-overload]
+        return self._call_int("read_analog")
 
     def set_analog_period(self, period_ms: int) -> None:
         self._call("set_analog_period", int(period_ms), wait=False)
@@ -216,7 +229,7 @@ class Pin(Part):
         self._call("set_pull", int(value), wait=False)
 
     def get_pull(self) -> int:
-        return int(self._call("get_pull"))  # type: ignore[call-overload]
+        return self._call_int("get_pull")
 
     def get_mode(self) -> str:
         return str(self._call("get_mode"))
@@ -238,7 +251,7 @@ class Microphone(V2Part):
     """The V2 microphone: sound level 0-255 and 'loud'/'quiet' events."""
 
     def sound_level(self) -> int:
-        return int(self._v2("sound_level"))  # type: ignore[call-overload]
+        return to_int(self._v2("sound_level"), "microphone.sound_level")
 
     def current_event(self) -> object:
         return self._v2("current_event")
