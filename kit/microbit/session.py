@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from dataclasses import dataclass, field
+from typing import cast
 
 from kit.boards.base import Board
 from kit.errors import BoardCodeError, KitError, TransportError
@@ -274,7 +275,7 @@ class AgentSession:
         if ok:
             request.results.append(value)
         elif self._error is None:
-            index, message = value  # type: ignore[misc]
+            index, message = cast("tuple[int, str]", value)  # decode_reply's error shape
             call = request.calls[min(int(index), len(request.calls) - 1)] if request.calls else ""
             self._error = BoardCodeError("{}: {}".format(call, message) if call else str(message),
                                          board=self.board.name)
