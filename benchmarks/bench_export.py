@@ -18,10 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kit.export import FirmwareCache, export_meebook, export_site  # noqa: E402
-from kit.export.meebook import build_meebook  # noqa: E402
-from kit.export.pages import prepare  # noqa: E402
-from kit.lessons import Lesson, load_library  # noqa: E402
+from kit.export import FirmwareCache, build_meebook, export_meebook, export_site  # noqa: E402
+from kit.export.pages import prepare
+from kit.lessons import Lesson, load_library
 from kit.resources import firmware_path  # noqa: E402
 
 GOAL_S = 2.0

@@ -30,10 +30,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kit.discover import find_boards  # noqa: E402
-from kit.flashing import flash_boards  # noqa: E402
-from kit.hexcache import build_target  # noqa: E402
-from kit.virtual import DAPLINK_BYTES_PER_S, REMOUNT_S, VirtualFleet  # noqa: E402
+from kit.boards import find_boards
+from kit.build import build_target
+from kit.flash import DAPLINK_BYTES_PER_S, VirtualFleet, flash_boards
+from kit.flash.virtual import REMOUNT_S
 
 
 def main() -> None:

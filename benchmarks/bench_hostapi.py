@@ -57,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import serial  # noqa: E402
 
 from kit.boards import QemuBoard, SerialBoard, qemu_version  # noqa: E402
-from kit.firmware import Program  # noqa: E402
+from kit.build import Program
 from kit.microbit import connect  # noqa: E402
 
 KINDS = ("display.set_pixel", "button_a.is_pressed", "accelerometer.get_x", "running_time")

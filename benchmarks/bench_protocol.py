@@ -32,10 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kit.boards import Board, BoardIdentity, QemuBoard, qemu_binary, qemu_version  # noqa: E402
-from kit.firmware import Program  # noqa: E402
-from kit.protocol import format_header, parse_line, parse_lines  # noqa: E402
-from kit.record_setup import plan_recording  # noqa: E402
-from kit.recording import Recorder  # noqa: E402
+from kit.build import Program
+from kit.record import Recorder, format_header, parse_line, parse_lines, plan_recording
 
 BAUD_BYTES_PER_S = 115_200 / 10
 BOARDS = 30

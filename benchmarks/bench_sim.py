@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kit.firmware import assemble  # noqa: E402
-from kit.protocol import Data, GatewayData, parse_line  # noqa: E402
+from kit.build import assemble
+from kit.record import Data, GatewayData, parse_line
 from kit.resources import firmware_path  # noqa: E402
 from kit.sim import SimBoard, Simulation  # noqa: E402
 

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.boards import Board, QemuBoard, qemu_binary
+from kit.build import Program, assemble
 from kit.errors import LessonError
-from kit.firmware import Program, assemble
-from kit.plot import plot_run
-from kit.record_setup import plan_recording
-from kit.recording import BoardStatus, Recorder
+from kit.record import BoardStatus, Recorder, plan_recording, plot_run
 from kit.resources import firmware_path
 
 log = logging.getLogger(__name__)
@@ -49,7 +47,7 @@ def _open_board(
 ) -> tuple[Board, dict[float, Callable[[], None]]]:
     """Start the virtual board the demo runs on, and the button presses to make during it."""
     if qemu_binary() is None:  # no QEMU: the simulator runs the same program (kit.sim)
-        from kit.sim.demo import open_sim_board
+        from kit.sim import open_sim_board
 
         on_status("QEMU er ikke installeret – bruger simulatoren")
         return open_sim_board(program, seconds, PRESSES)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType, ModuleType
 
-from kit.boards.base import Board
+from kit.boards import Board
 from kit.errors import KitError, ProgramError
 
 log = logging.getLogger(__name__)
@@ -57,9 +57,7 @@ def check_program(path: Path) -> CodeType:
 
 def program_modules(microbit: object) -> dict[str, ModuleType]:
     """Build the modules a micro:bit program imports, bound to one MicroBit."""
-    from kit.microbit import FUNCTIONS, PARTS
-    from kit.microbit.board_api import MicroBit
-    from kit.microbit.image import Image
+    from kit.microbit import FUNCTIONS, PARTS, Image, MicroBit
 
     assert isinstance(microbit, MicroBit)
     module = ModuleType("microbit", "The micro:bit {} (klimakit host API)".format(microbit.name))

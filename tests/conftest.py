@@ -11,7 +11,7 @@ import pytest
 
 from kit.boards import QemuBoard, qemu_binary, qemu_version
 from kit.boards.qemu import close_all_qemu_boards
-from kit.firmware import Program, assemble
+from kit.build import Program, assemble
 from kit.resources import firmware_path
 
 DATA = Path(__file__).parent / "data"

@@ -14,9 +14,8 @@ import traceback
 from types import ModuleType
 from typing import Any
 
-from kit.boards.base import BoardIdentity
-from kit.boards.stream import StreamBoard
-from kit.microbit.image import Image
+from kit.boards import BoardIdentity, StreamBoard
+from kit.microbit import Image
 
 
 class _Display:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kit.lessons import get_lesson
-from kit.protocol import Data, Header, parse_line
+from kit.record import Data, Header, parse_line
 
 
 def field_names(lesson_id: str) -> tuple[str, ...]:

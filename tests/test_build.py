@@ -7,11 +7,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli
+from kit import cli
+from kit.build import (
+    DAPLINK_CHECKSUM,
+    DAPLINK_PARSER,
+    MAX_SCRIPT_BYTES,
+    Program,
+    build_target,
+    build_universal_hex,
+    inspect_hex,
+    universal_to_v1,
+)
 from kit.errors import FirmwareError, HexFileError, LessonError
-from kit.firmware import MAX_SCRIPT_BYTES, Program, build_universal_hex, universal_to_v1
-from kit.hexcache import build_target
-from kit.hexinfo import DAPLINK_CHECKSUM, DAPLINK_PARSER, inspect_hex
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,9 @@ import json
 import click
 import pytest
 from click.testing import CliRunner
-
-import cli
-from kit import __version__
-
 from conftest import fake_port
+
+from kit import __version__, cli
 
 V2_ID = "9904360259434e450030900d0000005c0000000097969901"
 
@@ -38,7 +36,7 @@ def test_every_command_explains_itself(path):
 def test_boards_lists_fake_drive_with_port(fake_drive, monkeypatch):
     drive = fake_drive("MICROBIT", V2_ID)
     monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(drive.parent))
-    monkeypatch.setattr("kit.discover.comports", lambda: [fake_port("/dev/ttyACM0", V2_ID)])
+    monkeypatch.setattr("kit.boards.discover.comports", lambda: [fake_port("/dev/ttyACM0", V2_ID)])
     result = CliRunner().invoke(cli.cli, ["boards", "--json"])
     assert result.exit_code == 0
     [board] = json.loads(result.output)
@@ -48,7 +46,7 @@ def test_boards_lists_fake_drive_with_port(fake_drive, monkeypatch):
 
 def test_boards_says_what_to_do_when_none(tmp_path, monkeypatch):
     monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(tmp_path))
-    monkeypatch.setattr("kit.discover.comports", lambda: [])
+    monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
     monkeypatch.setattr("sys.platform", "linux")
     result = CliRunner().invoke(cli.cli, ["boards"])
     assert result.exit_code == 0
@@ -63,7 +61,7 @@ def test_kit_errors_become_messages_not_tracebacks(monkeypatch):
     def broken(*args, **kwargs):
         raise QemuNotAvailable("qemu-system-arm is not installed")
 
-    monkeypatch.setattr("clicommands.demo.run_demo", broken)
+    monkeypatch.setattr("kit.cli.demo.run_demo", broken)
     result = CliRunner().invoke(cli.cli, ["demo"])
     assert result.exit_code == 1
     assert "Error: qemu-system-arm is not installed" in result.output

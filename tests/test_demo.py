@@ -6,16 +6,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import require_qemu
 
-import cli
+from kit import cli
+from kit.build import assemble
 from kit.demo import run_demo
 from kit.errors import RecordingError
-from kit.firmware import assemble
-from kit.record_setup import firmware_sha256
+from kit.record import firmware_sha256, read_run
 from kit.resources import firmware_path
-from kit.runfiles import read_run
-
-from conftest import require_qemu
 
 
 def test_demo_writes_csv_sidecar_and_graph_from_qemu(tmp_path: Path) -> None:

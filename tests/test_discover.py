@@ -6,14 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
-
-from kit.discover import (
-    VIRTUAL_REGISTRY, board_version, find_boards, find_virtual_ports, parse_details, read_drive,
-    select_boards,
-)
-from kit.errors import BoardNotFound
-
 from conftest import DATA, fake_port
+
+from kit.boards import VIRTUAL_REGISTRY, find_boards, parse_details, read_drive, select_boards
+from kit.boards.discover import board_version, find_virtual_ports
+from kit.errors import BoardNotFound
 
 V1_ID = "9900000037024e450073201100000021000000009796990b"
 V2_ID = "9904360259434e450030900d0000005c0000000097969901"

@@ -16,13 +16,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli import cli
 from kit import __version__
+from kit.build import assemble, build_universal_hex, universal_to_v1
+from kit.cli import cli
 from kit.errors import ExportError
 from kit.export import export_meebook
-from kit.export.render import LessonText
-from kit.firmware import assemble, build_universal_hex, universal_to_v1
-from kit.lessons import load_library
+from kit.lessons import LessonText, load_library
 from kit.resources import lessons_dir
 
 ROOT = Path(__file__).resolve().parents[1]

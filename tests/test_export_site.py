@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from kit.cli import cli
 from kit.errors import ExportError
 from kit.export import export_site
 from kit.lessons import load_library
@@ -188,14 +188,14 @@ def test_real_library_site(tmp_path: Path):
 
 
 def test_templates_are_in_the_wheel_and_load_from_it(tmp_path: Path):
-    """A non-editable install must carry kit/templates (package data, via PackageLoader)."""
+    """A non-editable install must carry kit/export/templates (package data, via PackageLoader)."""
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     wheel = next(tmp_path.glob("klimakit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    templates = {p.relative_to(ROOT).as_posix() for p in (ROOT / "kit" / "templates").rglob("*")
+    templates = {p.relative_to(ROOT).as_posix() for p in (ROOT / "kit" / "export" / "templates").rglob("*")
                  if p.is_file()}
     assert templates and templates <= names, templates - names
     assert "kit/export/__init__.py" in names

@@ -5,10 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from kit.errors import FirmwareError
-from kit.firmware import (
-    MAX_SCRIPT_BYTES, Program, assemble, build_universal_hex, check_v1_syntax, universal_to_v1,
+from kit.build import (
+    MAX_SCRIPT_BYTES,
+    Program,
+    assemble,
+    build_universal_hex,
+    check_v1_syntax,
+    universal_to_v1,
 )
+from kit.errors import FirmwareError
 
 
 def _records(hex_text: str) -> list[bytes]:

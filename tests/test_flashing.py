@@ -9,21 +9,25 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-import cli
-from clicommands.output import err_console
-from kit.daplink import format_fail_txt, parse_fail_txt
-from kit.discover import BoardInfo, find_boards
-from kit.firmware import Program, universal_to_v1
-from kit.flashing import (
-    FAILED, FLASH_FILE_NAME, OK, SKIPPED, flash_board, flash_boards, record_in_inventory,
-)
-from kit.hexcache import BuiltHex, build_program
-from kit.hexinfo import inspect_hex
-from kit.inventory import list_boards
-from kit.virtual import VirtualFleet
-
 from conftest import fake_port
+
+from kit import cli
+from kit.boards import BoardInfo, find_boards
+from kit.build import BuiltHex, Program, build_program, inspect_hex, universal_to_v1
+from kit.cli.output import err_console
+from kit.flash import (
+    FAILED,
+    FLASH_FILE_NAME,
+    OK,
+    SKIPPED,
+    VirtualFleet,
+    flash_board,
+    flash_boards,
+    format_fail_txt,
+    parse_fail_txt,
+    record_in_inventory,
+)
+from kit.inventory import list_boards
 
 V1_ID = "9900000037024e450073201100000021000000009796990b"
 
@@ -38,7 +42,7 @@ def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Two virtual drives (no QEMU) that remount after a flash, found through the env var."""
     with VirtualFleet(tmp_path / "drives", 2, remount_s=0.2, boot=False) as fleet:
         monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(fleet.root))
-        monkeypatch.setattr("kit.discover.comports", lambda: [])
+        monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
         yield fleet
 
 
@@ -120,10 +124,10 @@ def test_read_only_drive(fake_drive, built, monkeypatch):
     def refuse(path, *args):
         raise OSError(errno.EROFS, "Read-only file system", str(path))
 
-    monkeypatch.setattr("kit.flashing.os.open", refuse)
+    monkeypatch.setattr("kit.flash.flasher.os.open", refuse)
     result = flash_board(built, board, timeout_s=1)
     assert result.status == FAILED and "skrivebeskyttet" in result.message and not result.written
-    monkeypatch.setattr("kit.flashing.os.open",
+    monkeypatch.setattr("kit.flash.flasher.os.open",
                         lambda *a: (_ for _ in ()).throw(PermissionError(13, "nope")))
     assert "skrivebeskyttet" in flash_board(built, board, timeout_s=1).message
 
@@ -195,7 +199,7 @@ def test_cli_flash_one_board_by_name_and_errors(fleet, tmp_path):
 
 def test_cli_flash_without_boards(tmp_path, monkeypatch):
     monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(tmp_path))
-    monkeypatch.setattr("kit.discover.comports",
+    monkeypatch.setattr("kit.boards.discover.comports",
                         lambda: [fake_port("/dev/x", "1234", vid=1, pid=2)])
     result = CliRunner().invoke(cli.cli, ["flash", "sensortjek", "--all"])
     assert result.exit_code == 1 and "no micro:bit found" in result.output
@@ -203,7 +207,7 @@ def test_cli_flash_without_boards(tmp_path, monkeypatch):
 
 def test_inventory_learns_boards_flashed_without_names(fake_drive, built):
     """A board found without the name store (names=False) still lands in the inventory."""
-    from kit.flashing import FlashResult
+    from kit.flash import FlashResult
 
     board = BoardInfo(V1_ID, "v1", fake_drive("MICROBIT", V1_ID), daplink_version="0255")
     record_in_inventory(built, [FlashResult(board, OK, "Flashet og genstartet.")])
@@ -215,8 +219,8 @@ def test_result_table_shows_brackets_in_messages_as_written(tmp_path):
     """A FAIL.TXT sentence or a path with '[/]' in it is text in the table, not rich markup."""
     from rich.console import Console
 
-    from clicommands.flash import _table
-    from kit.flashing import FlashResult
+    from kit.cli.flash import _table
+    from kit.flash import FlashResult
 
     drive = tmp_path / "[bold]MICROBIT"
     result = FlashResult(BoardInfo(V1_ID, "v1", drive), FAILED, "FAIL.TXT: x [/] y",

@@ -4,14 +4,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from fake_repl import fake_board
 
 from kit.errors import BoardCodeError, TransportError, UnsupportedCall
 from kit.microbit import Image, connect
 from kit.microbit.loader import agent_source
 from kit.microbit.session import WINDOW_BYTES
 from kit.microbit.wire import decode_reply, encode_args, to_source
-
-from fake_repl import fake_board
 
 NASTY = ['say "hi"', "it's", "back\\slash", "two\nlines", "tab\there", "æøå ÆØÅ", "€ 😀",
          "'\"'''\"\"\"", "\x00\x03\x04 control", ""]
@@ -248,15 +247,18 @@ def test_two_qemu_boards_answer_independently(qemu_boot):
 
 
 def test_connect_finds_a_board_by_name_or_port(monkeypatch):
-    import kit.discover
-    from kit.discover import BoardInfo
+    import importlib
+
+    from kit.boards import BoardInfo
     from kit.errors import BoardNotFound
     from kit.microbit.connect import open_board
 
     boards = [BoardInfo("9900aaaa", "v1", port="loop://", name="gruppe-1"),
               BoardInfo("9903bbbb", "v2", port="loop://", name="gruppe-3"),
               BoardInfo("9900cccc", "v1", drive=None, port=None, name="gruppe-4")]
-    monkeypatch.setattr(kit.discover, "find_boards", lambda: boards)
+    # kit.microbit.connect is also the name of a function in kit.microbit: patch the module.
+    monkeypatch.setattr(importlib.import_module("kit.microbit.connect"), "find_boards",
+                        lambda: boards)
     board = open_board("gruppe-3")
     assert (board.name, board.version, board.port) == ("gruppe-3", "v2", "loop://")
     board.close()

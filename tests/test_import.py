@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.datalog_import import import_my_data, read_my_data
 from kit.errors import RecordingError
-from kit.plot import plot_run
-from kit.runfiles import read_run
+from kit.record import import_my_data, plot_run, read_my_data, read_run
 
 DATA = Path(__file__).parent / "data"
 
@@ -96,7 +94,7 @@ def test_empty_log_and_missing_file(tmp_path: Path) -> None:
 def test_import_command(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    import cli
+    from kit import cli
 
     result = CliRunner().invoke(cli.cli, ["import", str(DATA / "MY_DATA.HTM"), "-o",
                                           str(tmp_path), "--board", "gruppe-2"])

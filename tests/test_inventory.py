@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli
+from kit import cli
 from kit.errors import BoardNotFound, KitError
-from kit.inventory import COLUMNS, export_csv, list_boards, record_flash, set_school
-from kit.naming import assign_names, rename
+from kit.inventory import (
+    COLUMNS,
+    assign_names,
+    export_csv,
+    list_boards,
+    record_flash,
+    rename,
+    set_school,
+)
 
 A, B, C = ("9900" + "a" * 44, "9904" + "b" * 44, "9903" + "c" * 44)
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kit.firmware import MAX_SCRIPT_BYTES
-from kit.lesson_check import Problem, check_lesson, check_library, check_paths, code_bytes
+from kit.build import MAX_SCRIPT_BYTES
+from kit.build import v1_code_bytes as code_bytes
+from kit.check import Problem, check_lesson, check_library, check_paths
 from kit.resources import firmware_dir, lessons_dir
 
 FIXTURES = Path(__file__).parent / "data" / "lessons"

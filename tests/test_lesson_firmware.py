@@ -16,10 +16,10 @@ import time
 import pytest
 
 from kit.boards import Board
-from kit.firmware import MAX_SCRIPT_BYTES, assemble, build_universal_hex
-from kit.lesson_check import firmware_file, runs_on_v1
+from kit.build import MAX_SCRIPT_BYTES, build_universal_hex, lesson_program
+from kit.hardware import V1
 from kit.lessons import Lesson, lesson_paths, load_lesson
-from kit.protocol import Data, Header, Raw, parse_line
+from kit.record import Data, Header, Raw, parse_line
 from kit.resources import lessons_dir
 
 QEMU_SENSORS = {"light", "accelerometer", "buttons", "pin-analog", "pin-digital"}
@@ -35,7 +35,7 @@ def _lesson(lesson_id: str) -> Lesson:
 
 def how_verified(lesson: Lesson) -> str:
     """'data' (QEMU data lines), 'header' (QEMU header only) or 'none' (V2 only)."""
-    if not runs_on_v1(lesson):
+    if not lesson.runs_on(V1):
         return "none"
     return "data" if set(lesson.sensors) <= QEMU_SENSORS else "header"
 
@@ -47,10 +47,7 @@ def test_the_library_has_lessons():
 @pytest.mark.parametrize("lesson_id", sorted(LESSONS))
 def test_firmware_builds_a_hex_that_fits(lesson_id):
     lesson = _lesson(lesson_id)
-    path = firmware_file(lesson)
-    assert path is not None and path.is_file(), "{}: firmware {!r} missing".format(
-        lesson.path, lesson.firmware)
-    program = assemble(path, path.parent / "lib", v1=runs_on_v1(lesson))
+    program = lesson_program(lesson)
     assert "def begin(" in program.source, "klima.py must be inlined"
     assert program.size_bytes < MAX_SCRIPT_BYTES
     hex_text = build_universal_hex(program)
@@ -94,9 +91,7 @@ def test_firmware_runs_in_qemu(lesson_id, qemu_boot):
     how = how_verified(lesson)
     if how == "none":
         pytest.skip("boards: [v2]: QEMU has no micro:bit V2 (the simulator covers it)")
-    path = firmware_file(lesson)
-    assert path is not None
-    board = qemu_boot(assemble(path, path.parent / "lib"), fast_time=True)
+    board = qemu_boot(lesson_program(lesson), fast_time=True)
     header, data, errors = _read(board, want_data=how == "data")
     assert not errors, errors
     fields = tuple(field.name for field in lesson.experiment.fields)

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from lessonhelpers import data_rows, field_names, read_header
 
 from kit.boards import QemuBoard
-
-from lessonhelpers import data_rows, field_names, read_header
 
 # QEMU hangs on temperature(); these programs use only light, accelerometer, buttons and pins.
 QEMU_READY = ("lysjagt", "planter", "oversvoemmelse", "skridt")

@@ -12,9 +12,7 @@ import math
 import time
 
 import pytest
-
 from lessonhelpers import data_rows, read_header
-
 
 # --- QEMU: real V1 MicroPython -----------------------------------------------------------------
 

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-import cli
-from kit.errors import LessonError, LessonFormatError
-from kit.lessons import get_lesson, load_lesson, load_library, split_sections
-
 from conftest import require_qemu
 from test_lesson_check import LESSON, _line_of, make_library
+
+from kit import cli
+from kit.errors import LessonError, LessonFormatError
+from kit.lessons import get_lesson, load_lesson, load_library, split_sections
 
 
 def _lesson_md(root: Path, lesson_id: str = LESSON) -> Path:
@@ -152,7 +151,7 @@ def test_check_reports_firmware_that_crashes_in_qemu(tmp_path):
 
 def test_check_notes_missing_qemu_instead_of_failing(tmp_path, monkeypatch):
     root, firmware = make_library(tmp_path)
-    monkeypatch.setattr("clicommands.lessons.qemu_binary", lambda: None)
+    monkeypatch.setattr("kit.cli.lessons.qemu_binary", lambda: None)
     result = CliRunner().invoke(cli.cli, ["lessons", "check", str(root), "--firmware",
                                           str(firmware)])
     assert result.exit_code == 0 and "qemu-system-arm is not installed" in result.output
@@ -245,7 +244,7 @@ def test_real_library_lists(monkeypatch):
 def test_boot_reports_memory_error_of_a_too_big_v1_program(tmp_path):
     """V1 compiles all of main.py in a ~10 KB heap: a big program dies before its header."""
     require_qemu()
-    from kit.lesson_boot import boot_lesson
+    from kit.check import boot_lesson
 
     root, firmware = make_library(tmp_path)
     program = firmware / (LESSON + ".py")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kit.errors import RecordingError
-from kit.plot import _panels, _with_gaps, plot_run
-from kit.runfiles import read_run
+from kit.record import plot_run, read_run
+from kit.record.plot import _panels, _with_gaps
 
 CSV = """time,seconds,board,temp,lys
 2026-11-25T10:00:00.000,0.0,gruppe-1,21.5,130
@@ -94,7 +94,7 @@ def test_binary_garbage_and_bad_suffix(tmp_path: Path) -> None:
 def test_plot_command(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    import cli
+    from kit import cli
 
     csv_path = _write(tmp_path, CSV)
     result = CliRunner().invoke(cli.cli, ["plot", str(csv_path), "-o", str(tmp_path / "g.svg")])

@@ -8,11 +8,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit.boards import BoardIdentity, StreamBoard
-from kit.protocol import _parse_line_slow
-from kit.protocol import (
-    MAX_FIELDS, Data, GatewayData, Header, Raw, check_fields, format_data, format_gateway,
-    format_header, parse_line, parse_lines, split_lines,
+from kit.record import (
+    MAX_FIELDS,
+    Data,
+    GatewayData,
+    Header,
+    Raw,
+    check_fields,
+    format_data,
+    format_gateway,
+    format_header,
+    parse_line,
+    parse_lines,
+    split_lines,
 )
+from kit.record.protocol import _parse_line_slow
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=32) | st.integers(-10**9, 10**9)
 values = st.lists(finite, min_size=1, max_size=MAX_FIELDS)

@@ -4,12 +4,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import _qemu_children
 
 from kit.boards import QemuBoard
 from kit.errors import BoardCodeError
-from kit.protocol import Data, Header, parse_line
-
-from conftest import _qemu_children
+from kit.record import Data, Header, parse_line
 
 
 def test_sensortjek_prints_header_and_well_formed_data_lines(qemu_boot):

@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from kit.boards import Board, BoardIdentity
+from kit.boards import Board, BoardIdentity, BoardInfo
 from kit.errors import RecordingError, TransportError
-from kit.record_setup import choose_boards, plan_recording
-from kit.recording import FieldSpec, Recorder, RecordingPlan
-from kit.discover import BoardInfo
-from kit.runfiles import RunPaths, read_run
+from kit.record import (
+    FieldSpec,
+    Recorder,
+    RecordingPlan,
+    RunPaths,
+    choose_boards,
+    plan_recording,
+    read_run,
+)
 
 HEADER = b"# klimakit 1 lesson=test fields=t,v units=s,C"
 
@@ -102,7 +107,7 @@ def test_lesson_fields_accept_data_before_the_header_and_report_a_wrong_program(
                                    FakeBoard("b", wrong)], 2)
     time.sleep(0.1)
     assert [r[2:] for r in _rows(result.paths.csv)[1:]] == [["a", "1", "2"], ["a", "3", "4"]]
-    assert any(e["event"] == "wrong program" and e["board"] == "b" for e in result.events)
+    assert any(e.kind == "wrong program" and e.board == "b" for e in result.events)
     assert "wrong program" in result.paths.raw.read_text()
 
 
@@ -181,7 +186,7 @@ def test_unwritable_folder_and_full_disk_fail_at_the_start(tmp_path: Path, monke
     blocker.write_text("x")
     with pytest.raises(RecordingError, match="cannot create the folder"):
         Recorder(plan_recording(blocker / "ud", stem="run"))
-    monkeypatch.setattr("kit.runfiles.shutil.disk_usage", lambda p: type("U", (), {"free": 10})())
+    monkeypatch.setattr("kit.record.files.shutil.disk_usage", lambda p: type("U", (), {"free": 10})())
     with pytest.raises(RecordingError, match="free"):
         Recorder(_plan(tmp_path))
 
@@ -236,7 +241,7 @@ def test_no_header_at_all_keeps_readings_under_generic_columns(tmp_path: Path) -
     rows = _rows(result.paths.csv)
     assert rows[0][3:] == ["v1", "v2"] and [r[3:] for r in rows[1:]] == [["1", "2"], ["3", "4"]]
     assert "1 values, expected 2" in result.paths.raw.read_text()
-    assert any(e["event"] == "no header" for e in result.events)
+    assert any(e.kind == "no header" for e in result.events)
 
 
 # ----- real firmware in QEMU ----------------------------------------------------------------
@@ -282,7 +287,7 @@ def test_counter_in_qemu_no_line_lost(qemu_boot, tmp_path: Path) -> None:
 def test_qemu_board_killed_and_restarted_is_replugged(qemu_boot, tmp_path: Path) -> None:
     """QEMU dies mid-run (the cable is pulled); a new QEMU with the same name comes back on
     another port; the recorder re-attaches it and both runs' readings are in the CSV."""
-    from kit.boards.qemu import fake_unique_id
+    from kit.hardware import fake_unique_id
 
     first = qemu_boot("sensortjek", name="q-replug")
     first_port = first.port
@@ -321,11 +326,11 @@ def test_qemu_board_killed_and_restarted_is_replugged(qemu_boot, tmp_path: Path)
 def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path, monkeypatch) -> None:
     """`klimakit record --port socket://…` records a virtual board QEMU serves on TCP; with
     --live-plot (and --no-plot) the graph is the one redrawn during the run."""
+    import socket
+
     from click.testing import CliRunner
 
-    import cli
-
-    import socket
+    from kit import cli
 
     board = qemu_boot("sensortjek", name="q-cli", connect=False)
     deadline = time.monotonic() + 20
@@ -337,7 +342,7 @@ def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path, monkeypatch) -
             assert time.monotonic() < deadline, "QEMU never opened its serial port"
             time.sleep(0.1)
     out = tmp_path / "ud"
-    monkeypatch.setattr("clicommands.record.LIVE_PLOT_EVERY_S", 1.0)
+    monkeypatch.setattr("kit.cli.record.LIVE_PLOT_EVERY_S", 1.0)
     result = CliRunner().invoke(cli.cli, ["record", "sensortjek", "--port", board.port,
                                           "--duration", "4s", "-o", str(out), "--no-plot",
                                           "--live-plot"])
@@ -352,9 +357,9 @@ def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path, monkeypatch) -
 def test_record_cli_errors_are_sentences(tmp_path: Path, monkeypatch) -> None:
     from click.testing import CliRunner
 
-    import cli
+    from kit import cli
 
-    monkeypatch.setattr("clicommands.record.find_boards", lambda: [])
+    monkeypatch.setattr("kit.cli.record.find_boards", lambda: [])
     result = CliRunner().invoke(cli.cli, ["record", "-o", str(tmp_path / "x")])
     assert result.exit_code == 1 and "no micro:bit" in result.output
     assert not list((tmp_path / "x").glob("*.csv")), "no empty files left behind"
@@ -365,7 +370,7 @@ def test_record_cli_errors_are_sentences(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_make_reopen_finds_the_same_board_on_a_new_port() -> None:
-    from kit.record_setup import make_reopen
+    from kit.record import make_reopen
 
     found = [BoardInfo("9900aaaa", "v1", port="loop://")]
     reopen = make_reopen(find=lambda: found, names={"9900aaaa": "gruppe-1"})
@@ -380,16 +385,16 @@ def test_make_reopen_finds_the_same_board_on_a_new_port() -> None:
 
 
 def test_a_bug_on_one_line_does_not_end_the_recording(tmp_path: Path, monkeypatch) -> None:
-    import kit.recording
+    import kit.record.recorder
 
-    real = kit.recording.check_fields
+    real = kit.record.recorder.check_fields
 
     def buggy(reading, fields):  # type: ignore[no-untyped-def]
         if reading.values[0] == 2:
             raise ValueError("bug")
         return real(reading, fields)
 
-    monkeypatch.setattr(kit.recording, "check_fields", buggy)
+    monkeypatch.setattr(kit.record.recorder, "check_fields", buggy)
     lines = [HEADER, b"(1, 0)", b"(2, 0)", b"(3, 0)"]
     result = _run_until(Recorder(_plan(tmp_path)), [FakeBoard("a", lines)], 2)
     time.sleep(0.05)
@@ -403,8 +408,8 @@ def test_live_table_shows_header_field_names_as_written() -> None:
 
     from rich.console import Console
 
-    from clicommands.record import _table
-    from kit.recording import BoardStatus
+    from kit.cli.record import _table
+    from kit.record import BoardStatus
 
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(_table([BoardStatus("gruppe-1", state="ok", latest=(1.0, 2.0))],

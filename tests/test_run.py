@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fake_repl import fake_board
 
-from cli import cli
 from kit.boards import QemuBoard
+from kit.cli import cli
 from kit.errors import KitError, ProgramError
 from kit.microbit import connect
 from kit.runner import check_program, run
-
-from fake_repl import fake_board
 
 PROGRAM = textwrap.dedent("""\
     from microbit import *

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from kit.build import V1_CODE_WARN_BYTES
 from kit.errors import BoardCodeError, FirmwareError, KitError
-from kit.firmware import V1_CODE_WARN_BYTES
-from kit.protocol import Data, Header, parse_line
+from kit.record import Data, Header, parse_line
 from kit.resources import lessons_dir
 from kit.sim import SCENARIOS, SimBoard, Simulation, SimulatorError, render_display, run_program
 
@@ -44,8 +44,8 @@ def test_print_goes_to_its_own_board_and_modules_are_per_board() -> None:
 
 def test_sim_image_is_the_host_image_with_all_builtins() -> None:
     """The simulator's Image is the shared one: every built-in, read-only, 12 clocks."""
-    from kit.mbimage import BUILTIN_IMAGES
-    from kit.microbit.image import Image as HostImage
+    from kit.image import BUILTIN_IMAGES
+    from kit.microbit import Image as HostImage
 
     board = SimBoard("from microbit import *\ndisplay.show(Image.CLOCK1)\n"
                      "names = [n for n in dir(Image) if n.isupper() and 'ALL_' not in n]\n"
@@ -59,15 +59,15 @@ def test_sim_image_is_the_host_image_with_all_builtins() -> None:
 
 
 def test_shared_image_module_imports_no_board_code() -> None:
-    """kit.mbimage is pure: importing it loads neither a board backend nor pyserial."""
+    """kit.image is pure: importing it loads neither a board backend nor pyserial."""
     import subprocess
     import sys
 
-    code = ("import sys, kit.mbimage\n"
+    code = ("import sys, kit.image\n"
             "print(sorted(m for m in sys.modules if m.startswith(('serial', 'kit.'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[1]).stdout
-    assert out.strip() == "['kit.mbimage']"
+    assert out.strip() == "['kit.image']"
 
 
 def test_display_and_speaker_switch_on_and_off_independently() -> None:
@@ -341,7 +341,7 @@ def test_run_program_ctrl_c_stops_the_program(tmp_path: Path) -> None:
 @pytest.mark.qemu
 def test_simulator_and_qemu_agree_on_a_lesson_program(qemu_boot: Any) -> None:
     """The same firmware on QEMU's real V1 MicroPython and on SimBoard: same header, same shape."""
-    from kit.firmware import assemble
+    from kit.build import assemble
     from kit.resources import firmware_path
 
     program = assemble(firmware_path("sensortjek"))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from kit.lessons import Lesson, load_library
-from kit.protocol import Data, Header, Raw, parse_line
+from kit.record import Data, Header, Raw, parse_line
 from kit.sim import SimBoard
 
 MAX_SIM_S = 3 * 3600.0

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.firmware import assemble
-from kit.protocol import GatewayData, Header, Raw, parse_line
+from kit.build import assemble
+from kit.record import GatewayData, Header, Raw, parse_line
 from kit.resources import firmware_path
 from kit.sim import SimBoard, Simulation
 
@@ -103,8 +103,7 @@ def test_loss_counted_by_sequence_numbers_equals_what_the_radio_dropped(loss: fl
 
 def test_recorder_counts_the_same_loss(tmp_path: Path) -> None:
     """The real recorder, reading the gateway board, reports the loss the radio caused."""
-    from kit.record_setup import plan_recording
-    from kit.recording import Recorder
+    from kit.record import Recorder, plan_recording
 
     sim, senders, gateway = class_network(loss=0.2, seed=11)
     sim.run_for(900, timeout=120)

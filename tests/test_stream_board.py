@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from fakes import FakeRawReplDevice
 
 from kit.boards import BoardIdentity, SerialBoard, StreamBoard
 from kit.errors import BoardCodeError, BoardNotFound, TransportError
-
-from fakes import FakeRawReplDevice
 
 
 def _board(device: FakeRawReplDevice) -> StreamBoard:
@@ -92,7 +91,7 @@ def test_serial_board_missing_port_says_what_to_do():
 @pytest.mark.hardware
 @pytest.mark.skipif(os.environ.get("KLIMAKIT_HARDWARE") != "1", reason="needs a USB micro:bit")
 def test_real_board_raw_repl():  # pragma: no cover - hardware smoke test
-    from kit.discover import find_boards
+    from kit.boards import find_boards
 
     info = next(b for b in find_boards() if b.port)
     with SerialBoard(info.port, name=info.label, unique_id=info.unique_id) as board:

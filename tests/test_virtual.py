@@ -8,17 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-import cli
-from kit.boards import SerialBoard
-from kit.discover import VIRTUAL_REGISTRY, find_boards, read_drive
-from kit.errors import KitError
-from kit.flashing import OK, flash_boards
-from kit.hexcache import build_target
-from kit.protocol import Data, parse_line
-from kit.virtual import VirtualFleet
-
 from conftest import require_qemu
+
+from kit import cli
+from kit.boards import VIRTUAL_REGISTRY, SerialBoard, find_boards, read_drive
+from kit.build import build_target
+from kit.errors import KitError
+from kit.flash import OK, VirtualFleet, flash_boards
+from kit.record import Data, parse_line
 
 
 def _wait(condition, timeout: float = 15.0) -> None:
@@ -81,7 +78,7 @@ def test_flash_then_read_data_end_to_end_on_real_firmware(tmp_path: Path, monkey
     require_qemu()
     with VirtualFleet(tmp_path / "drives", 2, remount_s=0.3) as fleet:
         monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(fleet.root))
-        monkeypatch.setattr("kit.discover.comports", lambda: [])
+        monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
         boards = find_boards()
         assert [b.port for b in boards] == [None, None]
         results = flash_boards(build_target("sensortjek"), boards, timeout_s=30)

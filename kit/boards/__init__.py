@@ -1,12 +1,65 @@
-"""Board implementations behind one interface (see kit.boards.base.Board)."""
+"""Boards: the one `Board` interface, its USB and QEMU implementations, and finding boards.
+
+`Board` (kit/boards/base.py) is what every command is written against; `SerialBoard` is a
+micro:bit on USB (or any pyserial URL), `QemuBoard` the real V1 firmware in QEMU, and the
+simulator's `SimBoard` (kit.sim) implements the same interface. `find_boards` pairs MICROBIT
+drives and DAPLink ports by unique id (kit/boards/discover.py).
+
+Importing this room is cheap and has no side effects: the names below are loaded on first use
+(PEP 562), so a caller that needs only `Board` or `BoardInfo` does not load pyserial or QEMU's
+machinery.
+"""
 from __future__ import annotations
 
-from kit.boards.base import UNKNOWN_VERSION, V1, V2, Board, BoardIdentity
-from kit.boards.qemu import QemuBoard, qemu_binary, qemu_version
-from kit.boards.serial_board import SerialBoard
-from kit.boards.stream import StreamBoard
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.boards.base import Board, BoardIdentity, raise_for_board_error
+    from kit.boards.discover import (
+        VIRTUAL_REGISTRY,
+        BoardInfo,
+        DriveInfo,
+        PortInfo,
+        find_boards,
+        find_drives,
+        find_ports,
+        parse_details,
+        pid_alive,
+        read_drive,
+        select_boards,
+    )
+    from kit.boards.qemu import QemuBoard, qemu_binary, qemu_version
+    from kit.boards.serial_board import SerialBoard, looks_like_port
+    from kit.boards.stream import StreamBoard
+
+_WHERE = {
+    "kit.boards.base": ("Board", "BoardIdentity", "raise_for_board_error"),
+    "kit.boards.discover": ("VIRTUAL_REGISTRY", "BoardInfo", "DriveInfo", "PortInfo",
+                            "find_boards", "find_drives", "find_ports", "parse_details",
+                            "pid_alive", "read_drive", "select_boards"),
+    "kit.boards.qemu": ("QemuBoard", "qemu_binary", "qemu_version"),
+    "kit.boards.serial_board": ("SerialBoard", "looks_like_port"),
+    "kit.boards.stream": ("StreamBoard",),
+}
+_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 
 __all__ = [
-    "Board", "BoardIdentity", "StreamBoard", "SerialBoard", "QemuBoard",
-    "qemu_binary", "qemu_version", "V1", "V2", "UNKNOWN_VERSION",
+    "VIRTUAL_REGISTRY", "Board", "BoardIdentity", "BoardInfo", "DriveInfo", "PortInfo",
+    "QemuBoard", "SerialBoard", "StreamBoard", "find_boards", "find_drives", "find_ports",
+    "looks_like_port", "parse_details", "pid_alive", "qemu_binary", "qemu_version",
+    "raise_for_board_error", "read_drive", "select_boards",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from kit.errors import BoardCodeError, TransportError
+from kit.hardware import UNKNOWN_VERSION
 
 log = logging.getLogger(__name__)
 
-V1, V2, UNKNOWN_VERSION = "v1", "v2", "?"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import ctypes
-import hashlib
 import logging
 import shutil
 import signal
@@ -25,10 +24,11 @@ from pathlib import Path
 
 import serial
 
-from kit.boards.base import V1, BoardIdentity
+from kit.boards.base import BoardIdentity
 from kit.boards.stream import StreamBoard
+from kit.build import Program, build_v1_hex
 from kit.errors import QemuNotAvailable, TransportError
-from kit.firmware import Program, build_v1_hex
+from kit.hardware import V1, fake_unique_id
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +77,6 @@ def _retry(action: Callable[[], object], timeout: float) -> object:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
-
-
-def fake_unique_id(name: str) -> str:
-    """Return a stable DAPLink-style unique id (V1 board id 9900) for a virtual board name."""
-    return "9900" + hashlib.sha256(name.encode()).hexdigest()[:44]
 
 
 class QemuBoard(StreamBoard):
@@ -136,6 +131,7 @@ class QemuBoard(StreamBoard):
             cmd += ["-icount", "shift=6,sleep={}".format("off" if fast_time else "on")]
         on_main_thread = threading.current_thread() is threading.main_thread()
         self.started_at = time.monotonic()
+        _register_cleanup()
         with open(self._log_path, "wb") as qemu_log:
             self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
                 cmd,
@@ -256,4 +252,12 @@ def close_all_qemu_boards() -> None:
         board.close()
 
 
-atexit.register(close_all_qemu_boards)
+def _register_cleanup() -> None:
+    """Register close_all_qemu_boards at exit once, when the first QEMU starts (not at import)."""
+    global _cleanup_registered
+    if not _cleanup_registered:
+        atexit.register(close_all_qemu_boards)
+        _cleanup_registered = True
+
+
+_cleanup_registered = False

@@ -1,18 +1,27 @@
 """SerialBoard: a real micro:bit on USB, reached through pyserial (DAPLink CDC, 115200 baud)."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import serial
 
-from kit.boards.base import UNKNOWN_VERSION, BoardIdentity
+from kit.boards.base import BoardIdentity
 from kit.boards.stream import StreamBoard
 from kit.errors import BoardNotFound
+from kit.hardware import UNKNOWN_VERSION
 
 if TYPE_CHECKING:
-    from kit.discover import BoardInfo
+    from kit.boards.discover import BoardInfo
 
 BAUD_RATE = 115_200
+_PORT_LIKE = re.compile(r"^(\w+://|/dev/|COM\d+$)", re.IGNORECASE)
+
+
+def looks_like_port(text: str) -> bool:
+    """Whether `text` names a serial port or pyserial URL (COM3, /dev/ttyACM0, socket://...)
+    rather than a board name such as gruppe-3."""
+    return bool(_PORT_LIKE.match(text))
 
 
 class SerialBoard(StreamBoard):

@@ -9,15 +9,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import Markup
 
+from kit.build import build_universal_hex, lesson_program
 from kit.errors import ExportError, FirmwareError
-from kit.export.render import Asset, LessonText
-from kit.firmware import assemble, build_universal_hex
-from kit.lessons import Lesson
-from kit.resources import firmware_path
+from kit.lessons import Asset, Lesson, LessonText
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +47,12 @@ class FirmwareCache:
     """Build each firmware program once per export run (several lessons may share one)."""
 
     def __init__(self) -> None:
-        self._built: dict[Path, Firmware] = {}
+        self._built: dict[tuple[str, tuple[str, ...]], Firmware] = {}
 
-    def build(self, path: Path) -> Firmware:
-        key = path.resolve()
+    def build(self, lesson: Lesson) -> Firmware:
+        key = (lesson.firmware, tuple(lesson.boards))
         if key not in self._built:
-            program = assemble(key)
+            program = lesson_program(lesson)
             self._built[key] = Firmware(program.name, program.source, build_universal_hex(program))
         return self._built[key]
 
@@ -156,7 +153,7 @@ def _firmware(lesson: Lesson, cache: FirmwareCache) -> Firmware | None:
         return None
     line = lesson.key_lines.get("firmware", 1)
     try:
-        return cache.build(firmware_path(lesson.firmware))
+        return cache.build(lesson)
     except FirmwareError as err:
         raise ExportError("{}:{}: firmware {!r} cannot be built: {}".format(
             lesson.path, line, lesson.firmware, err)) from err

@@ -1,6 +1,6 @@
-"""The jinja2 environment for every export: templates from kit/templates, autoescape on.
+"""The jinja2 environment for every export: templates from kit/export/templates, autoescape on.
 
-Templates are package data (pyproject: "kit" = ["templates/**/*"]), loaded through
+Templates are package data (pyproject: "kit.export" = ["templates/**/*"]), loaded through
 PackageLoader so an installed klimakit finds them as well as a checkout does.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import jinja2
 def environment() -> jinja2.Environment:
     """Return the shared environment (autoescape for every template, undefined is an error)."""
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("kit", "templates"),
+        loader=jinja2.PackageLoader("kit.export", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

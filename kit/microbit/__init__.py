@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from kit.boards.base import Board
+from kit.boards import Board
 from kit.microbit.board_api import MicroBit
 from kit.microbit.connect import connect
 from kit.microbit.image import Image

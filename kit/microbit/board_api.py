@@ -9,16 +9,25 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-from kit.boards.base import V1, V2, Board
+from kit.boards import Board
 from kit.errors import UnsupportedCall
+from kit.hardware import PIN_NUMBERS, V1, V2
 from kit.microbit.image import Image
 from kit.microbit.parts import (
-    FOREVER_S, Accelerometer, Button, Compass, Display, LogoPin, Microphone, Part, Pin, Speaker,
+    FOREVER_S,
+    Accelerometer,
+    Button,
+    Compass,
+    Display,
+    LogoPin,
+    Microphone,
+    Part,
+    Pin,
+    Speaker,
     to_int,
 )
 from kit.microbit.session import AgentSession
 
-V1_PINS = tuple(range(17)) + (19, 20)
 # QEMU's micro:bit lacks these peripherals; MicroPython then waits forever (qemu-microbit.md §10).
 QEMU_HANGS = "temperature(), compass, radio.on() and speech"
 
@@ -43,7 +52,7 @@ class MicroBit:
         self.microphone = Microphone(self, "m.microphone")
         self.speaker = Speaker(self, "m.speaker")
         self.pin_logo = LogoPin(self, "m.pin_logo")
-        self.pins = {n: Pin(self, "m.pin{}".format(n)) for n in V1_PINS}
+        self.pins = {n: Pin(self, "m.pin{}".format(n)) for n in PIN_NUMBERS}
         for number, pin in self.pins.items():
             setattr(self, "pin{}".format(number), pin)
         self.radio = Radio(self)
@@ -108,7 +117,7 @@ class MicroBit:
                 call, self.name, "V1" if self.version == V1 else "board of unknown version"))
 
     def _require_real_sensor(self, call: str) -> None:
-        from kit.boards.qemu import QemuBoard
+        from kit.boards import QemuBoard
 
         if isinstance(self.board, QemuBoard):
             raise UnsupportedCall(

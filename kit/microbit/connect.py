@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable
 
-from kit.boards.base import Board
+from kit.boards import Board, SerialBoard, find_boards, looks_like_port, select_boards
 from kit.microbit.board_api import MicroBit
-
-_PORT_LIKE = re.compile(r"^(\w+://|/dev/|COM\d+$)", re.IGNORECASE)
 
 
 def open_board(target: str | None = None) -> Board:
@@ -17,11 +14,8 @@ def open_board(target: str | None = None) -> Board:
 
     KLIMAKIT_PORT is used when no target is given.
     """
-    from kit.boards.serial_board import SerialBoard
-    from kit.discover import find_boards, select_boards
-
     target = target or os.environ.get("KLIMAKIT_PORT") or None
-    if target and _PORT_LIKE.match(target):
+    if target and looks_like_port(target):
         return SerialBoard(target)
     chosen = select_boards(find_boards(), [target] if target else [])
     return SerialBoard.from_info(chosen[0])

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kit import mbimage
-from kit.mbimage import ARROW_ORDER, BUILTIN_IMAGES, CLOCK_ORDER
+from kit import image as mbimage
+from kit.image import ARROW_ORDER, BUILTIN_IMAGES, CLOCK_ORDER
 
 __all__ = ["ARROW_ORDER", "BUILTIN_IMAGES", "CLOCK_ORDER", "Image", "images_source"]
 

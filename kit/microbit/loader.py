@@ -12,8 +12,9 @@ import re
 import time
 from pathlib import Path
 
-from kit.boards.base import V1, V2, Board
+from kit.boards import Board
 from kit.errors import BoardCodeError, KitError, TransportError
+from kit.hardware import V1, V2
 from kit.resources import firmware_path
 
 PART_BYTES = 40  # pieces of the agent, and of long requests, are at most this long

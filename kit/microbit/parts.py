@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kit.errors import TransportError
+from kit.microbit.session import DEFAULT_TIMEOUT_S
 
 if TYPE_CHECKING:
     from kit.microbit.board_api import MicroBit
 
-DEFAULT_TIMEOUT_S = 30.0  # QEMU display calls sometimes stall ~17 s (a timer wrap), see tests
 FOREVER_S = 24 * 3600.0  # loop=True with wait=True never returns on the board either
 
 

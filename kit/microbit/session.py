@@ -20,7 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import cast
 
-from kit.boards.base import Board
+from kit.boards import Board
 from kit.errors import BoardCodeError, KitError, TransportError
 from kit.microbit.loader import PART_BYTES, load_agent
 from kit.microbit.wire import decode_reply, encode_args

@@ -8,15 +8,15 @@ run_for), as fast as the CPU allows; with a speed it runs in scaled real time.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kit.boards.base import V1, V2, Board, BoardIdentity
+from kit.boards import Board, BoardIdentity
+from kit.build import Program, assemble, check_v1_syntax, lesson_program
 from kit.errors import BoardCodeError, FirmwareError, TransportError
-from kit.firmware import Program, assemble, check_v1_syntax
+from kit.hardware import V1, V2, VERSIONS, fake_unique_id
 from kit.sim.clock import US_PER_S, Scheduler, Task
 from kit.sim.errors import SimulatorError
 from kit.sim.hardware import Display
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_HOLD_S = 0.2
-BOARD_IDS = {V1: "9900", V2: "9904"}
 
 
 class Simulation:
@@ -66,12 +65,6 @@ class Simulation:
         self.close()
 
 
-def fake_unique_id(name: str, version: str, index: int) -> str:
-    """A stable DAPLink-style unique id: board id 9900 (V1) or 9904 (V2), then a hash."""
-    digest = hashlib.sha256("{}/{}".format(name, index).encode()).hexdigest()
-    return BOARD_IDS[version] + digest[:44]
-
-
 def _source_of(program: Program | str | Path) -> tuple[str, str]:
     if isinstance(program, Program):
         return program.name, program.source
@@ -96,14 +89,14 @@ class SimBoard(Board):
                  seed: int | None = None, speed: float | None = None, loss: float = 0.0,
                  local_modules: dict[str, str] | None = None,
                  on_display: Callable[[Display], None] | None = None) -> None:
-        if version not in BOARD_IDS:
+        if version not in VERSIONS:
             raise SimulatorError("version must be 'v1' or 'v2', not {!r}".format(version))
         if sim is not None and (speed is not None or loss):
             raise SimulatorError("speed and loss belong to the shared Simulation, not a board")
         self.sim = sim if sim is not None else Simulation(speed=speed, seed=seed or 0, loss=loss)
         index = len(self.sim.boards)
         name = name or "sim-{}".format(index + 1)
-        super().__init__(BoardIdentity(name, fake_unique_id(name, version, index), version))
+        super().__init__(BoardIdentity(name, fake_unique_id(name, version, str(index)), version))
         self.index = index
         self.program_name, self.source = _source_of(program)
         self._code = self._compile(self.source, version)
@@ -125,14 +118,13 @@ class SimBoard(Board):
     def from_lesson(cls, lesson: Lesson | str, **kwargs: Any) -> SimBoard:
         """Run a lesson's firmware on the board version and scenario the lesson names."""
         from kit.lessons import get_lesson
-        from kit.resources import firmware_path
 
         if isinstance(lesson, str):
             lesson = get_lesson(lesson)
         kwargs.setdefault("version", V1 if V1 in lesson.boards or not lesson.boards else V2)
         kwargs.setdefault("scenario", lesson.experiment.scenario or "calm")
         kwargs.setdefault("name", lesson.id[:16])
-        return cls(assemble(firmware_path(lesson.firmware)), **kwargs)
+        return cls(lesson_program(lesson), **kwargs)
 
     @staticmethod
     def _compile(source: str, version: str) -> Any:
@@ -313,4 +305,4 @@ class SimBoard(Board):
         return lines
 
 
-__all__ = ["SimBoard", "Simulation", "SIM_NOTE", "fake_unique_id"]
+__all__ = ["SimBoard", "Simulation", "SIM_NOTE"]

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from kit.boards.base import V1, Board
+from kit.boards import Board
+from kit.build import Program
 from kit.errors import LessonError
-from kit.firmware import Program
+from kit.hardware import V1
 from kit.sim.board import SimBoard
 
 DEMO_BOARD_NAME = "simuleret-1"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kit.mbimage import Image
+from kit.image import Image
 
 __all__ = ["Image", "as_frames"]
 

@@ -15,7 +15,7 @@ import struct
 import types
 from typing import TYPE_CHECKING, Any
 
-from kit.sim import pins
+import kit.sim.pins as pins
 from kit.sim.images import Image
 from kit.sim.radio import Radio
 

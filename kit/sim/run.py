@@ -10,9 +10,8 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+from kit.build import file_program
 from kit.errors import FirmwareError
-from kit.firmware import assemble
-from kit.resources import firmware_dir
 from kit.sim.board import SimBoard
 from kit.sim.hardware import Display
 
@@ -61,8 +60,7 @@ def run_program(
     path = Path(path)
     if not path.is_file():
         raise FirmwareError("{}: no such program file".format(path))
-    lib = path.parent / "lib"
-    program = assemble(path, lib if lib.is_dir() else firmware_dir() / "lib")
+    program = file_program(path)
     last: list[str] = [""]
 
     def show(display: Display) -> None:

@@ -13,8 +13,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from kit.firmware import V1_CODE_WARN_BYTES
-from kit.sim import hardware, pins
+import kit.sim.hardware as hardware
+import kit.sim.pins as pins
+from kit.build import V1_CODE_WARN_BYTES, v1_code_bytes
+from kit.hardware import PIN_NUMBERS
 from kit.sim.clock import ProgramStopped, Scheduler, Task
 from kit.sim.modules import V2_ONLY, build_modules, make_builtins
 from kit.sim.radio import Air, Radio
@@ -30,7 +32,6 @@ log = logging.getLogger(__name__)
 CALL_COST_US = 50
 BUSY_CALL_COST_US = 1000
 BUSY_AFTER_CALLS = 100
-PIN_NUMBERS = tuple(range(17)) + (19, 20)
 HEAP_BYTES = {"v1": 10_000, "v2": 64_000}
 V1_DATA_WARN_BYTES = 6_000  # program data on top of its compiled code that a V1 cannot hold
 MEMORY_CHECK_EVERY_US = 5_000_000
@@ -39,12 +40,6 @@ SIM_NOTE = "# sim: "
 
 class RestartProgram(BaseException):
     """microbit.reset() / machine.reset() in a simulated program."""
-
-
-def real_code_bytes(source: str) -> int:
-    """Bytes of code V1 must compile: without blank lines and comment lines."""
-    lines = (ln for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#"))
-    return sum(len(ln.encode("utf-8")) + 1 for ln in lines)
 
 
 def _data_bytes(value: object, depth: int = 0) -> int:
@@ -204,10 +199,10 @@ class Runtime:
     # ---- programs -----------------------------------------------------------------------
 
     def check_source(self, source: str) -> None:
-        if not self.v2 and real_code_bytes(source) > V1_CODE_WARN_BYTES:
+        if not self.v2 and v1_code_bytes(source) > V1_CODE_WARN_BYTES:
             self.note("warning: {} bytes of code; a micro:bit V1 usually fails with MemoryError "
                       "past {} bytes. Shorten it or use a V2.".format(
-                          real_code_bytes(source), V1_CODE_WARN_BYTES))
+                          v1_code_bytes(source), V1_CODE_WARN_BYTES))
 
     def check_memory(self) -> None:
         used = _data_bytes(list(self.globals.values()))

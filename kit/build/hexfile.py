@@ -1,0 +1,107 @@
+"""Look inside an Intel hex before it goes near a board: is it valid, and which boards is it for?
+
+DAPLink decodes the hex while it is being copied and refuses a broken or foreign one with
+FAIL.TXT; checking first means a teacher hears about it once, before 28 copies, and no board
+is left with half a program. A universal hex (micro:bit's V1+V2 format) names its sections'
+board ids in Block Start records (type 0A: 9900/9901 = V1, 9903-9906 = V2). A plain hex has no
+board id, so its addresses decide: data above the nRF51's 256 KB flash can only be for V2
+(nRF52833, 512 KB); a plain hex that fits in 256 KB is a V1 program, and a V2 refuses it with
+DAPLink error 529 ("The application image is not compatible with the target.").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kit.errors import HexFileError
+from kit.hardware import UNKNOWN_VERSION, V1, V1_BOARD_IDS, V2, V2_BOARD_IDS
+
+V1_FLASH_END = 0x40000  # nRF51822: 256 KB
+V2_FLASH_END = 0x80000  # nRF52833: 512 KB
+UICR_START = 0x10001000  # user config registers, written by both families' hex files
+DAPLINK_CHECKSUM = "The hex file cannot be decoded. Checksum calculation failure occurred."
+DAPLINK_PARSER = "The hex file cannot be decoded. Parser logic failure occurred."
+
+
+@dataclass(frozen=True)
+class HexInfo:
+    """What a hex file is for."""
+
+    board_ids: tuple[str, ...]  # from Block Start records; empty for a plain hex
+    versions: tuple[str, ...]  # "v1" and/or "v2"
+    size_bytes: int
+
+    @property
+    def universal(self) -> bool:
+        return bool(self.board_ids)
+
+    def problem_for(self, version: str) -> str:
+        """Return why this hex cannot run on a board of `version`, or '' if it can."""
+        if version == UNKNOWN_VERSION or version in self.versions:
+            return ""
+        only = " og ".join(v.upper() for v in self.versions) or "ingen micro:bit"
+        return (
+            "Hex-filen er kun til micro:bit {} og kan ikke køre på denne {} (den ville vise "
+            "fejl 529). Byg programmet igen med `klimakit build`, så virker det på både V1 og "
+            "V2.".format(only, version.upper())
+        )
+
+
+def _bad(line_no: int, daplink_message: str, what: str) -> HexFileError:
+    return HexFileError("line {}: {}".format(line_no, what), daplink_message, line_no)
+
+
+def inspect_hex(data: bytes | str) -> HexInfo:
+    """Decode every record (as DAPLink would) and return which boards the hex is for.
+
+    Raises HexFileError (carrying DAPLink's own FAIL.TXT sentence) on a bad checksum, a
+    malformed record, or a file with no data or no end record.
+    """
+    text = data.decode("ascii", "replace") if isinstance(data, bytes) else data
+    board_ids: list[str] = []
+    upper = 0  # extended linear/segment address in effect
+    highest = 0
+    seen_data = seen_eof = False
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if seen_eof:
+            raise _bad(line_no, DAPLINK_PARSER, "data after the end-of-file record")
+        if not line.startswith(":") or len(line) < 11 or len(line) % 2 == 0:
+            raise _bad(line_no, DAPLINK_PARSER, "not an Intel hex record")
+        try:
+            record = bytes.fromhex(line[1:])
+        except ValueError:
+            raise _bad(line_no, DAPLINK_PARSER, "not hexadecimal") from None
+        if len(record) != record[0] + 5:
+            raise _bad(line_no, DAPLINK_PARSER, "record length does not match its data")
+        if sum(record) & 0xFF:
+            raise _bad(line_no, DAPLINK_CHECKSUM, "wrong checksum")
+        rtype, payload = record[3], record[4:-1]
+        address = int.from_bytes(record[1:3], "big")
+        if rtype in (0x00, 0x0D):
+            seen_data = True
+            end = upper + address + len(payload)
+            if end <= UICR_START:
+                highest = max(highest, end)
+        elif rtype == 0x01:
+            seen_eof = True
+        elif rtype == 0x02 and len(payload) == 2:
+            upper = int.from_bytes(payload, "big") << 4
+        elif rtype == 0x04 and len(payload) == 2:
+            upper = int.from_bytes(payload, "big") << 16
+        elif rtype == 0x0A and len(payload) >= 2:
+            board_ids.append(payload[:2].hex())
+        elif rtype not in (0x03, 0x05, 0x0B, 0x0C, 0x0E):
+            raise _bad(line_no, DAPLINK_PARSER, "unknown record type {:02X}".format(rtype))
+    if not seen_data:
+        raise _bad(1, DAPLINK_PARSER, "no program data in the file")
+    if not seen_eof:
+        raise _bad(len(text.splitlines()), DAPLINK_PARSER,
+                   "no end-of-file record: the file is cut short")
+    if board_ids:
+        versions = [V1] if any(b in V1_BOARD_IDS for b in board_ids) else []
+        versions += [V2] if any(b in V2_BOARD_IDS for b in board_ids) else []
+    else:
+        versions = [V1] if highest <= V1_FLASH_END else [V2]
+    return HexInfo(tuple(board_ids), tuple(versions), len(text))

@@ -1,0 +1,196 @@
+"""Boot each lesson's firmware on a virtual micro:bit V1 (QEMU) and watch its first lines.
+
+Static checks cannot see what V1 MicroPython 1.9.2 refuses at run time: a program too large for
+its ~10 KB heap fails with MemoryError before printing anything, and V1-only syntax gaps or a
+misspelt name end in a Traceback. Every V1 lesson prints its '# klimakit' header before its first
+reading, so waiting for the header works even for firmware that reads temperature, radio or the
+compass (QEMU hangs there, after the header). At most two QEMUs run at once: the machines this
+runs on have two cores, and more makes QEMU miss its timers (shared/qemu-microbit.md §9).
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.boards import QemuBoard
+from kit.build import Program, firmware_file, lesson_program
+from kit.check.lesson import Problem
+from kit.errors import KitError
+from kit.hardware import V1
+from kit.lessons import Lesson
+from kit.record import Data, Header, parse_line
+
+log = logging.getLogger(__name__)
+
+BOOT_TIMEOUT_S = 10.0
+SETTLE_S = 1.0  # after the header: long enough for an error in the first loop pass to show
+MAX_PARALLEL = 2
+ERROR_WORDS = ("Traceback", "SyntaxError", "MemoryError")
+_MAIN_LINE = re.compile(r'File "(?:main\.py|__main__)", line (\d+)')  # V1 says __main__
+
+
+@dataclass(frozen=True)
+class BootResult:
+    """What one lesson's firmware did in QEMU."""
+
+    lesson_id: str
+    firmware: Path
+    header: Header | None
+    data_lines: int
+    seconds: float
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def boot_targets(lessons: Iterable[Lesson]) -> list[Lesson]:
+    """The lessons QEMU can boot: every lesson that runs on V1 (QEMU has no V2)."""
+    return [lesson for lesson in lessons if lesson.runs_on(V1)]
+
+
+def lessons_to_boot(lessons: Iterable[Lesson], problems: Iterable[Problem]) -> list[Lesson]:
+    """The lessons worth booting in QEMU: V1 lessons whose firmware passed the static check.
+
+    A program that already failed to compile would only repeat its error after a 10 s boot.
+    """
+    bad_names = {p.path.stem for p in problems if p.path.suffix == ".py" and not p.warning}
+    return [lesson for lesson in boot_targets(lessons)
+            if isinstance(lesson.meta.get("firmware"), str)
+            and lesson.firmware.removesuffix(".py") not in bad_names]
+
+
+def _source_line(program: Program, main_line: int) -> tuple[Path, int]:
+    """Map a main.py line (firmware with lib inlined) back to the file it came from."""
+    lines = program.source.splitlines()
+    text = lines[main_line - 1].strip() if 0 < main_line <= len(lines) else ""
+    for path in program.files:
+        try:
+            original = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        hits = [n for n, line in enumerate(original, start=1) if text and line.strip() == text]
+        if len(hits) == 1:
+            return path, hits[0]
+    return program.files[0] if program.files else Path(program.name), 1
+
+
+def _read_error(board: QemuBoard, first: str) -> tuple[str, int]:
+    """Collect a traceback's lines; return its last line and the main.py line it names."""
+    lines = [first]
+    deadline = time.monotonic() + 2.0
+    while not re.match(r"^\w*(Error|Exception|Interrupt)\b", lines[-1]):
+        raw = board.readline(max(0.05, deadline - time.monotonic()))
+        if raw is None or time.monotonic() > deadline:
+            break
+        lines.append(raw.decode("utf-8", "replace").replace("\x00", "").strip())
+    numbers = [int(m.group(1)) for line in lines for m in _MAIN_LINE.finditer(line)]
+    return lines[-1], numbers[-1] if numbers else 0
+
+
+def boot_lesson(
+    lesson: Lesson,
+    firmware_root: Path | None = None,
+    timeout_s: float = BOOT_TIMEOUT_S,
+    settle_s: float = SETTLE_S,
+) -> BootResult:
+    """Boot the lesson's firmware in QEMU; check its header names the lesson and its fields.
+
+    QEMU runs with fast time (-icount): sleep() and QEMU's stalls cost no wall time, so the
+    settle time covers many loop passes. (Without it, display.read_light_level() sometimes
+    blocks for ~16 s of guest time in QEMU 7.2, measured.)
+    """
+    path = firmware_file(lesson.firmware, firmware_root) or Path(lesson.firmware)
+    started = time.monotonic()
+
+    def result(header: Header | None, data: int, *problems: Problem) -> BootResult:
+        return BootResult(lesson.id, path, header, data, time.monotonic() - started, problems)
+
+    try:
+        program = lesson_program(lesson, firmware_root)
+        board = QemuBoard.from_program(program, name="check-" + lesson.id, fast_time=True)
+    except KitError as err:
+        return result(None, 0, Problem(path, 1, "cannot boot in QEMU: {}".format(err)))
+    header: Header | None = None
+    data = 0
+    try:
+        deadline = started + timeout_s
+        while data < 2 and (left := deadline - time.monotonic()) > 0:
+            raw = board.readline(min(left, 0.5))
+            if raw is None:
+                continue
+            text = raw.decode("utf-8", "replace").replace("\x00", "").strip()
+            if any(word in text for word in ERROR_WORDS):
+                message, main_line = _read_error(board, text)
+                where = _source_line(program, main_line) if main_line else (path, 1)
+                hint = (" The program is too big for micro:bit V1's memory; make it smaller."
+                        if "MemoryError" in message else "")
+                at_line = " (main.py line {})".format(main_line) if main_line else ""
+                return result(header, data, Problem(where[0], where[1], "fails on micro:bit V1 "
+                              "(QEMU): {}{}.{}".format(message.rstrip(". "), at_line, hint)))
+            parsed = parse_line(raw)
+            if isinstance(parsed, Header) and header is None:
+                header = parsed
+                deadline = min(deadline, time.monotonic() + settle_s)
+            elif isinstance(parsed, Data) and header is not None:
+                data += 1
+    except KitError as err:
+        return result(header, data, Problem(path, 1, "QEMU: {}".format(err)))
+    finally:
+        board.close()
+    return result(header, data, *_header_problems(lesson, path, header, timeout_s))
+
+
+def _header_problems(lesson: Lesson, path: Path, header: Header | None, timeout_s: float
+                     ) -> list[Problem]:
+    if header is None:
+        return [Problem(path, 1, "no '# klimakit' header line within {:.0f} s in QEMU: call "
+                        "begin(...) before the first sensor reading".format(timeout_s))]
+    expected = tuple(field.name for field in lesson.experiment.fields)
+    problems = []
+    if header.lesson != lesson.id:
+        problems.append(Problem(path, 1, "the header printed in QEMU names lesson {!r}, not "
+                                "{!r}".format(header.lesson, lesson.id)))
+    if header.fields != expected:
+        problems.append(Problem(path, 1, "the header printed in QEMU has fields ({}), lesson.md "
+                                "has ({})".format(",".join(header.fields), ",".join(expected))))
+    return problems
+
+
+def boot_check(
+    lessons: Iterable[Lesson],
+    firmware_root: Path | None = None,
+    *,
+    parallel: int = MAX_PARALLEL,
+    timeout_s: float = BOOT_TIMEOUT_S,
+    on_done: Callable[[BootResult], None] | None = None,
+) -> list[BootResult]:
+    """Boot every V1 lesson's firmware, at most `parallel` (≤ 2) QEMUs at once.
+
+    `on_done` is called on the calling thread as each lesson finishes (for a progress bar).
+    Raises QemuNotAvailable (via QemuBoard) only through the results' problems; callers that
+    want to skip without QEMU check kit.boards.qemu_binary() first.
+    """
+    targets = boot_targets(lessons)
+    results: list[BootResult] = []
+    workers = max(1, min(parallel, MAX_PARALLEL))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qemu-check") as pool:
+        futures = [pool.submit(boot_lesson, lesson, firmware_root, timeout_s) for lesson in targets]
+        try:
+            for future in as_completed(futures):
+                outcome = future.result()
+                log.info("%s: header=%s data=%d %.1f s", outcome.lesson_id,
+                         outcome.header is not None, outcome.data_lines, outcome.seconds)
+                results.append(outcome)
+                if on_done is not None:
+                    on_done(outcome)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return sorted(results, key=lambda r: r.lesson_id)

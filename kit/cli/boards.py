@@ -1,0 +1,78 @@
+"""`klimakit boards`: which micro:bits are plugged in."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from kit.boards import BoardInfo, find_boards
+from kit.cli.output import err_console, print_table
+
+NO_BOARDS_HELP = {
+    "linux": (
+        "- Use a USB data cable: many cables only charge. The board's yellow LED blinks when "
+        "the PC talks to it.\n"
+        "- A MICROBIT drive should appear in the file manager. If only the drive appears, "
+        "add yourself to the 'dialout' group to use the serial port:\n"
+        "    sudo usermod -aG dialout $USER   (then log out and in again)\n"
+        "- Or allow the board for all users with a udev rule, "
+        "/etc/udev/rules.d/50-microbit.rules:\n"
+        '    SUBSYSTEM=="tty", ATTRS{idVendor}=="0d28", ATTRS{idProduct}=="0204", MODE="0666"'
+    ),
+    "win32": (
+        "- Use a USB data cable: many cables only charge.\n"
+        "- A drive named MICROBIT should appear in Explorer; the serial port shows in "
+        "Device Manager under 'Ports (COM & LPT)' as 'USB Serial Device'. Windows 10 and 11 "
+        "need no driver.\n"
+        "- Try another USB port or hub; unplug and plug in again."
+    ),
+    "darwin": (
+        "- Use a USB data cable: many cables only charge.\n"
+        "- A drive named MICROBIT should appear in Finder and /dev/cu.usbmodem* for the port.\n"
+        "- Try another USB port or hub; unplug and plug in again."
+    ),
+}
+
+
+def _as_dict(board: BoardInfo) -> dict[str, str | None]:
+    return {
+        "name": board.label,
+        "version": board.version,
+        "drive": str(board.drive) if board.drive else None,
+        "port": board.port,
+        "unique_id": board.unique_id,
+        "daplink": board.daplink_version,
+        "problem": board.problem or None,
+    }
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON on stdout.")
+def boards(as_json: bool) -> None:
+    """List the micro:bits plugged into this PC: drive, serial port, V1/V2.
+
+    Every board shows its MICROBIT drive (where hex files are copied) and its serial port
+    (where its program's data arrives). V1 or V2 is read from DETAILS.TXT on the drive.
+
+    \b
+    Example:
+      klimakit boards
+    """
+    found = find_boards()
+    if as_json:
+        click.echo(json.dumps([_as_dict(b) for b in found], indent=2))
+        return
+    if not found:
+        platform = sys.platform if sys.platform in NO_BOARDS_HELP else "linux"
+        err_console.print("[bold]No micro:bit found.[/bold] What to check:")
+        err_console.print(NO_BOARDS_HELP[platform], markup=False)
+        err_console.print("No hardware at hand? Try [bold]klimakit demo[/bold].")
+        return
+    keys = ("name", "version", "drive", "port", "unique_id", "daplink", "problem")
+    rows = [[str(row[k] or "") for k in keys] for row in map(_as_dict, found)]
+    print_table("micro:bits", ("Name", "Version", "Drive", "Port", "Unique id", "DAPLink", "Note"),
+                rows)
+
+
+COMMANDS = [boards]

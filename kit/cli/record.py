@@ -1,0 +1,226 @@
+"""`klimakit record`, `klimakit plot`, `klimakit import`: experiments to CSV files and graphs."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.live import Live
+from rich.markup import escape
+from rich.table import Table
+
+from kit.boards import Board, find_boards
+from kit.cli.output import err_console
+from kit.errors import KitError, RecordingError
+from kit.record import (
+    BoardState,
+    BoardStatus,
+    EndReason,
+    EventKind,
+    Recorder,
+    RecordingResult,
+    RunEvent,
+    choose_boards,
+    import_my_data,
+    make_reopen,
+    open_board,
+    open_port,
+    plan_recording,
+    plot_run,
+)
+
+LIVE_PLOT_EVERY_S = 10.0
+EVENTS_DA = {EventKind.UNPLUGGED: "frakoblet", EventKind.REPLUGGED: "tilsluttet igen",
+             EventKind.WRONG_PROGRAM: "forkert program",
+             EventKind.SEQUENCE_RESTARTED: "tæller startet forfra",
+             EventKind.READER_FAILED: "læsningen fejlede", EventKind.NO_HEADER: "ingen overskrift"}
+STATES_DA = {BoardState.WAITING: "venter", BoardState.OK: "ok", BoardState.QUIET: "stille",
+             BoardState.UNPLUGGED: "frakoblet", BoardState.WRONG_PROGRAM: "forkert program",
+             BoardState.STOPPED: "stoppet"}
+STATE_COLOURS = {BoardState.OK: "green", BoardState.UNPLUGGED: "red",
+                 BoardState.WRONG_PROGRAM: "red", BoardState.QUIET: "yellow"}
+ENDED_DA = {EndReason.INTERRUPTED: "stoppet med Ctrl-C", EndReason.DURATION: "tiden er gået",
+            EndReason.NO_BOARDS: "alle boards er væk", EndReason.STOP: "stoppet",
+            EndReason.ERROR: "fejl"}
+_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$")
+
+
+class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """'20m', '90s', '1h30m' or a plain number of minutes → seconds."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        text = str(value).strip().lower().replace(" ", "")
+        try:
+            return float(text) * 60
+        except ValueError:
+            pass
+        match = _DURATION.match(text)
+        if not text or match is None:
+            self.fail("{!r} is not a duration: write e.g. 20m, 90s or 1h30m".format(value),
+                      param, ctx)
+        hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+        return hours * 3600 + minutes * 60 + seconds
+
+
+def _table(statuses: list[BoardStatus], fields: tuple[str, ...], elapsed: float) -> Table:
+    table = Table(title="Optager · {:.0f}:{:02.0f}  (Ctrl-C stopper og gemmer)".format(
+        *divmod(elapsed, 60)), title_justify="left")
+    # Field names come from the board's header line, which allows '[' and '/': plain text.
+    for column in ("Board", "Status", "Seneste ({})".format(escape(", ".join(fields)) or "?"),
+                   "Linjer/s", "Gemt", "Afvist", "Tabt"):
+        table.add_column(column)
+    for s in statuses:
+        state = "[{}]{}[/]".format(STATE_COLOURS.get(s.state, "white"), STATES_DA[s.state])
+        latest = ", ".join("{:g}".format(v) for v in s.latest)
+        table.add_row(s.name, state, latest, "{:.1f}".format(s.lines_per_s), str(s.accepted),
+                      str(s.rejected), str(s.lost))
+    return table
+
+
+def _open_boards(names: tuple[str, ...], all_boards: bool, ports: tuple[str, ...]
+                 ) -> list[Board]:
+    if ports:
+        return [open_port(url) for url in ports]
+    boards: list[Board] = []
+    try:
+        for info in choose_boards(find_boards(), names, all_boards):
+            boards.append(open_board(info))
+    except KitError:
+        for board in boards:
+            board.close()
+        raise
+    return boards
+
+
+def _summary(result: RecordingResult) -> None:
+    how = ENDED_DA[result.ended_by] if result.ended_by else "?"
+    err_console.print("[green]Færdig[/green] ({}): {} målinger gemt, {} linjer afvist (i "
+                      "rå-loggen), {} tabt.".format(how, result.accepted, result.rejected,
+                                                    result.lost))
+    err_console.print("  CSV:       {}".format(result.paths.csv))
+    err_console.print("  Metadata:  {}".format(result.paths.sidecar))
+    err_console.print("  Rå-log:    {}".format(result.paths.raw))
+
+
+@click.command()
+@click.argument("lesson", required=False, default="")
+@click.option("--board", "names", multiple=True, metavar="NAME",
+              help="Record this board (repeat for more). See `klimakit boards`.")
+@click.option("--all", "all_boards", is_flag=True, help="Record every plugged-in board.")
+@click.option("--port", "ports", multiple=True, metavar="URL",
+              help="Record this serial port or pyserial URL, e.g. socket://127.0.0.1:4000.")
+@click.option("--duration", type=Duration(), default=None,
+              help="Stop after this long: 20m, 90s, 1h30m. Default: until Ctrl-C.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("klimakit-data"), show_default=True, help="Folder for the files.")
+@click.option("--excel-da", is_flag=True, help="Danish Excel: ';' and decimal comma.")
+@click.option("--plot/--no-plot", "make_plot", default=True, show_default=True,
+              help="Draw a graph (PNG) at the end.")
+@click.option("--live-plot", is_flag=True,
+              help="Redraw the graph PNG every 10 s while recording (open it in a viewer).")
+def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[str, ...],
+           duration: float | None, out_dir: Path, excel_da: bool, make_plot: bool,
+           live_plot: bool) -> None:
+    """Record an experiment from one or many micro:bits to a CSV file and a graph.
+
+    Every reading is stamped with the PC's clock and saved at once, line by line; Ctrl-C
+    stops and keeps everything. With a LESSON the columns, units and title come from the
+    lesson; without one, from the board's own header line. Boards that are unplugged are
+    picked up again when they come back.
+
+    \b
+    Examples:
+      klimakit record afkoeling --all --duration 20m
+      klimakit record --board gruppe-3 --excel-da
+      klimakit record --port socket://127.0.0.1:4000
+    """
+    plan = plan_recording(out_dir, lesson, duration_s=duration, excel_da=excel_da)
+    recorder = Recorder(plan)  # creates the files now: an unwritable folder fails before boards
+    try:
+        boards = _open_boards(names, all_boards, ports)
+    except KitError:
+        recorder.abandon()
+        raise
+    err_console.print("Optager fra {} board(s) til {}".format(len(boards), plan.paths.csv))
+    reopen = make_reopen(names={b.unique_id: b.name for b in boards})
+    started = time.monotonic()
+    next_plot = [started + LIVE_PLOT_EVERY_S]
+    with Live(console=err_console, refresh_per_second=4, transient=False) as live:
+        def update(statuses: list[BoardStatus]) -> None:
+            live.update(_table(statuses, recorder.fields, time.monotonic() - started))
+            if live_plot and time.monotonic() >= next_plot[0]:
+                next_plot[0] = time.monotonic() + LIVE_PLOT_EVERY_S
+                try:
+                    plot_run(plan.paths.csv, plan.paths.plot)
+                except RecordingError:
+                    pass  # no readings yet
+
+        def event(item: RunEvent) -> None:
+            if item.board:
+                live.console.print("[yellow]{}[/yellow] {}: {} {}".format(
+                    time.strftime("%H:%M:%S", time.localtime(item.at)), escape(item.board),
+                    EVENTS_DA.get(item.kind, item.kind.value), escape(item.detail)))
+
+        result = recorder.run(boards, reopen=reopen, on_update=update, on_event=event)
+        live.update(_table(recorder.snapshot(), recorder.fields, time.monotonic() - started))
+    if not err_console.is_terminal:
+        err_console.print()  # a terminal ends the live table with a line break; a pipe does not
+    _summary(result)
+    if make_plot and result.accepted:
+        err_console.print("  Graf:      {}".format(plot_run(plan.paths.csv, plan.paths.plot)))
+    click.echo(str(plan.paths.csv))
+
+
+@click.command()
+@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Graph file: .png or .svg (default: beside the CSV).")
+@click.option("--title", default="", help="Title above the graph (default: the lesson's).")
+def plot(csv_path: Path, out_path: Path | None, title: str) -> None:
+    """Draw a graph of a recording: one line per board and field.
+
+    Reads CSV files from `klimakit record` and `klimakit import` (both the normal and the
+    Danish Excel style); units and the title come from the .json file beside it.
+
+    \b
+    Example:
+      klimakit plot klimakit-data/afkoeling-20261125-101500.csv -o graf.svg
+    """
+    click.echo(str(plot_run(csv_path, out_path, title=title)))
+
+
+@click.command(name="import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("klimakit-data"), show_default=True, help="Folder for the files.")
+@click.option("--board", "board", default="v2-log", show_default=True,
+              help="Name for the board column.")
+@click.option("--excel-da", is_flag=True, help="Danish Excel: ';' and decimal comma.")
+@click.option("--plot/--no-plot", "make_plot", default=True, show_default=True,
+              help="Draw a graph (PNG) too.")
+def import_log(source: Path, out_dir: Path, board: str, excel_da: bool, make_plot: bool) -> None:
+    """Import a micro:bit V2 data log (MY_DATA.HTM) as a CSV file and a graph.
+
+    Copy MY_DATA.HTM from the MICROBIT drive of a V2 whose program used the `log` module
+    (or MakeCode's data logger) and import it here. A CSV saved with the page's Download
+    button works too.
+
+    \b
+    Example:
+      klimakit import /media/$USER/MICROBIT/MY_DATA.HTM -o data
+    """
+    paths = import_my_data(source, out_dir, board=board, excel_da=excel_da)
+    err_console.print("[green]Importeret[/green]: {}".format(paths.csv))
+    if make_plot:
+        err_console.print("  Graf: {}".format(plot_run(paths.csv, paths.plot)))
+    click.echo(str(paths.csv))
+
+
+COMMANDS = [record, plot, import_log]

@@ -1,0 +1,250 @@
+"""Copy a hex onto many micro:bits at once and find out, per board, whether it worked.
+
+DAPLink flashes while the file is being copied (the USB write is paced by the flashing), then
+drops off USB and comes back ("remounts"). If it failed it says why in FAIL.TXT on the new
+drive. So one board's flash is: check the hex fits the board (V1/V2), write it in chunks with
+progress, fsync, wait for the drive to go away and come back (found again by its unique id,
+or by DETAILS.TXT's remount counter going up), then read FAIL.TXT. Boards run in parallel
+threads: each is its own USB device, and the copy time is the board's, not the PC's.
+Every outcome - read-only drive, a drive that vanishes mid-copy, a foreign hex, a timeout -
+becomes a FlashResult with a sentence and advice; nothing is raised for one board's trouble.
+"""
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from kit.boards import BoardInfo, DriveInfo, find_drives, read_drive, select_boards
+from kit.build import BuiltHex
+from kit.flash.daplink import parse_fail_txt
+
+log = logging.getLogger(__name__)
+
+FLASH_FILE_NAME = "KLIMAKIT.HEX"  # a FAT 8.3 name: DAPLink's drive needs no long-name entries
+CHUNK_BYTES = 16 * 1024
+REMOUNT_TIMEOUT_S = 60.0  # DAPLink's own transfer timeout is about a minute (DAPLink#838)
+POLL_S = 0.1
+
+
+class FlashStatus(str, Enum):
+    """How flashing one board ended."""
+
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # not a micro:bit: nothing was written
+
+
+class FlashPhase(str, Enum):
+    """Where one board is while flashing (for progress)."""
+
+    COPY = "copy"
+    WAIT = "wait"  # for the drive to remount
+    DONE = "done"  # reading FAIL.TXT
+
+
+OK, FAILED, SKIPPED = FlashStatus.OK, FlashStatus.FAILED, FlashStatus.SKIPPED
+PHASE_COPY, PHASE_WAIT, PHASE_DONE = FlashPhase.COPY, FlashPhase.WAIT, FlashPhase.DONE
+Progress = Callable[[BoardInfo, FlashPhase, int, int], None]  # board, phase, bytes done, total
+
+
+@dataclass(frozen=True)
+class FlashResult:
+    """What happened to one board."""
+
+    board: BoardInfo
+    status: FlashStatus
+    message: str  # for a teacher (Danish)
+    advice: str = ""
+    seconds: float = 0.0
+    fail_txt: str = ""
+    written: bool = False  # whether any byte reached the board
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+
+def _result(board: BoardInfo, status: FlashStatus, message: str, advice: str = "",
+            **kw: object) -> FlashResult:
+    return FlashResult(board, status, message, advice, **kw)  # type: ignore[arg-type]
+
+
+def _open_for_write(path: Path) -> int:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    # O_NONBLOCK: a drive file that is a pipe with nobody reading (a stopped virtual board)
+    # fails at once with ENXIO instead of hanging; it is cleared again right after opening.
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0), 0o644)
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return fd
+
+
+def write_hex(data: bytes, drive: Path, on_progress: Callable[[int, int], None] | None = None,
+              name: str = FLASH_FILE_NAME) -> None:
+    """Write the hex onto a drive in chunks, then fsync; OSError if the drive fails."""
+    total = len(data)
+    fd = _open_for_write(drive / name)
+    try:
+        done = 0
+        view = memoryview(data)
+        while done < total:
+            done += os.write(fd, view[done:done + CHUNK_BYTES])
+            if on_progress:
+                on_progress(done, total)
+        try:
+            os.fsync(fd)  # the board has it all only when the OS has flushed it
+        except OSError as err:
+            if err.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+                raise  # pipes and some file systems cannot fsync; that is fine
+    finally:
+        os.close(fd)
+
+
+def _write_error(board: BoardInfo, err: OSError, written: int, seconds: float) -> FlashResult:
+    if isinstance(err, PermissionError) or err.errno == errno.EROFS:
+        return _result(board, FAILED, "Drevet {} er skrivebeskyttet, så intet blev kopieret."
+                       .format(board.drive), "Tag micro:bit'en ud og sæt den i igen. Sker det "
+                       "igen: tjek at drevet ikke er monteret skrivebeskyttet.", seconds=seconds)
+    if err.errno == errno.ENXIO:
+        return _result(board, FAILED, "Drevet tager ikke imod filer (den virtuelle micro:bit er "
+                       "stoppet?).", "Start `klimakit virtual up` igen.", seconds=seconds)
+    if written:
+        return _result(board, FAILED, "Drevet forsvandt under kopieringen ({}): micro:bit'en har "
+                       "kun fået en del af programmet.".format(err.strerror or err),
+                       "Sæt micro:bit'en i igen og flash den igen.", seconds=seconds, written=True)
+    return _result(board, FAILED, "Kunne ikke skrive til drevet: {}".format(err.strerror or err),
+                   "Tjek med `klimakit boards`, at micro:bit'en stadig er sat i.", seconds=seconds)
+
+
+def _locate(unique_id: str, drive: Path, roots: list[Path] | None) -> DriveInfo | None:
+    """Find the board's drive again: at its old place, beside it, or anywhere drives mount
+    (Linux may remount it as MICROBIT1; Windows keeps the letter; roots=None means the OS's)."""
+    info = read_drive(drive)  # the usual case, and one file read instead of one per board
+    if info is not None and info.unique_id == unique_id:
+        return info
+    others = [p for p in find_drives([drive.parent]) + find_drives(roots) if p != drive]
+    for path in dict.fromkeys(others):
+        info = read_drive(path)
+        if info is not None and info.unique_id == unique_id:
+            return info
+    return None
+
+
+def wait_for_remount(board: BoardInfo, remount_before: int, roots: list[Path] | None = None,
+                     timeout_s: float = REMOUNT_TIMEOUT_S) -> tuple[str, DriveInfo | None]:
+    """Wait until the board's drive has gone and come back; return (state, drive).
+
+    state: 'back' (remounted), 'gone' (went away, never came back), 'stuck' (never went away).
+    """
+    deadline = time.monotonic() + timeout_s
+    went_away = False
+    while time.monotonic() < deadline:
+        info = _locate(board.unique_id, board.drive or Path("."), roots)
+        if info is None:
+            went_away = True
+        elif went_away or (remount_before >= 0 and info.remount_count > remount_before):
+            return "back", info
+        time.sleep(POLL_S)
+    return ("gone" if went_away else "stuck"), None
+
+
+def _not_a_microbit(board: BoardInfo) -> FlashResult:
+    return _result(board, SKIPPED, "{} er ikke en micro:bit (ingen DETAILS.TXT), så intet "
+                   "blev kopieret.".format(board.drive), "Er det et USB-stik med navnet "
+                   "MICROBIT? Ellers: vent til drevet er færdigt med at monteres.")
+
+
+def choose_boards_to_flash(found: Sequence[BoardInfo], names: Sequence[str], all_boards: bool
+                           ) -> tuple[list[BoardInfo], list[FlashResult]]:
+    """Return the boards to flash (by name, all, or the only one) and those skipped with --all.
+
+    A MICROBIT drive without DETAILS.TXT (a USB stick, or a drive still mounting) is never
+    flashed; with --all it is listed as skipped so the teacher sees it in the table.
+    """
+    chosen = select_boards(list(found), names, all_boards)
+    skipped = [_not_a_microbit(b) for b in found if not b.unique_id and b.drive is not None]
+    return chosen, (skipped if all_boards else [])
+
+
+def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | None = None,
+                timeout_s: float = REMOUNT_TIMEOUT_S,
+                roots: list[Path] | None = None) -> FlashResult:
+    """Flash one board and report the outcome (never raises for the board's trouble)."""
+    start = time.monotonic()
+    progress = on_progress or (lambda *a: None)
+    if board.drive is None:
+        return _result(board, FAILED, "micro:bit'ens drev (MICROBIT) er ikke monteret, kun dens "
+                       "serielle port.", "Vent et øjeblik og prøv igen, eller sæt den i igen.")
+    if not board.unique_id:
+        return _not_a_microbit(board)
+    problem = built.info.problem_for(board.version)
+    if problem:
+        return _result(board, FAILED, problem + " Intet blev kopieret.")
+    before = read_drive(board.drive)
+    remount_before = before.remount_count if before else -1
+    written = 0
+
+    def copied(done: int, total: int) -> None:
+        nonlocal written
+        written = done
+        progress(board, PHASE_COPY, done, total)
+
+    try:
+        write_hex(built.data, board.drive, copied)
+    except OSError as err:
+        log.info("%s: write failed after %d bytes: %s", board.label, written, err)
+        return _write_error(board, err, written, time.monotonic() - start)
+    progress(board, PHASE_WAIT, len(built.data), len(built.data))
+    state, info = wait_for_remount(board, remount_before, roots, timeout_s)
+    seconds = time.monotonic() - start
+    progress(board, PHASE_DONE, len(built.data), len(built.data))
+    if state == "stuck":
+        return _result(board, FAILED, "Filen blev kopieret, men micro:bit'en genstartede ikke "
+                       "inden for {:.0f} s.".format(timeout_s), "Tag micro:bit'en ud, sæt den i "
+                       "igen og flash igen.", seconds=seconds, written=True)
+    if state == "gone" or info is None:
+        return _result(board, FAILED, "micro:bit'en forsvandt efter kopieringen og kom ikke "
+                       "tilbage (taget ud?).", "Sæt den i igen og kør `klimakit flash` igen for "
+                       "den.", seconds=seconds, written=True)
+    board = BoardInfo(board.unique_id, board.version, info.path, board.port,
+                      info.daplink_version or board.daplink_version, board.name)
+    try:
+        fail_text = (info.path / "FAIL.TXT").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return _result(board, OK, "Flashet og genstartet.", seconds=seconds, written=True)
+    report = parse_fail_txt(fail_text)
+    code = " (fejl {})".format(report.code) if report.code else ""
+    return _result(board, FAILED, report.sentence + code, report.advice, seconds=seconds,
+                   fail_txt=fail_text.strip(), written=True)
+
+
+def flash_boards(built: BuiltHex, boards: Iterable[BoardInfo], *,
+                 on_progress: Progress | None = None, timeout_s: float = REMOUNT_TIMEOUT_S,
+                 max_workers: int = 32) -> list[FlashResult]:
+    """Flash every board in parallel; results come back in the order of `boards`."""
+    boards = list(boards)
+    if not boards:
+        return []
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(boards)),
+                            thread_name_prefix="flash") as pool:
+        futures = [pool.submit(flash_board, built, b, on_progress=on_progress,
+                               timeout_s=timeout_s) for b in boards]
+        return [f.result() for f in futures]
+
+
+def record_in_inventory(built: BuiltHex, results: Iterable[FlashResult]) -> None:
+    """Write each flashed board's firmware, hash and result into the inventory."""
+    from kit.inventory import assign_names, record_flash
+
+    results = [r for r in results if r.board.unique_id and r.status != SKIPPED]
+    assign_names((r.board.unique_id, r.board.version, r.board.daplink_version) for r in results)
+    for result in results:
+        record_flash(result.board.unique_id, built.name, built.sha256, result.message,
+                     ok=result.ok)

@@ -1,0 +1,350 @@
+"""Load lessons: lessons/<id>/lesson.md, YAML front matter + Markdown body (design.md §3).
+
+Loading is forgiving and keeps line numbers (front-matter keys, body headings) so that
+validation (kit.lesson_check) can report problems as file:line. The format is documented in
+lessons/README.md.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kit.errors import LessonError, LessonFormatError
+from kit.resources import lessons_dir
+
+LESSON_FILE = "lesson.md"
+WORKSHEET_FILE = "elevark.md"
+BANDS = (("indskoling", 0, 3), ("mellemtrin", 4, 6), ("udskoling", 7, 10))
+
+# The known vocabularies of lessons/README.md (kit.lesson_check enforces them; list and export
+# use them for filters). Kept here so there is one source.
+SUBJECTS = (
+    "natur/teknologi", "teknologiforståelse", "fysik/kemi", "geografi", "biologi", "matematik",
+    "dansk", "håndværk og design",
+)
+COMPETENCES = (
+    "digital myndiggørelse", "digital design og designprocesser", "computationel tankegang",
+    "teknologisk handleevne",
+)
+SENSORS = (
+    "temperature", "light", "accelerometer", "magnetometer", "buttons", "pin-analog",
+    "pin-digital", "microphone", "radio", "logo-touch", "speaker",
+)
+BOARD_VERSIONS = ("v1", "v2")
+SCENARIOS = (
+    "cooling", "heatmap", "greenhouse", "daylight", "wind", "noise", "soil", "flood", "window",
+    "weather", "steps", "solar", "calm",
+)
+REQUIRED_SECTIONS = (
+    "Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering", "Elevark",
+    "Udvidelse",
+)
+# A YAML node's place in the front matter: ("curriculum", 1, "subject") -> line in lesson.md.
+NodePath = tuple[str | int, ...]
+_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One measured quantity of an experiment, as the firmware names it in its header.
+
+    Also a column of a recording (kit.recording.FieldSpec is this class): label is the
+    Danish text graphs show.
+    """
+
+    name: str
+    unit: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """What the recorder expects and the simulator produces."""
+
+    fields: tuple[Field, ...] = ()
+    interval_s: float = 1.0
+    duration_min: float = 10.0
+    scenario: str = ""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson as loaded. `meta` is the raw front matter; typed views are properties."""
+
+    id: str
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    sections: dict[str, str]
+    key_lines: dict[str, int] = field(default_factory=dict)
+    section_lines: dict[str, int] = field(default_factory=dict)
+    body_line: int = 1
+    node_lines: dict[NodePath, int] = field(default_factory=dict)
+    duplicate_keys: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, *path: str | int) -> int:
+        """Line of the deepest known node on `path` (falls back to the key, then line 1)."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.node_lines:
+                return self.node_lines[path[:end]]
+        return 1
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", self.id))
+
+    @property
+    def summary(self) -> str:
+        return str(self.meta.get("summary", ""))
+
+    @property
+    def grades(self) -> tuple[int, int]:
+        grades = self.meta.get("grades") or [0, 0]
+        try:
+            return int(grades[0]), int(grades[-1])
+        except (TypeError, ValueError, IndexError):
+            return 0, 0
+
+    @property
+    def band(self) -> str:
+        """indskoling (0-3), mellemtrin (4-6) or udskoling (7-10), from the first grade."""
+        first = self.grades[0]
+        return next((name for name, lo, hi in BANDS if lo <= first <= hi), "?")
+
+    @property
+    def bands(self) -> tuple[str, ...]:
+        lo, hi = self.grades
+        return tuple(name for name, a, b in BANDS if a <= hi and lo <= b)
+
+    def _list(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key) or []
+        return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return self._list("subjects")
+
+    @property
+    def competences(self) -> tuple[str, ...]:
+        return self._list("competences")
+
+    @property
+    def goals(self) -> tuple[str, ...]:
+        return self._list("goals")
+
+    @property
+    def signs_of_learning(self) -> tuple[str, ...]:
+        return self._list("signs_of_learning")
+
+    @property
+    def materials(self) -> tuple[str, ...]:
+        return self._list("materials")
+
+    @property
+    def sensors(self) -> tuple[str, ...]:
+        return self._list("sensors")
+
+    @property
+    def boards(self) -> tuple[str, ...]:
+        return self._list("boards")
+
+    def runs_on(self, version: str) -> bool:
+        """Whether the lesson's program is meant for this micro:bit version (default: both)."""
+        boards = self.meta.get("boards")
+        if not isinstance(boards, list) or not boards:
+            return True
+        return version in [str(board).lower() for board in boards]
+
+    @property
+    def firmware(self) -> str:
+        return str(self.meta.get("firmware", ""))
+
+    @property
+    def lesson_count(self) -> int:
+        value = self.meta.get("lessons", 1)
+        return value if isinstance(value, int) else 1
+
+    @property
+    def experiment(self) -> Experiment:
+        raw = self.meta.get("experiment") or {}
+        if not isinstance(raw, dict):
+            return Experiment()
+        raw_fields = raw.get("fields")
+        fields = tuple(
+            Field(str(f.get("name", "")), str(f.get("unit", "")), str(f.get("label", "")))
+            for f in (raw_fields if isinstance(raw_fields, list) else []) if isinstance(f, dict)
+        )
+        return Experiment(
+            fields,
+            _number(raw.get("interval_s"), 1.0),
+            _number(raw.get("duration_min"), 10.0),
+            str(raw.get("scenario", "") or ""),
+        )
+
+
+def _number(value: object, default: float) -> float:
+    """A forgiving float for typed views; kit.lesson_check reports the bad value itself."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return default
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Return (yaml text, body text, line number where the body starts)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise LessonFormatError(str(path), 1,
+                                "a lesson must start with '---' and YAML front matter")
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
+    raise LessonFormatError(str(path), 1, "the front matter has no closing '---'")
+
+
+def _node_lines(yaml_text: str) -> tuple[dict[NodePath, int], list[tuple[str, int]]]:
+    """Map every front-matter node to its line in lesson.md (line 1 is '---'), and list
+    duplicated mapping keys (YAML silently keeps the last one, hiding a mistake)."""
+    lines: dict[NodePath, int] = {}
+    duplicates: list[tuple[str, int]] = []
+
+    def walk(node: yaml.Node, path: NodePath) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = path + (str(key.value),)
+                if child in lines:
+                    duplicates.append((".".join(str(p) for p in child), key.start_mark.line + 2))
+                lines[child] = key.start_mark.line + 2
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines[path + (index,)] = item.start_mark.line + 2
+                walk(item, path + (index,))
+
+    try:
+        root = yaml.compose(yaml_text)
+    except yaml.YAMLError:
+        return {}, []
+    if root is not None:
+        walk(root, ())
+    return lines, duplicates
+
+
+def split_sections(body: str, first_line: int) -> tuple[dict[str, str], dict[str, int]]:
+    """Split a Markdown body at '## ' headings (outside code fences)."""
+    sections: dict[str, str] = {}
+    lines_at: dict[str, int] = {}
+    current: str | None = None
+    fenced = False
+    for offset, line in enumerate(body.splitlines()):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else _HEADING.match(line)
+        if match:
+            current = match.group(1)
+            sections[current] = ""
+            lines_at[current] = first_line + offset
+        elif current is not None:
+            sections[current] += line + "\n"
+    return {k: v.strip() + "\n" for k, v in sections.items()}, lines_at
+
+
+def load_lesson(path: Path) -> Lesson:
+    """Load one lesson.md (or its folder). Raises LessonError naming file:line on bad YAML."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / LESSON_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise LessonFormatError(str(path), 1, "cannot read: {}".format(err)) from err
+    yaml_text, body, body_line = _split_front_matter(text, path)
+    try:
+        meta = yaml.safe_load(yaml_text) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(err, "problem", None) or str(err)
+        raise LessonFormatError(str(path), line, "invalid YAML: {}".format(problem)) from None
+    if not isinstance(meta, dict):
+        raise LessonFormatError(str(path), 2, "the front matter must be a mapping of 'key: value'")
+    sections, section_lines = split_sections(body, body_line)
+    node_lines, duplicates = _node_lines(yaml_text)
+    return Lesson(
+        id=str(meta.get("id", path.parent.name)),
+        path=path,
+        meta=meta,
+        body=body,
+        sections=sections,
+        key_lines={str(p[0]): n for p, n in node_lines.items() if len(p) == 1},
+        section_lines=section_lines,
+        body_line=body_line,
+        node_lines=node_lines,
+        duplicate_keys=tuple(duplicates),
+    )
+
+
+def lesson_paths(root: Path | None = None) -> list[Path]:
+    """Return lessons/<id>/lesson.md for every lesson folder, sorted by id."""
+    root = root or lessons_dir()
+    return sorted(p for p in root.glob("*/" + LESSON_FILE) if not p.parent.name.startswith("."))
+
+
+def load_library(root: Path | None = None) -> list[Lesson]:
+    """Load every lesson in the library (raises on the first unloadable one)."""
+    return [load_lesson(p) for p in lesson_paths(root)]
+
+
+def get_lesson(lesson_id: str, root: Path | None = None) -> Lesson:
+    """Load one lesson by id, with a helpful error listing the ids that exist."""
+    root = root or lessons_dir()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", lesson_id):
+        raise LessonError(
+            "{!r} is not a lesson id (lowercase letters, digits, '-')".format(lesson_id))
+    path = root / lesson_id / LESSON_FILE
+    if not path.is_file():
+        known = ", ".join(p.parent.name for p in lesson_paths(root)) or "none"
+        raise LessonError("no lesson {!r}. Lessons: {}. See `klimakit lessons list`.".format(
+            lesson_id, known))
+    return load_lesson(path)
+
+
+@dataclass(frozen=True)
+class LessonFilter:
+    """What `klimakit lessons list` (and the site's filters) select by; None means any."""
+
+    grade: int | None = None
+    band: str | None = None
+    subject: str | None = None
+    sensor: str | None = None
+    board: str | None = None
+
+    def matches(self, lesson: Lesson) -> bool:
+        """Whether the lesson fits every criterion that is set."""
+        lo, hi = lesson.grades
+        return ((self.grade is None or lo <= self.grade <= hi)
+                and (self.band is None or self.band in lesson.bands)
+                and (self.subject is None
+                     or self.subject.lower() in (s.lower() for s in lesson.subjects))
+                and (self.sensor is None or self.sensor in lesson.sensors)
+                and (self.board is None or lesson.runs_on(self.board)))
+
+
+def load_lessons(paths: Iterable[Path]) -> tuple[list[Lesson], list[LessonError]]:
+    """Load the lessons that can be loaded; return them and the errors of the others."""
+    loaded: list[Lesson] = []
+    errors: list[LessonError] = []
+    for path in paths:
+        try:
+            loaded.append(load_lesson(path))
+        except LessonError as err:
+            errors.append(err)
+    return loaded, errors

@@ -1,0 +1,308 @@
+"""The rules of lessons/README.md for one lesson's front matter and Markdown body.
+
+Front-matter rules return (node path, message); kit.lesson_check turns the path into a line with
+Lesson.line_of, so a problem points at the key or list item to fix. Body rules read the Markdown
+with markdown-it-py (headings and images, outside code blocks) and return (file, line, message).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+
+from kit.lessons.text import LessonText
+from kit.lessons.library import (
+    BOARD_VERSIONS, COMPETENCES, REQUIRED_SECTIONS, SCENARIOS, SENSORS, SUBJECTS, WORKSHEET_FILE,
+    Lesson, NodePath,
+)
+
+Issue = tuple[NodePath, str]
+LICENCES = ("CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0")
+V2_ONLY_SENSORS = ("microphone", "logo-touch", "speaker")
+MAX_SUMMARY_CHARS = 400
+ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_TIMED = re.compile(r"\d+\s*min", re.I)
+
+
+def _text(value: Any, path: NodePath) -> list[Issue]:
+    if not isinstance(value, str) or not value.strip():
+        return [(path, "{} must be a non-empty text".format(path[-1]))]
+    return []
+
+
+def _texts(minimum: int, known: tuple[str, ...] = ()) -> Callable[[Any, NodePath], list[Issue]]:
+    def rule(value: Any, path: NodePath) -> list[Issue]:
+        if not isinstance(value, list):
+            return [(path, "{} must be a list, e.g. [{}]".format(path[-1], known[0] if known
+                                                                 else "..."))]
+        issues: list[Issue] = []
+        if len(value) < minimum:
+            issues.append((path, "{} needs at least {} entr{}, has {}".format(
+                path[-1], minimum, "y" if minimum == 1 else "ies", len(value))))
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                issues.append((path + (index,), "{} entries must be texts".format(path[-1])))
+            elif known and item not in known:
+                issues.append((path + (index,), "unknown {} {!r}; use one of: {}".format(
+                    path[-1], item, ", ".join(known))))
+            elif item in value[:index]:
+                issues.append((path + (index,), "{!r} is listed twice".format(item)))
+        return issues
+
+    return rule
+
+
+def _id(value: Any, path: NodePath) -> list[Issue]:
+    if not isinstance(value, str) or not ID.match(value):
+        return [(path, "id {!r} must be lowercase letters, digits and '-' (e.g. "
+                       "'afkoeling')".format(value))]
+    return []
+
+
+def _grades(value: Any, path: NodePath) -> list[Issue]:
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(g, int) and not isinstance(g, bool) for g in value)):
+        return [(path, "grades must be [first, last] grade as two whole numbers, e.g. [5, 6]")]
+    issues: list[Issue] = []
+    for index, grade in enumerate(value):
+        if not 0 <= grade <= 10:
+            issues.append((path + (index,), "grade {} is outside 0-10 (0 = børnehaveklasse)"
+                           .format(grade)))
+    if value[0] > value[1]:
+        issues.append((path, "first grade {} is after last grade {}".format(*value)))
+    return issues
+
+
+def _lesson_count(value: Any, path: NodePath) -> list[Issue]:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 20:
+        return [(path, "lessons must be the number of 45-minute lessons, 1-20, not {!r}"
+                 .format(value))]
+    return []
+
+
+def _summary(value: Any, path: NodePath) -> list[Issue]:
+    if isinstance(value, str) and len(value) > MAX_SUMMARY_CHARS:
+        return [(path, "summary is {} characters; keep it to 1-3 sentences (at most {})".format(
+            len(value), MAX_SUMMARY_CHARS))]
+    return _text(value, path)
+
+
+def _curriculum(value: Any, path: NodePath) -> list[Issue]:
+    if not isinstance(value, list) or not value:
+        return [(path, "curriculum must be a list of {subject, area, topic}")]
+    issues: list[Issue] = []
+    for index, entry in enumerate(value):
+        where = path + (index,)
+        if not isinstance(entry, dict):
+            issues.append((where, "curriculum entries must be {subject: ..., area: ..., "
+                                  "topic: ...}"))
+            continue
+        for key in entry:
+            if key not in ("subject", "area", "topic"):
+                issues.append((where + (str(key),), "unknown curriculum key {!r} (use subject, "
+                                                    "area, topic)".format(key)))
+        for key in ("subject", "area", "topic"):
+            if key not in entry:
+                issues.append((where, "curriculum entry has no {!r}".format(key)))
+            else:
+                issues += _text(entry[key], where + (key,))
+        subject = entry.get("subject")
+        if isinstance(subject, str) and subject.strip() and subject not in SUBJECTS:
+            issues.append((where + ("subject",), "unknown subject {!r}; use one of: {}".format(
+                subject, ", ".join(SUBJECTS))))
+    return issues
+
+
+def _licence(value: Any, path: NodePath) -> list[Issue]:
+    if value not in LICENCES:
+        return [(path, "licence must be one of {}, not {!r}".format(", ".join(LICENCES), value))]
+    return []
+
+
+def _positive(value: Any, path: NodePath) -> list[Issue]:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+        return [(path, "{} must be a number > 0, not {!r}".format(path[-1], value))]
+    return []
+
+
+def _field(entry: Any, where: NodePath, earlier: list[str | None]) -> list[Issue]:
+    if not isinstance(entry, dict):
+        return [(where, "each field must be {name: ..., unit: ..., label: ...}")]
+    issues = [(where + (str(k),), "unknown field key {!r} (use name, unit, label)".format(k))
+              for k in entry if k not in ("name", "unit", "label")]
+    name = entry.get("name")
+    if not isinstance(name, str) or not FIELD_NAME.match(name):
+        issues.append((where + ("name",), "field name {!r} must be lowercase ASCII letters, "
+                       "digits and '_', starting with a letter".format(name)))
+    elif name in earlier:
+        issues.append((where + ("name",), "field name {!r} is used twice".format(name)))
+    if not isinstance(entry.get("unit", ""), str):
+        issues.append((where + ("unit",), "unit must be a text (quote it: \"°C\")"))
+    issues += _text(entry.get("label"), where + ("label",))
+    return issues
+
+
+def _experiment(value: Any, path: NodePath) -> list[Issue]:
+    if not isinstance(value, dict):
+        return [(path, "experiment must be a mapping with fields, interval_s, duration_min, "
+                       "scenario")]
+    issues: list[Issue] = [(path + (str(k),), "unknown experiment key {!r}".format(k))
+                           for k in value if k not in EXPERIMENT_RULES]
+    for key, rule in EXPERIMENT_RULES.items():
+        if key not in value:
+            issues.append((path, "experiment has no {!r}".format(key)))
+        else:
+            issues += rule(value[key], path + (key,))
+    return issues
+
+
+def _fields(value: Any, path: NodePath) -> list[Issue]:
+    if not isinstance(value, list) or not value:
+        return [(path, "fields must be a list of {name, unit, label}, one per value the "
+                       "firmware sends")]
+    issues: list[Issue] = []
+    names: list[str | None] = []  # None for an entry that is not a mapping
+    for index, entry in enumerate(value):
+        issues += _field(entry, path + (index,), names)
+        names.append(entry.get("name") if isinstance(entry, dict) else None)
+    return issues
+
+
+def _scenario(value: Any, path: NodePath) -> list[Issue]:
+    if value not in SCENARIOS:
+        return [(path, "unknown scenario {!r}; use one of: {}".format(value, ", ".join(SCENARIOS)))]
+    return []
+
+
+EXPERIMENT_RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {
+    "fields": _fields, "interval_s": _positive, "duration_min": _positive, "scenario": _scenario,
+}
+RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {
+    "id": _id, "title": _text, "summary": _summary, "grades": _grades, "lessons": _lesson_count,
+    "subjects": _texts(1, SUBJECTS), "competences": _texts(1, COMPETENCES),
+    "curriculum": _curriculum, "goals": _texts(2), "signs_of_learning": _texts(2),
+    "materials": _texts(1), "safety": _text, "context": _text, "firmware": _text,
+    "boards": _texts(1, BOARD_VERSIONS), "sensors": _texts(1, SENSORS),
+    "experiment": _experiment, "licence": _licence,
+}
+
+
+def front_matter_problems(lesson: Lesson) -> list[Issue]:
+    """Every front-matter rule: keys known and present, types, vocabularies, id = folder."""
+    meta = lesson.meta
+    issues: list[Issue] = [((str(key),), "unknown key {!r} (known: {})".format(
+        key, ", ".join(RULES))) for key in meta if key not in RULES]
+    issues += [(tuple(int(p) if p.isdigit() else p for p in key.split(".")),
+                "key {!r} appears twice; YAML keeps only the last (line {})".format(key, line))
+               for key, line in lesson.duplicate_keys]
+    missing = [key for key in RULES if key not in meta]
+    if missing:
+        issues.append(((), "missing key{} {} (see lessons/README.md)".format(
+            "s" if len(missing) > 1 else "", ", ".join(missing))))
+    for key, rule in RULES.items():
+        if key in meta:
+            issues += rule(meta[key], (key,))
+    if isinstance(meta.get("id"), str) and meta["id"] != lesson.folder.name:
+        issues.append((("id",), "id {!r} must equal the folder name {!r}".format(
+            meta["id"], lesson.folder.name)))
+    sensors, boards = meta.get("sensors"), meta.get("boards")
+    if isinstance(sensors, list) and isinstance(boards, list) and "v1" in boards:
+        for index, sensor in enumerate(sensors):
+            if sensor in V2_ONLY_SENSORS:
+                issues.append((("sensors", index), "{} exists only on micro:bit V2; set "
+                               "'boards: [v2]'".format(sensor)))
+    return issues
+
+
+def body_problems(lesson: Lesson) -> list[tuple[Path, int, str]]:
+    """Required `##` sections present, in order, not empty; timed activities; images."""
+    tokens = MarkdownIt("commonmark").parse(lesson.body)
+    headings: list[tuple[str, int]] = [
+        (tokens[i + 1].content.strip(), lesson.body_line + (tok.map or [0])[0])
+        for i, tok in enumerate(tokens) if tok.type == "heading_open" and tok.tag == "h2"
+    ]
+    end_line = lesson.body_line + lesson.body.count("\n")
+    found: dict[str, int] = {}
+    problems: list[tuple[Path, int, str]] = []
+    for title, line in headings:
+        if title in found:
+            problems.append((lesson.path, line, "section '## {}' appears twice (also line {})"
+                             .format(title, found[title])))
+        else:
+            found[title] = line
+    last_title, last_line = "", 0
+    for index, title in enumerate(REQUIRED_SECTIONS):
+        if title not in found:
+            after = [found[t] for t in REQUIRED_SECTIONS[index + 1:] if t in found]
+            problems.append((lesson.path, min(after) if after else end_line, (
+                "missing section '## {}' (required, in this order: {})").format(
+                    title, ", ".join(REQUIRED_SECTIONS))))
+            continue
+        line = found[title]
+        if line < last_line:
+            problems.append((lesson.path, line, "section '## {}' must come after '## {}' "
+                             "(line {})".format(title, last_title, last_line)))
+        else:
+            last_title, last_line = title, line
+        text = lesson.sections.get(title, "").strip()
+        if not text:
+            problems.append((lesson.path, line, "section '## {}' is empty".format(title)))
+        elif title == "Forløb" and not _TIMED.search(text):
+            problems.append((lesson.path, line, "'## Forløb' needs times for the activities, "
+                             "e.g. '1. (10 min) ...'"))
+    problems += image_problems(lesson.path, lesson.body, lesson.body_line, lesson.folder)
+    problems += link_problems(lesson.path, lesson.body, lesson.body_line)
+    worksheet = lesson.folder / WORKSHEET_FILE
+    if worksheet.is_file():
+        try:
+            text = worksheet.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            problems.append((worksheet, 1, "cannot read: {}".format(err)))
+        else:
+            problems += image_problems(worksheet, text, 1, lesson.folder)
+            problems += link_problems(worksheet, text, 1)
+    return problems
+
+
+def link_problems(path: Path, text: str, first_line: int) -> list[tuple[Path, int, str]]:
+    """Links the export would refuse (javascript:, file:, `../`, missing files), found now.
+
+    The rules are the export's own (kit.export.render.LessonText), so check and export agree.
+    """
+    refused = LessonText(path).link_problems(text, first_line)
+    return [(path, line, message) for line, message in refused]
+
+
+def image_problems(path: Path, text: str, first_line: int, folder: Path
+                   ) -> list[tuple[Path, int, str]]:
+    """Images must be files inside the lesson folder: they exist, and no `../`, URL or `/`."""
+    problems: list[tuple[Path, int, str]] = []
+    lines = text.splitlines()
+    for block in MarkdownIt("commonmark").parse(text):
+        for child in block.children or []:
+            if child.type != "image":
+                continue
+            src = str(child.attrs.get("src", ""))
+            start = (block.map or [0, 1])[0]
+            end = (block.map or [0, start + 1])[1]
+            offset = next((n for n in range(start, min(end, len(lines)))
+                           if src in lines[n] or unquote(src) in lines[n]), start)
+            line = first_line + offset
+            target = unquote(src.split("#")[0].split("?")[0])
+            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
+                problems.append((path, line, "image {} must be a file in the lesson folder "
+                                 "(the library works offline)".format(src)))
+            elif target.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", target):
+                problems.append((path, line, "image {} leaves the lesson folder; put the image "
+                                 "in {} and link it by name".format(src, folder)))
+            elif not target or not (folder / target).is_file():
+                problems.append((path, line, "image {} not found in {}".format(src, folder)))
+            elif folder.resolve() not in (folder / target).resolve().parents:
+                problems.append((path, line, "image {} leaves the lesson folder (a link?)"
+                                 .format(src)))
+    return problems

@@ -1,0 +1,206 @@
+"""Import a micro:bit V2 data log (MY_DATA.HTM, from MicroPython's `log` or MakeCode's
+datalogger) into a klimakit run: the same CSV + sidecar as a recording, so `plot` draws it.
+
+MY_DATA.HTM is not a normal file: DAPLink shows the log area of the V2's flash as it is. Its
+layout, from CODAL's MicroBitLog (lancaster-university/codal-microbit-v2, source/MicroBitLog.cpp
+and inc/MicroBitLog.h) and the page that reads it (lancaster-university/microbit-datalogger-ui,
+src/DataLog.ts)::
+
+    0      a 2048-byte HTML page (viewer script), ending in the marker  <!--FS_START
+    2048   metadata: "UBIT_LOG_FS_V_002\\n", logEnd "0x%08X\\n", dataStart "0x%08X\\n",
+           the DAPLink version "0255"
+           then the column labels as CSV, then 0xFF (unused flash)
+    …      journal pages (8-hex-digit lengths of the data, 0x00 = superseded)
+    dataStart  the log as CSV text: a label row, then one row per log.add(); a new label row
+           whenever a column was added later. Unused flash after it reads 0xFF.
+    logEnd+1   "FUL" when the log filled the flash.
+
+Addresses are offsets in the file. The viewer script also contains the text "<!--FS_START", so
+the metadata is found as the marker directly followed by "UBIT_LOG_FS_V_". Timestamps are the
+board's time since the log started (column "Time (seconds)" etc.), so the CSV's `time` column is
+empty and `seconds` comes from that column. A CSV saved with the page's Download button is
+accepted too.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kit import __version__
+from kit.errors import RecordingError
+from kit.record.files import (
+    EXCEL_DA,
+    SIDECAR_FORMAT,
+    STANDARD,
+    RunPaths,
+    RunWriter,
+    new_stem,
+    write_sidecar,
+)
+
+log = logging.getLogger(__name__)
+
+_META = re.compile(rb"<!--FS_START(UBIT_LOG_FS_V_\d{3})\n(0x[0-9A-Fa-f]{8})\n(0x[0-9A-Fa-f]{8})\n"
+                   rb"(\d{4})?")
+HEADER_BYTES = 2048  # the HTML page before the metadata; addresses count from the file start
+_TIME_COLUMN = re.compile(r"^Time \((milliseconds|seconds|minutes|hours|days)\)$")
+_TIME_SCALE = {"milliseconds": 0.001, "seconds": 1.0, "minutes": 60.0, "hours": 3600.0,
+               "days": 86400.0}
+_UNIT_IN_LABEL = re.compile(r"^(.*?)\s*\(([^()]{1,16})\)$")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DataLog:
+    """The log found in a MY_DATA.HTM: its CSV text and what the metadata says."""
+
+    csv_text: str
+    version: str = ""
+    daplink: str = ""
+    full: bool = False
+
+
+def read_my_data(path: Path) -> DataLog:
+    """Find the CSV inside MY_DATA.HTM (or accept a downloaded CSV). Raises RecordingError."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise RecordingError("{} is too large to be a micro:bit data log".format(path))
+        blob = path.read_bytes()
+    except OSError as err:
+        raise RecordingError("cannot read {}: {}".format(path, err.strerror or err)) from err
+    match = _META.search(blob)
+    if match is None:
+        if b"FS_START" in blob or b"UBIT_LOG_FS" in blob:
+            raise RecordingError("{}: the data log's header is damaged or cut off. Copy "
+                                 "MY_DATA.HTM from the MICROBIT drive again.".format(path))
+        return DataLog(_plain_csv(blob, path))
+    base = match.start(1) - HEADER_BYTES  # file offset of address 0
+    log_end = int(match.group(2), 16) + base
+    data_start = int(match.group(3), 16) + base
+    if not match.end(1) <= data_start < log_end or data_start > len(blob):
+        raise RecordingError("{}: the data log is cut off or damaged (data should start at "
+                             "byte {}, the file has {}). Copy MY_DATA.HTM from the MICROBIT "
+                             "drive again.".format(path, data_start, len(blob)))
+    end = blob.find(b"\xff", data_start, log_end)
+    data = blob[data_start: end if end >= 0 else min(log_end, len(blob))]
+    full = blob[log_end + 1: log_end + 4] == b"FUL"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", "replace")
+    return DataLog(text, match.group(1).decode(), (match.group(4) or b"").decode(), full)
+
+
+def _plain_csv(blob: bytes, path: Path) -> str:
+    text = blob.decode("utf-8-sig", "replace")
+    first = text.split("\n", 1)[0]
+    if "\x00" in text or "," not in first or "<" in first:
+        raise RecordingError("{} is not a micro:bit data log: no MY_DATA.HTM log inside and not "
+                             "a CSV file. Copy MY_DATA.HTM from the MICROBIT drive of a V2 "
+                             "whose program uses the log module.".format(path))
+    return text
+
+
+def _number(cell: str) -> float | str:
+    try:
+        value = float(cell)
+    except ValueError:
+        return ""
+    return int(value) if cell.strip().lstrip("+-").isdigit() else value
+
+
+@dataclass
+class _Table:
+    columns: list[str]
+    rows: list[tuple[float, dict[str, str]]]
+    untimed: bool
+
+
+def _table(text: str) -> _Table:
+    """Rows as {label: cell}; label rows (the first, and after new columns) switch labels."""
+    labels: list[str] = []
+    columns: list[str] = []
+    rows: list[tuple[float, dict[str, str]]] = []
+    untimed = True
+    for cells in csv.reader(line for line in text.replace("\r", "").split("\n") if line):
+        if not labels or (cells != labels and _is_label_row(cells, labels)):
+            labels = [c.strip() for c in cells]
+            columns += [c for c in labels if c not in columns and not _TIME_COLUMN.match(c)]
+            continue
+        row = dict(zip(labels, cells))
+        seconds = float(len(rows))
+        for label, cell in row.items():
+            unit = _TIME_COLUMN.match(label)
+            if unit and cell.strip():
+                try:
+                    seconds = float(cell) * _TIME_SCALE[unit.group(1)]
+                    untimed = False
+                except ValueError:
+                    pass
+        rows.append((seconds, row))
+    return _Table(columns, rows, untimed)
+
+
+def _is_label_row(cells: list[str], labels: list[str]) -> bool:
+    """A later label row holds all the old labels and more (CODAL writes one per new column)."""
+    return set(labels) < {c.strip() for c in cells}
+
+
+def _field(label: str) -> dict[str, str]:
+    match = _UNIT_IN_LABEL.match(label)
+    if match:
+        return {"name": label, "unit": match.group(2), "label": match.group(1)}
+    return {"name": label, "unit": "", "label": label}
+
+
+def import_my_data(path: Path, out_dir: Path, *, board: str = "v2-log",
+                   excel_da: bool = False) -> RunPaths:
+    """Convert MY_DATA.HTM into <out_dir>/<stem>.csv + .json (+ empty .raw.log). Returns paths."""
+    datalog = read_my_data(path)
+    table = _table(datalog.csv_text)
+    if not table.columns or not table.rows:
+        raise RecordingError("{}: the data log is empty (no rows). Did the program call "
+                             "log.add() or log.add_row()?".format(path))
+    stem = new_stem(out_dir, re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem.lower()) or "log",
+                    time.time())
+    paths = RunPaths.for_stem(out_dir, stem)
+    writer = RunWriter(paths, EXCEL_DA if excel_da else STANDARD)
+    accepted = non_numeric = 0
+    try:
+        writer.set_fields(table.columns)
+        for seconds, row in table.rows:
+            values = [_number(row.get(c, "")) for c in table.columns]
+            non_numeric += sum(1 for c, v in zip(table.columns, values)
+                               if v == "" and row.get(c, "").strip())
+            writer.write_row(None, seconds, board, values)
+            accepted += 1
+    finally:
+        writer.close()
+    write_sidecar(paths.sidecar, _sidecar(path, paths, table, datalog, board, writer,
+                                          accepted, non_numeric))
+    return paths
+
+
+def _sidecar(path: Path, paths: RunPaths, table: _Table, datalog: DataLog, board: str,
+             writer: RunWriter, accepted: int, non_numeric: int) -> dict[str, Any]:
+    return {
+        "format": SIDECAR_FORMAT, "klimakit_version": __version__, "lesson": None,
+        "title": "micro:bit V2 datalog ({})".format(path.name),
+        "fields": [_field(c) for c in table.columns],
+        "csv": {"file": paths.csv.name, "delimiter": writer.style.delimiter,
+                "decimal": writer.style.decimal},
+        "raw_log": paths.raw.name,
+        "source": {"file": path.name, "log_format": datalog.version or "csv",
+                   "daplink": datalog.daplink, "log_full": datalog.full,
+                   "timestamps": "row number" if table.untimed else "board time since start"},
+        "boards": [{"name": board, "unique_id": "", "version": "v2", "port": ""}],
+        "started": None, "ended": None, "ended_by": "import",
+        "counts": {"accepted": accepted, "rejected": 0, "lost": 0,
+                   "non_numeric_cells": non_numeric},
+        "events": [],
+    }
