@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kit.boards import QemuBoard, qemu_version  # noqa: E402
 from kit.build import Program
 
-WITHOUT_NODELAY_MS = 44.0  # measured in shared/qemu-microbit.md §3
+WITHOUT_NODELAY_MS = 44.0  # measured in docs/qemu.md §3
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 Run: python3 benchmarks/bench_flash.py [--quick] [--repeat R] [-n N]
 Goal: flashing 8 boards takes at most 1.5 x the time of flashing 1 (ratio <= 1.5).
 
-Model of a real micro:bit's USB drive (kit.virtual):
+Model of a real micro:bit's USB drive (kit.flash.virtual):
 - DAPLink flashes while the PC copies, so the copy runs at flashing pace. Measured figures:
   ~13.5 s for a micro:bit V2 MicroPython Intel hex with DAPLink 0255 (ARMmbed/DAPLink#856),
   ~15 s to flash a V1's whole memory (balena-io/etcher#2224). The virtual drive reads the hex
@@ -13,7 +13,7 @@ Model of a real micro:bit's USB drive (kit.virtual):
 - Each board reads its own pipe in its own thread, as separate USB devices are independent.
   (Many boards on one USB 2.0 full-speed hub share 12 Mbit/s; 8 x 138 KB/s = 8.8 Mbit/s fits.)
 - After the copy the drive disappears for REMOUNT_S = 1.0 s (an assumption) and comes back.
-What is measured: the whole `kit.flashing.flash_boards` call - hex check, chunked copy with
+What is measured: the whole `kit.flash.flash_boards` call - hex check, chunked copy with
 progress callbacks, fsync, waiting for each drive to go and come back (found by unique id),
 reading FAIL.TXT. QEMU booting after the flash is left out (it is not part of flashing; the
 end-to-end test in tests/test_virtual.py covers it). --quick runs the drives 10 x faster.

@@ -9,14 +9,8 @@ from click.testing import CliRunner
 
 from kit import cli
 from kit.build import (
-    DAPLINK_CHECKSUM,
-    DAPLINK_PARSER,
-    MAX_SCRIPT_BYTES,
-    Program,
-    build_target,
-    build_universal_hex,
-    inspect_hex,
-    universal_to_v1,
+    DAPLINK_CHECKSUM, DAPLINK_PARSER, MAX_SCRIPT_BYTES, Program, build_target, build_universal_hex,
+    inspect_hex, universal_to_v1,
 )
 from kit.errors import FirmwareError, HexFileError, LessonError
 

@@ -195,8 +195,8 @@ def test_templates_are_in_the_wheel_and_load_from_it(tmp_path: Path):
     assert result.returncode == 0, result.stderr[-2000:]
     wheel = next(tmp_path.glob("klimakit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    templates = {p.relative_to(ROOT).as_posix() for p in (ROOT / "kit" / "export" / "templates").rglob("*")
-                 if p.is_file()}
+    folder = ROOT / "kit" / "export" / "templates"
+    templates = {p.relative_to(ROOT).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert templates and templates <= names, templates - names
     assert "kit/export/__init__.py" in names
     probe = ("import sys; sys.path.insert(0, sys.argv[1]); import kit; "

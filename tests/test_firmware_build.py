@@ -6,12 +6,7 @@ from pathlib import Path
 import pytest
 
 from kit.build import (
-    MAX_SCRIPT_BYTES,
-    Program,
-    assemble,
-    build_universal_hex,
-    check_v1_syntax,
-    universal_to_v1,
+    MAX_SCRIPT_BYTES, Program, assemble, build_universal_hex, check_v1_syntax, universal_to_v1,
 )
 from kit.errors import FirmwareError
 

@@ -16,16 +16,8 @@ from kit.boards import BoardInfo, find_boards
 from kit.build import BuiltHex, Program, build_program, inspect_hex, universal_to_v1
 from kit.cli.output import err_console
 from kit.flash import (
-    FAILED,
-    FLASH_FILE_NAME,
-    OK,
-    SKIPPED,
-    VirtualFleet,
-    flash_board,
-    flash_boards,
-    format_fail_txt,
-    parse_fail_txt,
-    record_in_inventory,
+    FAILED, FLASH_FILE_NAME, OK, SKIPPED, VirtualFleet, flash_board, flash_boards, format_fail_txt,
+    parse_fail_txt, record_in_inventory,
 )
 from kit.inventory import list_boards
 

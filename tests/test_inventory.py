@@ -11,13 +11,7 @@ from click.testing import CliRunner
 from kit import cli
 from kit.errors import BoardNotFound, KitError
 from kit.inventory import (
-    COLUMNS,
-    assign_names,
-    export_csv,
-    list_boards,
-    record_flash,
-    rename,
-    set_school,
+    COLUMNS, assign_names, export_csv, list_boards, record_flash, rename, set_school,
 )
 
 A, B, C = ("9900" + "a" * 44, "9904" + "b" * 44, "9903" + "c" * 44)

@@ -116,7 +116,7 @@ MUTATIONS = [
      "leaves the lesson folder"),
     ("image-url", L, [("](kurve.png)", "](https://example.com/kurve.png)")], L, "https://",
      "works offline"),
-    # Links follow the export's rules (kit.export.render), so the check fails where it would.
+    # Links follow the export's rules (kit.lessons.text), so the check fails where it would.
     ("link-javascript", L, [("Grupperne fremlægger deres graf.",
                              "Grupperne fremlægger [deres graf](javascript:alert%281%29).")], L,
      "javascript:", "uses 'javascript:'"),

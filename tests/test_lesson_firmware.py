@@ -2,7 +2,7 @@
 the lesson's sensors, header-only where it hangs on them, and in the simulator once it exists.
 
 QEMU has no temperature, compass, radio, microphone, logo or speaker (temperature(), compass and
-radio hang it, shared/qemu-microbit.md §10). Every firmware prints its header before the first
+radio hang it, docs/qemu.md §10). Every firmware prints its header before the first
 reading, so the header is checked for all V1 lessons, and data lines where the sensors exist.
 In the simulator (kit.sim) every lesson, V2-only ones too, must print readings.
 QEMU runs with fast time (-icount): a lesson sampling every 60 s still gives 3 readings in

@@ -32,8 +32,9 @@ def test_non_editable_install_runs_demo_from_another_folder(tmp_path: Path):
     # from the package index) and installed from this checkout, non-editable.
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
-    venv_site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                               check=True, capture_output=True, text=True).stdout.strip()
+    venv_site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True, capture_output=True, text=True).stdout.strip()
     ours = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
     (Path(venv_site) / "deps-from-test-runner.pth").write_text("\n".join(ours) + "\n")
     subprocess.run(
@@ -52,6 +53,13 @@ def test_non_editable_install_runs_demo_from_another_folder(tmp_path: Path):
     assert all(str(venv) in p for p in where), where
     assert (Path(where[1]) / "sensortjek.py").is_file()
     assert (Path(where[1]) / "lib" / "klima.py").is_file()
+    installed = subprocess.run(
+        [str(py), "-c", "import importlib.metadata as m; "
+         "print('\\n'.join(str(f) for f in m.files('klimakit')))"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=True).stdout.split()
+    top = {f.split("/")[0] for f in installed if not f.startswith("../")}
+    # Only the package `kit` (and the distribution's metadata): no generic `cli`/`clicommands`.
+    assert {t for t in top if not t.endswith(".dist-info")} == {"kit"}, top
     result = subprocess.run(
         [str(venv / "bin" / "klimakit"), "demo", "--seconds", "3", "--out", "ud"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,

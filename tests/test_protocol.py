@@ -9,18 +9,8 @@ from hypothesis import strategies as st
 
 from kit.boards import BoardIdentity, StreamBoard
 from kit.record import (
-    MAX_FIELDS,
-    Data,
-    GatewayData,
-    Header,
-    Raw,
-    check_fields,
-    format_data,
-    format_gateway,
-    format_header,
-    parse_line,
-    parse_lines,
-    split_lines,
+    MAX_FIELDS, Data, GatewayData, Header, Raw, check_fields, format_data, format_gateway,
+    format_header, parse_line, parse_lines, split_lines,
 )
 from kit.record.protocol import _parse_line_slow
 

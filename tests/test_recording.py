@@ -13,13 +13,7 @@ import pytest
 from kit.boards import Board, BoardIdentity, BoardInfo
 from kit.errors import RecordingError, TransportError
 from kit.record import (
-    FieldSpec,
-    Recorder,
-    RecordingPlan,
-    RunPaths,
-    choose_boards,
-    plan_recording,
-    read_run,
+    FieldSpec, Recorder, RecordingPlan, RunPaths, choose_boards, plan_recording, read_run,
 )
 
 HEADER = b"# klimakit 1 lesson=test fields=t,v units=s,C"
@@ -186,7 +180,8 @@ def test_unwritable_folder_and_full_disk_fail_at_the_start(tmp_path: Path, monke
     blocker.write_text("x")
     with pytest.raises(RecordingError, match="cannot create the folder"):
         Recorder(plan_recording(blocker / "ud", stem="run"))
-    monkeypatch.setattr("kit.record.files.shutil.disk_usage", lambda p: type("U", (), {"free": 10})())
+    monkeypatch.setattr("kit.record.files.shutil.disk_usage",
+                        lambda p: type("U", (), {"free": 10})())
     with pytest.raises(RecordingError, match="free"):
         Recorder(_plan(tmp_path))
 

@@ -11,23 +11,15 @@ machinery.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kit.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kit.boards.base import Board, BoardIdentity, raise_for_board_error
     from kit.boards.discover import (
-        VIRTUAL_REGISTRY,
-        BoardInfo,
-        DriveInfo,
-        PortInfo,
-        find_boards,
-        find_drives,
-        find_ports,
-        parse_details,
-        pid_alive,
-        read_drive,
-        select_boards,
+        VIRTUAL_REGISTRY, BoardInfo, DriveInfo, PortInfo, find_boards, find_drives, find_ports,
+        parse_details, pid_alive, read_drive, select_boards,
     )
     from kit.boards.qemu import QemuBoard, qemu_binary, qemu_version
     from kit.boards.serial_board import SerialBoard, looks_like_port
@@ -42,8 +34,6 @@ _WHERE = {
     "kit.boards.serial_board": ("SerialBoard", "looks_like_port"),
     "kit.boards.stream": ("StreamBoard",),
 }
-_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
-
 __all__ = [
     "VIRTUAL_REGISTRY", "Board", "BoardIdentity", "BoardInfo", "DriveInfo", "PortInfo",
     "QemuBoard", "SerialBoard", "StreamBoard", "find_boards", "find_drives", "find_ports",
@@ -52,14 +42,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

@@ -9,10 +9,10 @@ Where drives are looked for: Linux /media/$USER, /media, /run/media/$USER, /mnt;
 Windows every drive letter whose volume label is MICROBIT. KLIMAKIT_DRIVE_ROOTS (a path list)
 replaces these folders, which is how tests and virtual boards plug in fake drives.
 
-Virtual boards (kit.virtual) have no USB serial port; their fleet writes VIRTUAL_REGISTRY into
+Virtual boards (kit.flash.virtual) have no USB serial port; their fleet writes VIRTUAL_REGISTRY into
 the drive root, mapping unique id -> pyserial URL (socket://127.0.0.1:PORT), and the ports in it
 are listed like USB ports while the fleet's process is alive. Every board found gets its stable
-name (kit.naming: gruppe-1, gruppe-2, ...), and select_boards() picks boards by name for
+name (kit.inventory.naming: gruppe-1, gruppe-2, ...), and select_boards() picks boards by name for
 commands with `--board NAME` / `--all`.
 """
 from __future__ import annotations
@@ -27,8 +27,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-from serial.tools.list_ports import comports
 
 from kit.errors import BoardNotFound, KitError
 from kit.hardware import MICROBIT_USB_ID, UNKNOWN_VERSION, board_version
@@ -160,6 +158,13 @@ def find_drives(roots: Iterable[Path] | None = None) -> list[Path]:
             c for c in children if c.name.upper().startswith(DRIVE_LABEL) and c.is_dir()
         )
     return found
+
+
+def comports() -> list[Any]:
+    """pyserial's list of this computer's serial ports (pyserial is loaded on first use)."""
+    from serial.tools.list_ports import comports as list_serial_ports
+
+    return list(list_serial_ports())
 
 
 def find_ports(list_ports: Callable[[], Iterable[Any]] | None = None) -> list[PortInfo]:

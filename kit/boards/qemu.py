@@ -3,7 +3,7 @@
 Serial goes over a TCP socket with nodelay=on (without it every raw-REPL round trip costs 44 ms)
 and wait=on by default (the CPU starts only when we connect, so no boot output is lost). Buttons
 are pressed through QEMU's qtest socket. QEMU has no V2 machine, and it hangs on temperature(),
-radio and compass: those belong to the simulator. See shared/qemu-microbit.md.
+radio and compass: those belong to the simulator. See docs/qemu.md.
 """
 from __future__ import annotations
 

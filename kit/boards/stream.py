@@ -1,7 +1,7 @@
 """Boards reached over a byte stream (USB serial or QEMU's TCP serial): lines and raw REPL.
 
 The raw-REPL handshake follows MicroPython's pyboard.py / mpremote, with the micro:bit quirks
-verified in QEMU (shared/qemu-microbit.md §4): the first byte after boot is a stray NUL; a Ctrl-C
+verified in QEMU (docs/qemu.md §4): the first byte after boot is a stray NUL; a Ctrl-C
 that lands while the program prints can stay pending and fire inside the next exec, so entering
 the raw REPL ends with a soft reset that clears it; an uncaught exception is first scrolled
 across the LEDs (up to a minute) unless Ctrl-C skips the scroll.

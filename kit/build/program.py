@@ -36,7 +36,7 @@ MAX_SCRIPT_BYTES = min(
     )
 )
 # V1 compiles all of main.py at once into a ~10 KB heap; past roughly this much real code it
-# fails with MemoryError before printing anything (measured in QEMU, shared/qemu-microbit.md §7).
+# fails with MemoryError before printing anything (measured in QEMU, docs/qemu.md §7).
 V1_CODE_WARN_BYTES = 3000
 
 _LIB_IMPORT = re.compile(r"^from\s+(\w+)\s+import\s+.+$")

@@ -7,12 +7,7 @@ header is kit/check/boot.py. Every problem is reported as file:line.
 from __future__ import annotations
 
 from kit.check.boot import (
-    BOOT_TIMEOUT_S,
-    BootResult,
-    boot_check,
-    boot_lesson,
-    boot_targets,
-    lessons_to_boot,
+    BOOT_TIMEOUT_S, BootResult, boot_check, boot_lesson, boot_targets, lessons_to_boot,
 )
 from kit.check.lesson import Problem, check_firmware, check_lesson, check_library, check_paths
 

@@ -5,7 +5,7 @@ its ~10 KB heap fails with MemoryError before printing anything, and V1-only syn
 misspelt name end in a Traceback. Every V1 lesson prints its '# klimakit' header before its first
 reading, so waiting for the header works even for firmware that reads temperature, radio or the
 compass (QEMU hangs there, after the header). At most two QEMUs run at once: the machines this
-runs on have two cores, and more makes QEMU miss its timers (shared/qemu-microbit.md §9).
+runs on have two cores, and more makes QEMU miss its timers (docs/qemu.md §9).
 """
 from __future__ import annotations
 

@@ -18,12 +18,7 @@ from kit.build import build_universal_hex, firmware_file, lesson_program, v1_mem
 from kit.errors import FirmwareError, LessonError, LessonFormatError
 from kit.hardware import V1
 from kit.lessons import (
-    LESSON_FILE,
-    Lesson,
-    body_problems,
-    front_matter_problems,
-    lesson_paths,
-    load_lesson,
+    LESSON_FILE, Lesson, body_problems, front_matter_problems, lesson_paths, load_lesson,
 )
 from kit.resources import lessons_dir
 

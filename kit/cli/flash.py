@@ -14,12 +14,7 @@ from kit.build import BuiltHex, build_target
 from kit.cli.output import err_console
 from kit.errors import KitError
 from kit.flash import (
-    FlashPhase,
-    FlashResult,
-    FlashStatus,
-    choose_boards_to_flash,
-    flash_boards,
-    record_in_inventory,
+    FlashPhase, FlashResult, FlashStatus, choose_boards_to_flash, flash_boards, record_in_inventory,
 )
 
 _STATUS = {

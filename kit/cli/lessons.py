@@ -10,24 +10,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kit.boards import qemu_binary
 from kit.check import (
-    BOOT_TIMEOUT_S,
-    BootResult,
-    Problem,
-    boot_check,
-    check_library,
-    check_paths,
-    lessons_to_boot,
+    BOOT_TIMEOUT_S, BootResult, Problem, boot_check, check_library, check_paths, lessons_to_boot,
 )
 from kit.cli.output import err_console, print_table
 from kit.lessons import (
-    BANDS,
-    BOARD_VERSIONS,
-    SENSORS,
-    SUBJECTS,
-    Lesson,
-    LessonFilter,
-    lesson_paths,
-    load_lessons,
+    BANDS, BOARD_VERSIONS, SENSORS, SUBJECTS, Lesson, LessonFilter, lesson_paths, load_lessons,
 )
 from kit.resources import firmware_dir, lessons_dir
 

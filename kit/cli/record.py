@@ -15,20 +15,8 @@ from kit.boards import Board, find_boards
 from kit.cli.output import err_console
 from kit.errors import KitError, RecordingError
 from kit.record import (
-    BoardState,
-    BoardStatus,
-    EndReason,
-    EventKind,
-    Recorder,
-    RecordingResult,
-    RunEvent,
-    choose_boards,
-    import_my_data,
-    make_reopen,
-    open_board,
-    open_port,
-    plan_recording,
-    plot_run,
+    BoardState, BoardStatus, EndReason, EventKind, Recorder, RecordingResult, RunEvent,
+    choose_boards, import_my_data, make_reopen, open_board, open_port, plan_recording, plot_run,
 )
 
 LIVE_PLOT_EVERY_S = 10.0

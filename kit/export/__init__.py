@@ -4,7 +4,7 @@
     export_meebook(load_library(), Path("klimakit-meebook.zip"))
 
 Everything is built in memory first (kit.export.bundle), then written in one go, so a failed
-export leaves no half-written package. See design.md §6.
+export leaves no half-written package. See docs/publishing.md.
 """
 from __future__ import annotations
 

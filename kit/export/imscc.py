@@ -1,4 +1,4 @@
-"""IMS Common Cartridge 1.1 from the Meebook package (shared/lessons-research.md §1.6).
+"""IMS Common Cartridge 1.1 from the Meebook package (docs/publishing.md §1.6).
 
 CC is the base of the Danish DK-Cartridge profile that læringsplatforme were specified to
 exchange, and Moodle, Canvas and others import it. Each lesson becomes a folder item with two

@@ -1,6 +1,6 @@
 """The Meebook package: per lesson a forløb page, copy blocks, worksheet, program; a manifest.
 
-Meebook has no import format or API (shared/lessons-research.md §1), so the package is made for
+Meebook has no import format or API (docs/publishing.md §1), so the package is made for
 an advisor who pastes each field into Meebook's editor and attaches the files. Pages are
 self-contained (CSS inline, images as data: URIs) so each can be attached or pasted alone.
 """

@@ -2,7 +2,7 @@
 
 Both targets (Meebook package, static site) read the same LessonPage, so a lesson looks the
 same everywhere and the templates only arrange it. Everything from the lesson file is either
-escaped by jinja2 (plain strings) or rendered by kit.export.render (Markup, already safe).
+escaped by jinja2 (plain strings) or rendered by kit.lessons.text (Markup, already safe).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from kit.build import build_universal_hex, lesson_program
 from kit.errors import ExportError, FirmwareError
-from kit.lessons import Asset, Lesson, LessonText
+from kit.lessons import Asset, Lesson, LessonText, is_lesson_id
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,6 @@ LICENCES = {"CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/
 BODY_SECTIONS = ("Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering",
                  "Elevark", "Udvidelse")
 _HEADING = re.compile(r"^##\s")
-_LESSON_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,7 @@ def _firmware(lesson: Lesson, cache: FirmwareCache) -> Firmware | None:
 
 def prepare(lesson: Lesson, cache: FirmwareCache, embed_images: bool = False) -> LessonPage:
     """Render a lesson for publishing. Raises ExportError (file:line) on unsafe links."""
-    if not _LESSON_ID.fullmatch(lesson.id):
+    if not is_lesson_id(lesson.id):
         # The id names the lesson's folder in every export, so it must be a plain name.
         raise ExportError("{}:{}: id {!r} must be lowercase letters, digits and '-', like the "
                           "folder name".format(lesson.path, lesson.key_lines.get("id", 1),

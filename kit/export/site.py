@@ -13,6 +13,7 @@ from kit.export.bundle import Bundle
 from kit.export.lessonfiles import Progress, add_lesson_files, prepare_all
 from kit.export.pages import BAND_LABELS, SENSOR_LABELS, FirmwareCache, LessonPage
 from kit.export.templating import render, static_text
+from kit.hardware import VERSIONS
 from kit.lessons import Lesson
 
 
@@ -28,7 +29,7 @@ def search_index(pages: Sequence[LessonPage]) -> dict[str, Any]:
             "bands": list(p.lesson.bands),
             "subjects": list(p.lesson.subjects),
             "sensors": list(p.lesson.sensors),
-            "boards": list(p.lesson.boards) or ["v1", "v2"],
+            "boards": [v for v in VERSIONS if p.lesson.runs_on(v)],
             "text": p.search_text,
         } for p in pages],
     }

@@ -8,28 +8,15 @@ from __future__ import annotations
 
 from kit.flash.daplink import FailReport, format_fail_txt, parse_fail_txt
 from kit.flash.flasher import (
-    FAILED,
-    FLASH_FILE_NAME,
-    OK,
-    PHASE_COPY,
-    PHASE_DONE,
-    PHASE_WAIT,
-    SKIPPED,
-    FlashPhase,
-    FlashResult,
-    FlashStatus,
-    choose_boards_to_flash,
-    flash_board,
-    flash_boards,
-    record_in_inventory,
-    wait_for_remount,
-    write_hex,
+    FAILED, FLASH_FILE_NAME, OK, PHASE_COPY, PHASE_DONE, PHASE_WAIT, SKIPPED, FlashPhase,
+    FlashResult, FlashStatus, choose_boards_to_flash, flash_board, flash_boards,
+    record_in_inventory, wait_for_remount, write_hex,
 )
 from kit.flash.virtual import DAPLINK_BYTES_PER_S, VirtualBoard, VirtualFleet
 
 __all__ = [
     "DAPLINK_BYTES_PER_S", "FAILED", "FLASH_FILE_NAME", "OK", "PHASE_COPY", "PHASE_DONE",
     "PHASE_WAIT", "SKIPPED", "FailReport", "FlashPhase", "FlashResult", "FlashStatus",
-    "VirtualBoard", "VirtualFleet", "choose_boards_to_flash", "flash_board", "flash_boards", "format_fail_txt", "parse_fail_txt", "record_in_inventory",
-    "wait_for_remount", "write_hex",
+    "VirtualBoard", "VirtualFleet", "choose_boards_to_flash", "flash_board", "flash_boards",
+    "format_fail_txt", "parse_fail_txt", "record_in_inventory", "wait_for_remount", "write_hex",
 ]

@@ -7,7 +7,7 @@ a stable unique id). Copy a hex onto it and it behaves like a real board's USB c
 - it decodes the hex; a broken or foreign one gives FAIL.TXT with DAPLink's own sentence,
 - it "remounts": the folder disappears for remount_s and comes back (Remount count + 1),
 - it boots the V1 part of the hex in QEMU, whose serial port (socket://127.0.0.1:PORT) is
-  written into the fleet's registry in the drive root, where kit.discover finds it.
+  written into the fleet's registry in the drive root, where kit.boards finds it.
 So `klimakit flash` and then `klimakit record` run end to end on real MicroPython firmware.
 A board gets its serial port when its first program boots (there is no default program).
 """

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 from kit.inventory.naming import NAME_PREFIX, assign_names, rename
 from kit.inventory.store import (
-    COLUMNS,
-    InventoryRecord,
-    db_path,
-    export_csv,
-    list_boards,
-    record_flash,
-    set_school,
+    COLUMNS, InventoryRecord, db_path, export_csv, list_boards, record_flash, set_school,
 )
 
 __all__ = [

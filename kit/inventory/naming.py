@@ -11,15 +11,17 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
 
 from kit.errors import KitError
-from kit.inventory.store import _closing, now_iso, open_db, resolve
+from kit.inventory.store import now_iso, open_db, resolve
 
 log = logging.getLogger(__name__)
 
 NAME_PREFIX = "gruppe-"
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")  # also a valid radio sender (kit.protocol)
+# A name is also a valid radio sender (kit/record/protocol.py).
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")
 
 
 def assign_names(boards: Iterable[tuple[str, str, str]],
@@ -33,7 +35,7 @@ def assign_names(boards: Iterable[tuple[str, str, str]],
     if not wanted:
         return {}
     names: dict[str, str] = {}
-    with _closing(open_db(path)) as conn:
+    with closing(open_db(path)) as conn:
         conn.execute("BEGIN IMMEDIATE")  # two processes must not hand out the same number
         try:
             when = now_iso()
@@ -78,7 +80,7 @@ def rename(key: str, new_name: str, path: Path | None = None) -> str:
             "{!r} cannot be a board name: use a letter first, then letters, digits, '-' or '_' "
             "(at most 16), e.g. gruppe-7 or bord3.".format(new_name)
         )
-    with _closing(open_db(path)) as conn:
+    with closing(open_db(path)) as conn:
         [uid] = resolve(conn, [key])
         old = str(conn.execute("SELECT name FROM boards WHERE unique_id = ?", (uid,)).fetchone()[0])
         clash = conn.execute("SELECT unique_id FROM boards WHERE name = ?", (new_name,)).fetchone()

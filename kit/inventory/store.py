@@ -1,9 +1,9 @@
-"""The board inventory (design.md §7): which micro:bits exist, where they belong, what they run.
+"""The board inventory: which micro:bits exist, where they belong, what they run.
 
-One SQLite file in the user data folder (kit.inventory.store.db_path) holds one row per board, keyed by
-DAPLink's unique id: its stable name (kit.naming), V1/V2, DAPLink version, school, when it was
-first and last seen, and the last firmware flashed onto it with its hash, time and result.
-No pupil data: a board is a school's device, not a person's. `flash` updates it; the
+One SQLite file in the user data folder (db_path below) holds one row per board, keyed by
+DAPLink's unique id: its stable name (kit/inventory/naming.py), V1/V2, DAPLink version, school,
+when it was first and last seen, and the last firmware flashed onto it with its hash, time and
+result. No pupil data: a board is a school's device, not a person's. `flash` updates it; the
 municipality's shared pool moves boards between schools with set_school().
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ import csv
 import logging
 import sqlite3
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import astuple, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -93,7 +94,7 @@ def open_db(path: Path | None = None) -> sqlite3.Connection:
 
 def list_boards(school: str | None = None, path: Path | None = None) -> list[InventoryRecord]:
     """Return every known board (optionally one school's), in name order."""
-    with _closing(open_db(path)) as conn:
+    with closing(open_db(path)) as conn:
         query = "SELECT {} FROM boards".format(", ".join(COLUMNS))
         args: tuple[str, ...] = ()
         if school is not None:
@@ -124,7 +125,7 @@ def resolve(conn: sqlite3.Connection, keys: Iterable[str]) -> list[str]:
 def set_school(keys: Iterable[str], school: str, path: Path | None = None) -> list[str]:
     """Assign boards (names or unique ids) to a school; return their names."""
     school = school.strip()
-    with _closing(open_db(path)) as conn:
+    with closing(open_db(path)) as conn:
         ids = resolve(conn, list(keys))
         conn.executemany("UPDATE boards SET school = ? WHERE unique_id = ?",
                          [(school, uid) for uid in ids])
@@ -136,7 +137,7 @@ def record_flash(unique_id: str, firmware: str, firmware_hash: str, result: str,
                  *, ok: bool, path: Path | None = None) -> None:
     """Remember what was flashed onto a board (firmware and hash only if it succeeded)."""
     when = now_iso()
-    with _closing(open_db(path)) as conn:
+    with closing(open_db(path)) as conn:
         if ok:
             conn.execute(
                 "UPDATE boards SET firmware = ?, firmware_hash = ?, flashed_at = ?, "
@@ -162,15 +163,3 @@ def export_csv(path: Path, records: Iterable[InventoryRecord]) -> int:
         raise KitError("cannot write {}: {}".format(path, err)) from err
     return count
 
-
-class _closing:
-    """Close a connection after use (sqlite3's own context manager only commits)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        return self.conn
-
-    def __exit__(self, *exc: object) -> None:
-        self.conn.close()

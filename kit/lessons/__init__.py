@@ -10,7 +10,7 @@ from __future__ import annotations
 from kit.lessons.library import (
     BANDS, BOARD_VERSIONS, COMPETENCES, LESSON_FILE, REQUIRED_SECTIONS, SCENARIOS, SENSORS,
     SUBJECTS, WORKSHEET_FILE, Experiment, Field, Lesson, LessonFilter, NodePath, get_lesson,
-    lesson_paths, load_lesson, load_lessons, load_library, split_sections,
+    lesson_paths, is_lesson_id, load_lesson, load_lessons, load_library, split_sections,
 )
 from kit.lessons.rules import body_problems, front_matter_problems
 from kit.lessons.text import Asset, LessonText, TargetRefused
@@ -19,5 +19,5 @@ __all__ = [
     "BANDS", "BOARD_VERSIONS", "COMPETENCES", "LESSON_FILE", "REQUIRED_SECTIONS", "SCENARIOS",
     "SENSORS", "SUBJECTS", "WORKSHEET_FILE", "Asset", "Experiment", "Field", "Lesson",
     "LessonFilter", "LessonText", "NodePath", "TargetRefused", "body_problems", "front_matter_problems",
-    "get_lesson", "lesson_paths", "load_lesson", "load_lessons", "load_library", "split_sections",
+    "get_lesson", "is_lesson_id", "lesson_paths", "load_lesson", "load_lessons", "load_library", "split_sections",
 ]

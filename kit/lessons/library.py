@@ -1,7 +1,7 @@
-"""Load lessons: lessons/<id>/lesson.md, YAML front matter + Markdown body (design.md §3).
+"""Load lessons: lessons/<id>/lesson.md, YAML front matter + Markdown body (lessons/README.md).
 
 Loading is forgiving and keeps line numbers (front-matter keys, body headings) so that
-validation (kit.lesson_check) can report problems as file:line. The format is documented in
+validation (kit.check) can report problems as file:line. The format is documented in
 lessons/README.md.
 """
 from __future__ import annotations
@@ -18,10 +18,11 @@ from kit.errors import LessonError, LessonFormatError
 from kit.resources import lessons_dir
 
 LESSON_FILE = "lesson.md"
+LESSON_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the one lesson-id grammar (is_lesson_id)
 WORKSHEET_FILE = "elevark.md"
 BANDS = (("indskoling", 0, 3), ("mellemtrin", 4, 6), ("udskoling", 7, 10))
 
-# The known vocabularies of lessons/README.md (kit.lesson_check enforces them; list and export
+# The known vocabularies of lessons/README.md (kit.check enforces them; list and export
 # use them for filters). Kept here so there is one source.
 SUBJECTS = (
     "natur/teknologi", "teknologiforståelse", "fysik/kemi", "geografi", "biologi", "matematik",
@@ -53,7 +54,7 @@ _HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 class Field:
     """One measured quantity of an experiment, as the firmware names it in its header.
 
-    Also a column of a recording (kit.recording.FieldSpec is this class): label is the
+    Also a column of a recording (kit.record.FieldSpec is this class): label is the
     Danish text graphs show.
     """
 
@@ -192,7 +193,7 @@ class Lesson:
 
 
 def _number(value: object, default: float) -> float:
-    """A forgiving float for typed views; kit.lesson_check reports the bad value itself."""
+    """A forgiving float for typed views; kit.check reports the bad value itself."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
         return float(value)
     return default
@@ -303,10 +304,18 @@ def load_library(root: Path | None = None) -> list[Lesson]:
     return [load_lesson(p) for p in lesson_paths(root)]
 
 
+def is_lesson_id(text: str) -> bool:
+    """Whether `text` may be a lesson id: lowercase letters and digits, in words joined by '-'.
+
+    The id is also the lesson's folder name and names its folder in every export.
+    """
+    return bool(LESSON_ID.fullmatch(text))
+
+
 def get_lesson(lesson_id: str, root: Path | None = None) -> Lesson:
     """Load one lesson by id, with a helpful error listing the ids that exist."""
     root = root or lessons_dir()
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", lesson_id):
+    if not is_lesson_id(lesson_id):
         raise LessonError(
             "{!r} is not a lesson id (lowercase letters, digits, '-')".format(lesson_id))
     path = root / lesson_id / LESSON_FILE

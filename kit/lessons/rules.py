@@ -1,6 +1,6 @@
 """The rules of lessons/README.md for one lesson's front matter and Markdown body.
 
-Front-matter rules return (node path, message); kit.lesson_check turns the path into a line with
+Front-matter rules return (node path, message); kit.check turns the path into a line with
 Lesson.line_of, so a problem points at the key or list item to fix. Body rules read the Markdown
 with markdown-it-py (headings and images, outside code blocks) and return (file, line, message).
 """
@@ -17,14 +17,13 @@ from markdown_it import MarkdownIt
 from kit.lessons.text import LessonText
 from kit.lessons.library import (
     BOARD_VERSIONS, COMPETENCES, REQUIRED_SECTIONS, SCENARIOS, SENSORS, SUBJECTS, WORKSHEET_FILE,
-    Lesson, NodePath,
+    Lesson, NodePath, is_lesson_id,
 )
 
 Issue = tuple[NodePath, str]
 LICENCES = ("CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0")
 V2_ONLY_SENSORS = ("microphone", "logo-touch", "speaker")
 MAX_SUMMARY_CHARS = 400
-ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TIMED = re.compile(r"\d+\s*min", re.I)
 
@@ -58,7 +57,7 @@ def _texts(minimum: int, known: tuple[str, ...] = ()) -> Callable[[Any, NodePath
 
 
 def _id(value: Any, path: NodePath) -> list[Issue]:
-    if not isinstance(value, str) or not ID.match(value):
+    if not isinstance(value, str) or not is_lesson_id(value):
         return [(path, "id {!r} must be lowercase letters, digits and '-' (e.g. "
                        "'afkoeling')".format(value))]
     return []
@@ -272,7 +271,7 @@ def body_problems(lesson: Lesson) -> list[tuple[Path, int, str]]:
 def link_problems(path: Path, text: str, first_line: int) -> list[tuple[Path, int, str]]:
     """Links the export would refuse (javascript:, file:, `../`, missing files), found now.
 
-    The rules are the export's own (kit.export.render.LessonText), so check and export agree.
+    The rules are the export's own (kit.lessons.LessonText), so check and export agree.
     """
     refused = LessonText(path).link_problems(text, first_line)
     return [(path, line, message) for line, message in refused]

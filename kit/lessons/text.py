@@ -115,7 +115,7 @@ class LessonText:
         """(line, message) for every link in Markdown `text` that the export would refuse.
 
         For `klimakit lessons check`, so an author learns before exporting, by the very rules
-        the export applies. Images are left to kit.lesson_rules (its wording is about the
+        the export applies. Images are left to kit.lessons.rules (its wording is about the
         offline library).
         """
         problems: list[tuple[int, str]] = []

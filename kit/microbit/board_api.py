@@ -14,21 +14,12 @@ from kit.errors import UnsupportedCall
 from kit.hardware import PIN_NUMBERS, V1, V2
 from kit.microbit.image import Image
 from kit.microbit.parts import (
-    FOREVER_S,
-    Accelerometer,
-    Button,
-    Compass,
-    Display,
-    LogoPin,
-    Microphone,
-    Part,
-    Pin,
-    Speaker,
+    FOREVER_S, Accelerometer, Button, Compass, Display, LogoPin, Microphone, Part, Pin, Speaker,
     to_int,
 )
 from kit.microbit.session import AgentSession
 
-# QEMU's micro:bit lacks these peripherals; MicroPython then waits forever (qemu-microbit.md §10).
+# QEMU's micro:bit lacks these peripherals; MicroPython then waits forever (docs/qemu.md §10).
 QEMU_HANGS = "temperature(), compass, radio.on() and speech"
 
 

@@ -1,8 +1,8 @@
-"""The micro:bit `Image` on the PC: the shared kit.mbimage.Image plus what the serial line needs.
+"""The micro:bit `Image` on the PC: the shared kit.image.Image plus what the serial line needs.
 
 Images live on the host; only when one is shown is it sent, as `Image.HEART` for an unchanged
 built-in or `Image('09090:...')` otherwise. The class itself (constructor, methods, the 63
-built-ins read from the real firmware) is kit.mbimage's, shared with the simulator.
+built-ins read from the real firmware) is kit.image's, shared with the simulator.
 """
 from __future__ import annotations
 

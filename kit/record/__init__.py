@@ -8,58 +8,22 @@ from __future__ import annotations
 
 from kit.record.datalog import import_my_data, read_my_data
 from kit.record.files import (
-    EXCEL_DA,
-    PREFIX_COLUMNS,
-    SIDECAR_FORMAT,
-    STANDARD,
-    CsvStyle,
-    RunData,
-    RunPaths,
-    RunWriter,
-    Series,
-    new_stem,
-    read_run,
-    read_sidecar,
-    write_sidecar,
+    EXCEL_DA, PREFIX_COLUMNS, SIDECAR_FORMAT, STANDARD, CsvStyle, RunData, RunPaths, RunWriter,
+    Series, new_stem, read_run, read_sidecar, write_sidecar,
 )
 from kit.record.plan import (
-    FieldSpec,
-    RecordingPlan,
-    choose_boards,
-    firmware_sha256,
-    make_reopen,
-    open_board,
-    open_port,
+    FieldSpec, RecordingPlan, choose_boards, firmware_sha256, make_reopen, open_board, open_port,
     plan_recording,
 )
 from kit.record.plot import plot_run
 from kit.record.protocol import (
-    MAX_FIELDS,
-    MAX_LINE_CHARS,
-    MAX_NUMBER_CHARS,
-    PROTOCOL_VERSION,
-    Data,
-    GatewayData,
-    Header,
-    Line,
-    Raw,
-    check_fields,
-    format_data,
-    format_gateway,
-    format_header,
-    parse_line,
-    parse_lines,
+    MAX_FIELDS, MAX_LINE_CHARS, MAX_NUMBER_CHARS, PROTOCOL_VERSION, Data, GatewayData, Header, Line,
+    Raw, check_fields, format_data, format_gateway, format_header, parse_line, parse_lines,
     split_lines,
 )
 from kit.record.reader import BoardEvent, Reopen, read_board
 from kit.record.recorder import (
-    BoardState,
-    BoardStatus,
-    EndReason,
-    EventKind,
-    Recorder,
-    RecordingResult,
-    RunEvent,
+    BoardState, BoardStatus, EndReason, EventKind, Recorder, RecordingResult, RunEvent,
 )
 
 __all__ = [

@@ -34,13 +34,7 @@ from typing import Any
 from kit import __version__
 from kit.errors import RecordingError
 from kit.record.files import (
-    EXCEL_DA,
-    SIDECAR_FORMAT,
-    STANDARD,
-    RunPaths,
-    RunWriter,
-    new_stem,
-    write_sidecar,
+    EXCEL_DA, SIDECAR_FORMAT, STANDARD, RunPaths, RunWriter, new_stem, write_sidecar,
 )
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Plan a recording: what to record and where, pick the boards, open them, re-open them.
 
 Kept apart from kit.record.recorder so the CLI, the demo and tests build the same plan. Board choice
-lives in `choose_boards` only, so the stable `gruppe-N` names from kit.discover can replace
+lives in `choose_boards` only, so the stable `gruppe-N` names from kit.boards can replace
 BoardInfo.label in one place.
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ def choose_boards(found: Sequence[BoardInfo], names: Sequence[str], all_boards: 
                   ) -> list[BoardInfo]:
     """Return the boards to record: the named ones, or all, or the only one plugged in.
 
-    Only boards with a serial port can be recorded; the choice itself is kit.discover's
+    Only boards with a serial port can be recorded; the choice itself is kit.boards'
     select_boards (names gruppe-1, … or unique ids), the same as for flashing.
     """
     with_port = [b for b in found if b.port]

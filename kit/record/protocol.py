@@ -1,4 +1,4 @@
-"""The data-line protocol between a micro:bit program and the host (design.md §4).
+"""The data-line protocol between a micro:bit program and the host (docs/protocol.md).
 
 One parser, used by the recorder, the gateway, the plotter and the demo. A board prints lines
 ending in CR LF (MicroPython), LF or CR; `split_lines` cuts a chunk at any of the three. Each

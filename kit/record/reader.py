@@ -1,6 +1,6 @@
 """One reader per board: lines in bursts, with the host's receive time; unplug and re-attach.
 
-Runs in its own thread (kit.recording starts one per board). It hands everything to `deliver`
+Runs in its own thread (kit.record.recorder starts one per board). It hands everything to `deliver`
 (time, burst of lines) or (time, BoardEvent) and never parses, so a slow or broken board cannot
 hold up the others. When the connection fails it reports UNPLUGGED, closes the board and asks
 `reopen(unique_id)` every REOPEN_EVERY_S for the same board, possibly on a new port.

@@ -6,8 +6,9 @@ host's receive time is the timestamp (boards have no clock). When a board's conn
 (unplugged, QEMU stopped), its reader reports it, asks `reopen(unique_id)` every second for the
 same board (possibly on a new port) and carries on: the gap shows as missing time in the CSV and
 the plot, and as 'unplugged'/'replugged' events in the sidecar. States, end reasons and events
-are enums with English values (for tools); the CLI and the live view translate them. Lines already written are never
-touched again. Ctrl-C (KeyboardInterrupt) or the stop event ends the run cleanly.
+are enums with English values (for tools); the CLI and the live view translate them. Lines
+already written are never touched again. Ctrl-C (KeyboardInterrupt) or the stop event ends the
+run cleanly.
 """
 from __future__ import annotations
 
@@ -25,23 +26,11 @@ from kit import __version__
 from kit.boards import Board
 from kit.errors import KitError, RecordingError
 from kit.record.files import (
-    EXCEL_DA,
-    SIDECAR_FORMAT,
-    STANDARD,
-    CsvStyle,
-    RunPaths,
-    RunWriter,
-    write_sidecar,
+    EXCEL_DA, SIDECAR_FORMAT, STANDARD, CsvStyle, RunPaths, RunWriter, write_sidecar,
 )
 from kit.record.plan import RecordingPlan
 from kit.record.protocol import (
-    Data,
-    GatewayData,
-    Header,
-    Line,
-    check_fields,
-    parse_lines,
-    split_lines,
+    Data, GatewayData, Header, Line, check_fields, parse_lines, split_lines,
 )
 from kit.record.reader import READER_FAILED, REPLUGGED, UNPLUGGED, BoardEvent, Reopen, read_board
 
@@ -174,7 +163,8 @@ def sidecar_dict(plan: RecordingPlan, fields: Sequence[str], units: dict[str, st
         "raw_log": plan.paths.raw.name,
         "firmware": {"name": plan.firmware, "sha256": plan.firmware_sha256 or None},
         "boards": boards,
-        "started": _iso(started), "ended": _iso(ended), "ended_by": ended_by.value if ended_by else None,
+        "started": _iso(started), "ended": _iso(ended),
+        "ended_by": ended_by.value if ended_by else None,
         "error": error or None,
         "counts": {"accepted": sum(s.accepted for s in statuses),
                    "rejected": sum(s.rejected for s in statuses),

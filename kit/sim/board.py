@@ -77,7 +77,7 @@ def _source_of(program: Program | str | Path) -> tuple[str, str]:
 class SimBoard(Board):
     """A simulated micro:bit V1 or V2 running one program.
 
-    `program` is a Program (kit.firmware.assemble), source text or a firmware path. Boards
+    `program` is a Program (kit.build.assemble), source text or a firmware path. Boards
     given the same `sim` share its clock and radio; otherwise the board gets its own
     Simulation(speed, seed, loss). `scenario` names the sensor scenario (kit.sim.scenarios);
     `seed` makes sensor noise and `random` reproducible. The program starts at once (in
@@ -121,7 +121,7 @@ class SimBoard(Board):
 
         if isinstance(lesson, str):
             lesson = get_lesson(lesson)
-        kwargs.setdefault("version", V1 if V1 in lesson.boards or not lesson.boards else V2)
+        kwargs.setdefault("version", V1 if lesson.runs_on(V1) else V2)
         kwargs.setdefault("scenario", lesson.experiment.scenario or "calm")
         kwargs.setdefault("name", lesson.id[:16])
         return cls(lesson_program(lesson), **kwargs)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from kit.boards import Board
 from kit.build import Program
 from kit.errors import LessonError
-from kit.hardware import V1
+from kit.hardware import V1, V2
 from kit.sim.board import SimBoard
 
 DEMO_BOARD_NAME = "simuleret-1"
@@ -22,7 +22,7 @@ def lesson_setup(firmware: str) -> tuple[str, str]:
         return "calm", V1
     if lesson.firmware != firmware:
         return "calm", V1
-    version = V1 if V1 in lesson.boards or not lesson.boards else "v2"
+    version = V1 if lesson.runs_on(V1) else V2
     return lesson.experiment.scenario or "calm", version
 
 

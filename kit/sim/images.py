@@ -1,4 +1,4 @@
-"""The micro:bit `Image` in the simulator: the shared kit.mbimage.Image, all 63 built-ins.
+"""The micro:bit `Image` in the simulator: the shared kit.image.Image, all 63 built-ins.
 
 The class (constructor, methods, bitmaps read from the real firmware) is shared with the host
 API; what only the simulator needs lives here as small helpers.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kit.hardware import TOUCH_PINS
 from kit.sim.hardware import Switchable, _clamp
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ class Pin:
     """An edge-connector pin: the scenario drives inputs; outputs are remembered."""
 
     NO_PULL, PULL_DOWN, PULL_UP = 0, 1, 2
-    TOUCH_PINS = (0, 1, 2)
+    TOUCH_PINS = TOUCH_PINS
 
     def __init__(self, rt: Runtime, number: int) -> None:
         self._rt = rt
