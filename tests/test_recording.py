@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import threading
 import time
 from collections.abc import Iterable
@@ -85,7 +86,8 @@ def test_two_boards_with_garbage_give_csv_raw_log_and_sidecar(tmp_path: Path) ->
     for text in ("MicroPython v1.9.2", "(1, nan)", "3 values, expected 2", "not UTF-8", "(11, 12"):
         assert text in raw
     meta = json.loads(result.paths.sidecar.read_text())
-    assert meta["counts"] == {"accepted": 7, "rejected": 5, "lost": 0}
+    assert meta["counts"] == {"accepted": 7, "rejected": 5, "lost": 0, "lost_by_reason": {
+        "radio gap": 0, "unplugged mid-line": 0, "queue overflow": 0, "disk full": 0}}
     assert meta["fields"] == [{"name": "t", "unit": "s", "label": ""},
                               {"name": "v", "unit": "C", "label": ""}]
     assert [(b["name"], b["program"]) for b in meta["boards"]] == [("a", "test"), ("b", "test")]
@@ -186,21 +188,43 @@ def test_unwritable_folder_and_full_disk_fail_at_the_start(tmp_path: Path, monke
         Recorder(_plan(tmp_path))
 
 
-def test_disk_full_mid_run_keeps_what_was_written(tmp_path: Path) -> None:
+def test_disk_full_mid_run_keeps_whole_rows_and_counts_the_rest_as_lost(
+        tmp_path: Path, monkeypatch) -> None:
+    """The disk fills up in the middle of a row: the CSV keeps whole rows only, every reading
+    that did not fit is counted as lost (disk full), the run ends with an error and the
+    sidecar (written in the space the reserve file kept) is final and agrees with the CSV."""
+    import errno
+
+    import kit.record.files
+
+    real = kit.record.files._write_all
+    budget = {"csv": 400}
+
+    def write_all(fd: int, data: bytes) -> tuple[int, OSError | None]:
+        if os.readlink("/proc/self/fd/{}".format(fd)).endswith(".csv"):
+            room = max(0, min(len(data), budget["csv"]))
+            budget["csv"] -= room
+            done, _ = real(fd, data[:room])
+            if room < len(data):
+                return done, OSError(errno.ENOSPC, "No space left on device")
+            return done, None
+        return real(fd, data)
+
+    monkeypatch.setattr(kit.record.files, "_write_all", write_all)
     recorder = Recorder(_plan(tmp_path))
-    written: list[object] = []
-    real = recorder.writer.write_row
-
-    def write_row(*args: object, **kwargs: object) -> None:
-        if len(written) >= 2:
-            raise OSError(28, "No space left on device")
-        written.append(args)
-        real(*args, **kwargs)  # type: ignore[arg-type]
-
-    recorder.writer.write_row = write_row  # type: ignore[method-assign]
-    with pytest.raises(RecordingError, match="No space left"):
-        recorder.run([FakeBoard("a", [HEADER] + [b"(%d, 0)" % i for i in range(5)])])
-    assert [r[3] for r in _rows(recorder.plan.paths.csv)[1:]] == ["0", "1"]
+    lines = [HEADER] + [b"(%d, 0)" % i for i in range(40)]
+    result = recorder.run([FakeBoard("a", lines)])
+    data = result.paths.csv.read_bytes()
+    assert data.endswith(b"\r\n") and len(data) <= 400, "whole rows only"
+    rows = _rows(result.paths.csv)[1:]
+    assert [r[3] for r in rows] == [str(i) for i in range(len(rows))] and rows
+    assert result.ended_by == "error" and "No space left" in result.error
+    assert result.accepted == len(rows) and result.lost_by["disk full"] == 40 - len(rows)
+    meta = json.loads(result.paths.sidecar.read_text())
+    assert meta["ended"] and meta["ended_by"] == "error"
+    assert meta["counts"]["accepted"] == len(rows)
+    assert meta["counts"]["lost_by_reason"]["disk full"] == 40 - len(rows)
+    assert not result.paths.reserve.exists(), "the reserve is given back"
 
 
 def test_existing_files_are_never_overwritten(tmp_path: Path) -> None:
@@ -380,16 +404,16 @@ def test_make_reopen_finds_the_same_board_on_a_new_port() -> None:
 
 
 def test_a_bug_on_one_line_does_not_end_the_recording(tmp_path: Path, monkeypatch) -> None:
-    import kit.record.recorder
+    import kit.record.intake
 
-    real = kit.record.recorder.check_fields
+    real = kit.record.intake.check_fields
 
     def buggy(reading, fields):  # type: ignore[no-untyped-def]
         if reading.values[0] == 2:
             raise ValueError("bug")
         return real(reading, fields)
 
-    monkeypatch.setattr(kit.record.recorder, "check_fields", buggy)
+    monkeypatch.setattr(kit.record.intake, "check_fields", buggy)
     lines = [HEADER, b"(1, 0)", b"(2, 0)", b"(3, 0)"]
     result = _run_until(Recorder(_plan(tmp_path)), [FakeBoard("a", lines)], 2)
     time.sleep(0.05)
@@ -403,11 +427,11 @@ def test_live_table_shows_header_field_names_as_written() -> None:
 
     from rich.console import Console
 
-    from kit.cli.record import _table
+    from kit.cli.record_screen import live_table
     from kit.record import BoardStatus
 
     console = Console(width=200, record=True, file=io.StringIO())
-    console.print(_table([BoardStatus("gruppe-1", state="ok", latest=(1.0, 2.0))],
+    console.print(live_table([BoardStatus("gruppe-1", state="ok", latest=(1.0, 2.0))],
                          ("[/]", "[bold]b"), 61.0))
     shown = console.export_text()
     assert "Seneste ([/], [bold]b)" in shown and "gruppe-1" in shown

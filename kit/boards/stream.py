@@ -5,10 +5,26 @@ verified in QEMU (docs/qemu.md §4): the first byte after boot is a stray NUL; a
 that lands while the program prints can stay pending and fire inside the next exec, so entering
 the raw REPL ends with a soft reset that clears it; an uncaught exception is first scrolled
 across the LEDs (up to a minute) unless Ctrl-C skips the scroll.
+
+Reading takes whatever has arrived in one call (docs/protocol.md: a recorder stamps each chunk
+with its arrival time). A stream with a file descriptor (a serial port or pty on POSIX, a
+socket from kit/boards/serial_board.py's `open_serial`) is waited on with select() and then read
+without blocking, up to READ_CHUNK_BYTES at a time; pyserial's own `read(n)` would wait for all n
+bytes, and its socket handler's `in_waiting` says only 0 or 1, which made a byte per call
+(about 5,000 lines/s). Other streams (loop://, Windows ports, test fakes) read
+`max(1, in_waiting)` bytes and then whatever `in_waiting` says is left.
+
+Lines end in CR LF, LF or CR (a CR LF split between two reads is one line end). A line with no
+end after MAX_LINE_BYTES bytes is cut: its first MAX_LINE_BYTES bytes are handed out once (longer
+than any valid line, so the parser logs it as too long) and the rest, up to the next line end, is
+dropped as it arrives, so it delays no later line.
 """
 from __future__ import annotations
 
+import io
 import logging
+import re
+import select
 import time
 from typing import Protocol
 
@@ -21,7 +37,10 @@ RAW_PROMPT = b"raw REPL; CTRL-B to exit\r\n>"
 SOFT_REBOOT = b"soft reboot\r\n"
 CTRL_A, CTRL_B, CTRL_C, CTRL_D = b"\x01", b"\x02", b"\x03", b"\x04"
 PASTE_ACK_S = 3.0  # the raw REPL answers "OK" as soon as it has the whole paste
-MAX_LINE_BYTES = 64 * 1024  # a line longer than this is noise; it is cut and passed on
+MAX_LINE_BYTES = 64 * 1024  # a line longer than this is noise; it is cut and passed on once
+READ_CHUNK_BYTES = 64 * 1024  # per read call (bigger reads cost more to allocate than they save)
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_LF, _CR = 10, 13
 
 
 class ByteStream(Protocol):
@@ -61,6 +80,10 @@ class StreamBoard(Board):
         self._stream = stream
         self._buffer = bytearray()
         self._in_raw_repl = False
+        self._skip_lf = False  # the last line ended in CR: a LF that follows belongs to it
+        self._cutting = False  # inside a line over MAX_LINE_BYTES: drop up to its end
+        self._fd: int | None = None
+        self._fd_of: object = None  # the stream self._fd belongs to (QemuBoard sets _stream)
 
     @property
     def stream(self) -> ByteStream:
@@ -69,11 +92,23 @@ class StreamBoard(Board):
         return self._stream
 
     def _read_some(self, timeout: float) -> bytes:
+        """Return what has arrived (waiting up to `timeout` s for the first byte), or b''."""
         stream = self.stream
         try:
-            waiting = stream.in_waiting
-            stream.timeout = timeout
-            return stream.read(max(1, waiting))
+            if self._fd_of is not stream:
+                self._fd, self._fd_of = _fileno(stream), stream
+            if self._fd is not None:
+                ready, _, _ = select.select([self._fd], [], [], max(timeout, 0.0))
+                if not ready:
+                    return b""
+                if stream.timeout != 0:
+                    stream.timeout = 0  # select() did the waiting: read what is there, at once
+                return stream.read(READ_CHUNK_BYTES)
+            if stream.timeout != timeout:
+                stream.timeout = timeout
+            data = stream.read(max(1, stream.in_waiting))
+            left = stream.in_waiting if data else 0
+            return data + stream.read(min(left, READ_CHUNK_BYTES)) if left else data
         except (OSError, ValueError) as err:  # SerialException is an OSError
             raise TransportError(
                 "{}: the connection was lost ({}). Is the board still plugged in?".format(
@@ -84,16 +119,91 @@ class StreamBoard(Board):
     def readline(self, timeout: float = 1.0) -> bytes | None:
         deadline = time.monotonic() + timeout
         while True:
-            end = self._buffer.find(b"\n")
-            if end >= 0 or len(self._buffer) >= MAX_LINE_BYTES:
-                cut = end + 1 if end >= 0 else MAX_LINE_BYTES
-                line = bytes(self._buffer[:cut])
-                del self._buffer[:cut]
-                return line.rstrip(b"\r\n")
+            line = self._take_line()
+            if line is not None:
+                return line
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
             self._buffer += self._read_some(left)
+
+    def read_lines(self, timeout: float = 1.0) -> list[bytes]:
+        """Return the lines completed by what has arrived (all of them, in one list).
+
+        Waits up to `timeout` s for a complete line; each call reads at most one chunk once a
+        line is complete, so the caller can stamp the lines with the time they arrived.
+        """
+        lines = self._take_lines()
+        deadline = time.monotonic() + timeout
+        while not lines:
+            left = deadline - time.monotonic()
+            if left <= 0 and timeout > 0:
+                return []
+            chunk = self._read_some(max(left, 0.0))
+            if not chunk:
+                return []
+            self._buffer += chunk
+            lines = self._take_lines()
+        return lines
+
+    def take_partial_line(self) -> bytes:
+        """Return (and forget) the start of a line whose end has not arrived."""
+        partial = b"" if self._cutting else bytes(self._buffer)
+        self._buffer.clear()
+        self._cutting = self._skip_lf = False
+        return partial
+
+    def _start_of_buffer(self) -> bool:
+        """Drop a LF that ends the CR of the last line, and the rest of a cut line.
+
+        Returns False when nothing is left to split."""
+        buf = self._buffer
+        if self._skip_lf and buf:
+            self._skip_lf = False
+            if buf[0] == _LF:
+                del buf[:1]
+        if self._cutting and buf:
+            end = _LINE_END.search(buf)
+            if end is None:
+                buf.clear()
+                return False
+            self._cutting = False
+            self._skip_lf = end.group() == b"\r" and end.end() == len(buf)
+            del buf[:end.end()]
+        return bool(buf)
+
+    def _cut(self) -> bytes:
+        line = bytes(self._buffer[:MAX_LINE_BYTES])
+        self._buffer.clear()
+        self._cutting = True
+        log.info("%s: a line over %d bytes without a line end was cut", self.name, MAX_LINE_BYTES)
+        return line
+
+    def _take_line(self) -> bytes | None:
+        if not self._start_of_buffer():
+            return None
+        buf = self._buffer
+        end = _LINE_END.search(buf)
+        if end is None:
+            return self._cut() if len(buf) > MAX_LINE_BYTES else None
+        self._skip_lf = end.group() == b"\r" and end.end() == len(buf)
+        line = bytes(buf[:end.start()])
+        del buf[:end.end()]
+        return line[:MAX_LINE_BYTES]
+
+    def _take_lines(self) -> list[bytes]:
+        if not self._start_of_buffer():
+            return []
+        buf = self._buffer
+        last = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
+        if last < 0:
+            return [self._cut()] if len(buf) > MAX_LINE_BYTES else []
+        self._skip_lf = buf[last] == _CR
+        lines = bytes(buf[:last]).splitlines()  # cuts at CR LF, CR and LF (bytes: only these)
+        del buf[:last + 1]
+        if last > MAX_LINE_BYTES and max(map(len, lines), default=0) > MAX_LINE_BYTES:
+            lines = [line[:MAX_LINE_BYTES] for line in lines]
+        return lines
 
     def write(self, data: bytes) -> None:
         stream = self.stream
@@ -113,6 +223,7 @@ class StreamBoard(Board):
         deadline = time.monotonic() + timeout
         data = bytearray(self._buffer)
         self._buffer.clear()
+        self._skip_lf = self._cutting = False
         while marker not in data:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -137,6 +248,7 @@ class StreamBoard(Board):
 
     def _drain(self) -> None:
         self._buffer.clear()
+        self._skip_lf = self._cutting = False
         while self._read_some(0.05):
             pass
 
@@ -227,3 +339,17 @@ def _is_lost_paste(err: BoardCodeError, code: str) -> bool:
     except SyntaxError:
         return False
     return True
+
+
+def _fileno(stream: object) -> int | None:
+    """The stream's file descriptor if select() can wait on it (not on Windows), else None."""
+    fileno = getattr(stream, "fileno", None)
+    if fileno is None:
+        return None
+    if not hasattr(select, "poll") and not getattr(stream, "selectable_on_windows", False):
+        return None  # Windows: select() takes sockets only
+    try:
+        fd = fileno()
+    except (OSError, ValueError, io.UnsupportedOperation):  # loop://, a pyserial base class
+        return None
+    return fd if isinstance(fd, int) and fd >= 0 else None

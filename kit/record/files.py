@@ -1,38 +1,55 @@
-"""The files of one recording: CSV data, raw log, JSON sidecar; written line by line, read back.
+"""The files of one recording: CSV data, raw log, JSON sidecar, written in batches, never torn.
 
 A run is three files sharing a stem, e.g. ``afkoeling-20261125-101500``:
 
 - ``.csv``  columns ``time, seconds, board, <field…>``: the host's receive time (ISO 8601 local
   time with milliseconds), seconds since the start, the board (or radio sender) name, then one
-  column per field. Flushed as soon as lines arrive (the lines that arrived together are
-  written, then flushed), so a crash or a pulled plug loses nothing already received.
-  The Danish-Excel style (``--excel-da``) uses ``;``, a decimal comma, a space instead of ``T`` in
-  the time and a UTF-8 BOM so Excel shows æøå.
+  column per field. The Danish-Excel style (``--excel-da``) uses ``;``, a decimal comma, a
+  space instead of ``T`` in the time and a UTF-8 BOM so Excel shows æøå. Text cells (field
+  names, board names) go through kit.text.csv_cell, so a spreadsheet never runs one as a formula.
 - ``.raw.log`` every line that is not data (REPL banners, tracebacks, noise, wrong field counts),
   with time, board and reason: kept and counted, never in the CSV.
 - ``.json`` the sidecar: lesson, fields with units, boards, firmware hash, start/end, counts and
-  the event list (unplugged / replugged / wrong program). Written at the start and on every event.
+  the event list. Replaced atomically (never half written); kit/record/recorder.py writes it at
+  the start, on events, every few seconds and at the end.
+
+RunWriter collects rows and raw lines and writes them with one os.write per batch (the recorder
+flushes after each round of lines it takes from the boards, so a line is on disk milliseconds
+after it arrived). Only whole rows reach the file: when a write fails part-way (disk full), the
+CSV is cut back to its last complete row and `flush` returns which rows were not written, so the
+recorder counts them as lost. While a recording runs, the CSV holds an exclusive lock (POSIX
+flock, released by the kernel even after SIGKILL: `is_recording` tells a live run from a dead
+one) and a small reserve file keeps room for the final sidecar and graph on a filling disk.
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import os
 import shutil
+import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from kit.errors import RecordingError
+from kit.text import csv_cell, printable
 
 log = logging.getLogger(__name__)
 
 SIDECAR_FORMAT = "klimakit-run/1"
 PREFIX_COLUMNS = ("time", "seconds", "board")
 MIN_FREE_BYTES = 20 * 1024 * 1024  # a 20-minute class recording is ~2 MB; keep a margin
+RESERVE_BYTES = 1024 * 1024  # room for the final sidecar, raw-log note and graph
+RAW_TEXT_CHARS = 1000  # what the raw log keeps of one line
+UNLOCKED_AFTER_S = 60.0  # without flock (Windows): a CSV untouched this long is not recording
+# (owner, rows, end offset in the batch): who is told when rows did not reach the disk
+_Segment = tuple[object, int, int]
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,11 @@ class RunPaths:
         return cls(out_dir / (stem + ".csv"), out_dir / (stem + ".raw.log"),
                    out_dir / (stem + ".json"), out_dir / (stem + ".png"))
 
+    @property
+    def reserve(self) -> Path:
+        """The space reserve kept while recording (removed at the end)."""
+        return self.csv.with_name("." + self.csv.stem + ".reserve")
+
 
 def new_stem(out_dir: Path, base: str, when: float) -> str:
     """Return '<base>-YYYYMMDD-HHMMSS', with a suffix if such files already exist."""
@@ -84,16 +106,78 @@ def format_number(value: float | str, style: CsvStyle = STANDARD) -> str:
     return str(value).replace(".", style.decimal)
 
 
-def _printable(text: str) -> str:
-    return text if text.isprintable() else repr(text)[1:-1]
+def _write_all(fd: int, data: bytes) -> tuple[int, OSError | None]:
+    """Write all of `data`; return how much was written and the error that stopped it."""
+    view, done = memoryview(data), 0
+    try:
+        while done < len(data):
+            done += os.write(fd, view[done:])
+    except OSError as err:
+        return done, err
+    return done, None
+
+
+class _Appender:
+    """One append-only file written in whole lines; knows how far it got when a write fails."""
+
+    def __init__(self, path: Path) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_BINARY", 0)
+        self.fd = os.open(path, flags, 0o666)
+        self.path = path
+        self.size = 0
+        self.parts: list[bytes] = []
+        self.segments: list[_Segment] = []
+        self._pending = 0
+
+    def add(self, text: str, owner: object = None, lines: int = 0) -> None:
+        data = text.encode("utf-8", "replace")
+        self.parts.append(data)
+        self._pending += len(data)
+        if owner is not None:
+            self.segments.append((owner, lines, self._pending))
+
+    def flush(self) -> list[tuple[object, int]]:
+        """Write what was added; return (owner, lines) for lines that did not reach the file."""
+        if not self.parts:
+            return []
+        data = b"".join(self.parts)
+        segments, self.parts, self.segments, self._pending = self.segments, [], [], 0
+        done, err = _write_all(self.fd, data)
+        if err is None:
+            self.size += done
+            return []
+        keep = data.rfind(b"\n", 0, done) + 1  # whole lines only
+        try:
+            os.ftruncate(self.fd, self.size + keep)
+        except OSError as cut_err:
+            log.warning("cannot cut %s back to whole lines: %s", self.path, cut_err)
+        self.size += keep
+        lost, start = [], 0
+        for owner, lines, end in segments:
+            if end > keep:
+                gone = lines if start >= keep else data.count(b"\n", keep, end)
+                lost.append((owner, gone))
+            start = end
+        raise _FlushError(err, lost)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+class _FlushError(OSError):
+    def __init__(self, err: OSError, lost: list[tuple[object, int]]) -> None:
+        super().__init__(err.errno, err.strerror)
+        self.lost = lost
 
 
 class RunWriter:
     """Create a run's files at once (so an unwritable folder fails at the start) and append."""
 
-    def __init__(self, paths: RunPaths, style: CsvStyle = STANDARD) -> None:
+    def __init__(self, paths: RunPaths, style: CsvStyle = STANDARD, *,
+                 reserve_bytes: int = 0) -> None:
         self.paths, self.style = paths, style
         self.fields: tuple[str, ...] = ()
+        self.error: OSError | None = None  # the first write error; nothing is written after it
         folder = paths.csv.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -106,133 +190,175 @@ class RunWriter:
                                  "some space or choose another folder with --out.".format(
                                      free / 1e6, folder))
         try:
-            self._csv: TextIO = open(paths.csv, "x", newline="", encoding=style.encoding)
-            self._raw: TextIO = open(paths.raw, "x", encoding="utf-8")
+            self._csv = _Appender(paths.csv)
+            self._raw = _Appender(paths.raw)
         except OSError as err:
             raise RecordingError("cannot write in {} ({}). Choose another folder with "
                                  "--out.".format(folder, err.strerror or err)) from err
-        self._writer = csv.writer(self._csv, delimiter=style.delimiter)
+        _lock(self._csv.fd)
+        self._reserve = _make_reserve(paths.reserve, reserve_bytes)
         self._time_cache: tuple[float | None, str] = (None, "")
+        self._cells: dict[str, str] = {}
 
     def set_fields(self, fields: Sequence[str]) -> None:
-        """Write the CSV header row (once: the columns of a run never change)."""
+        """Add the CSV header row (once: the columns of a run never change); flush() writes it
+        before any row."""
         if not self.fields:
             self.fields = tuple(fields)
-            self._writer.writerow(PREFIX_COLUMNS + self.fields)
-            self._csv.flush()
+            bom = "\ufeff" if self.style.encoding == "utf-8-sig" else ""  # Excel: UTF-8, not ANSI
+            self._csv.add(bom + self._csv_line(PREFIX_COLUMNS + tuple(csv_cell(f)
+                                                                     for f in fields)))
+
+    def _csv_line(self, cells: Sequence[object]) -> str:
+        out = io.StringIO()
+        csv.writer(out, delimiter=self.style.delimiter, lineterminator="\r\n").writerow(cells)
+        return out.getvalue()
+
+    def _prefix(self, when: float | None, seconds: float, board: str) -> str:
+        if when != self._time_cache[0]:  # lines that arrived together share one timestamp
+            self._time_cache = (when, "" if when is None else format_time(when, self.style))
+        cell = self._cells.get(board)
+        if cell is None:
+            cell = self._cells[board] = self._csv_line([csv_cell(board)])[:-2]
+        stamp = str(round(seconds, 3)).replace(".", self.style.decimal)
+        sep = self.style.delimiter
+        return self._time_cache[1] + sep + stamp + sep + cell + sep
+
+    def add_rows(self, when: float | None, seconds: float, board: str,
+                 rows: Sequence[Sequence[float | str]], owner: object = None) -> None:
+        """Add readings that arrived together (one time, one board); flush() writes them.
+
+        `owner` is handed back by flush() with the number of these rows that were not written.
+        """
+        out = io.StringIO()
+        csv.writer(out, delimiter=self.style.delimiter, lineterminator="\n").writerows(rows)
+        values = out.getvalue()  # numbers only (and empty cells), so '.' is a decimal point
+        if self.style.decimal != ".":
+            values = values.replace(".", self.style.decimal)
+        prefix = self._prefix(when, seconds, board)
+        self._csv.add((prefix + values.replace("\n", "\r\n" + prefix))[:-len(prefix)], owner,
+                      len(rows))
 
     def write_row(self, when: float | None, seconds: float, board: str,
                   values: Sequence[float | str], *, flush: bool = True) -> None:
-        """Append one reading (`when` None: time unknown, left empty) and flush it to disk.
-
-        flush=False lets a caller write the lines that arrived together and then call flush().
-        """
-        if when != self._time_cache[0]:  # lines that arrived together share one timestamp
-            self._time_cache = (when, "" if when is None else format_time(when, self.style))
-        if self.style.decimal == ".":  # csv writes numbers with str(), as format_number does
-            self._writer.writerow([self._time_cache[1], round(seconds, 3), board, *values])
-        else:
-            self._writer.writerow([self._time_cache[1],
-                                   format_number(round(seconds, 3), self.style), board,
-                                   *(format_number(v, self.style) for v in values)])
+        """Append one reading (`when` None: time unknown, left empty), written at once unless
+        flush=False."""
+        self.add_rows(when, seconds, board, [values])
         if flush:
-            self._csv.flush()
+            self.flush()
 
-    def flush(self) -> None:
-        """Push written rows to disk."""
-        self._csv.flush()
+    def write_raw(self, when: float, board: str, reason: str, text: str,
+                  owner: object = None) -> None:
+        """Add a non-data line (or an event) to the raw log; flush() writes it."""
+        # Escaped, not stripped: the raw log is where a teacher or we look for what went wrong.
+        clean = printable(text if text.isprintable() else repr(text)[1:-1], RAW_TEXT_CHARS)
+        self._raw.add("{}\t{}\t{}\t{}\n".format(format_time(when), printable(board), reason,
+                                               clean), owner, 1)
 
-    def write_raw(self, when: float, board: str, reason: str, text: str) -> None:
-        """Append a non-data line (or an event) to the raw log."""
-        self._raw.write("{}\t{}\t{}\t{}\n".format(format_time(when), board, reason,
-                                                 _printable(text)))
-        self._raw.flush()
+    def flush(self) -> list[tuple[object, int]]:
+        """Write what was added. Returns (owner, count) for rows and raw lines that could not be
+        written (after the first write error nothing more is written; see `error`)."""
+        lost: list[tuple[object, int]] = []
+        for appender in (self._csv, self._raw):
+            if self.error is not None:
+                lost += [(o, n) for o, n, _ in appender.segments]
+                appender.parts, appender.segments = [], []
+                continue
+            try:
+                appender.flush()
+            except _FlushError as err:
+                self.error = err
+                lost += err.lost
+                self.release_reserve()  # room for the final sidecar and graph
+        return lost
+
+    def release_reserve(self) -> None:
+        """Remove the space reserve (at the end of a run, or when the disk is full)."""
+        if self._reserve:
+            self._reserve = False
+            try:
+                self.paths.reserve.unlink()
+            except OSError as err:
+                log.warning("cannot remove %s: %s", self.paths.reserve, err)
 
     def close(self) -> None:
-        for handle in (self._csv, self._raw):
+        """Write what is left, close the files and remove the reserve."""
+        self.flush()
+        for appender in (self._csv, self._raw):
             try:
-                handle.close()
-            except OSError as err:  # disk full on the last flush: what was written stays
-                log.warning("closing %s: %s", handle.name, err)
+                appender.close()
+            except OSError as err:
+                log.warning("closing %s: %s", appender.path, err)
+        self.release_reserve()
+
+
+def _lock(fd: int) -> None:
+    """Hold an exclusive lock on the open CSV while recording (see is_recording)."""
+    if sys.platform == "win32":
+        return
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:  # e.g. a network folder without locks: repair just stays off
+        log.info("no lock on the CSV: %s", err)
+
+
+def is_recording(csv_path: Path) -> bool:
+    """Whether a recorder (in any process) is still writing `csv_path`."""
+    if sys.platform == "win32":
+        try:
+            return time.time() - csv_path.stat().st_mtime < UNLOCKED_AFTER_S
+        except OSError:
+            return False
+    import fcntl
+
+    try:
+        fd = os.open(csv_path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # also releases the shared lock we may have taken
+    return False
+
+
+def _make_reserve(path: Path, size: int) -> bool:
+    if size <= 0:
+        return False
+    try:
+        with open(path, "wb") as handle:
+            handle.write(bytes(size))
+    except OSError as err:
+        log.info("no space reserve %s: %s", path, err)
+        path.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def write_sidecar(path: Path, meta: dict[str, Any]) -> None:
     """Write the sidecar JSON atomically (a crash leaves the old or the new one, never half)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_sidecar(csv_path: Path) -> dict[str, Any]:
     """Return the sidecar of a CSV file, or {} if it has none or it is unreadable."""
     path = csv_path.with_suffix(".json")
     try:
+        if not path.is_file() or path.stat().st_size > 64 * 1024 * 1024:
+            return {}
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return meta if isinstance(meta, dict) else {}
-
-
-@dataclass
-class Series:
-    """One board's readings from a CSV: seconds since start and one list per field."""
-
-    seconds: list[float]
-    values: dict[str, list[float]]
-
-
-@dataclass
-class RunData:
-    """A recording read back: fields and per-board series, plus the sidecar."""
-
-    fields: tuple[str, ...]
-    boards: dict[str, Series]
-    meta: dict[str, Any]
-    skipped_rows: int
-
-
-def _float(text: str) -> float:
-    return float(text.strip().replace(",", "."))
-
-
-def _seconds_from_time(text: str) -> float:
-    return datetime.fromisoformat(text.strip().replace(",", ".")).timestamp()
-
-
-def read_run(csv_path: Path) -> RunData:
-    """Read a run CSV in either style (',' or ';' with decimal comma). Bad rows are skipped."""
-    try:
-        text = csv_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise RecordingError("cannot read {}: {}".format(csv_path, err)) from err
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    if not rows or [c.strip() for c in rows[0][:1]] != ["time"] or "board" not in rows[0]:
-        raise RecordingError("{} is not a klimakit recording: its first row must be "
-                             "'time, seconds, board, …'".format(csv_path))
-    header = [c.strip() for c in rows[0]]
-    board_at = header.index("board")
-    seconds_at = header.index("seconds") if "seconds" in header else None
-    fields = tuple(header[board_at + 1:])
-    boards: dict[str, Series] = {}
-    skipped, t0 = 0, None
-    for row in rows[1:]:
-        try:
-            if seconds_at is not None and row[seconds_at].strip():
-                seconds = _float(row[seconds_at])
-            else:
-                stamp = _seconds_from_time(row[0])
-                t0 = stamp if t0 is None else t0
-                seconds = stamp - t0
-            values = [_float(v) if v.strip() else float("nan") for v in row[board_at + 1:]]
-            if len(values) != len(fields):
-                raise ValueError("wrong number of columns")
-        except (ValueError, IndexError):
-            skipped += 1
-            continue
-        series = boards.setdefault(row[board_at], Series([], {f: [] for f in fields}))
-        series.seconds.append(seconds)
-        for name, value in zip(fields, values):
-            series.values[name].append(value)
-    return RunData(fields, boards, read_sidecar(csv_path), skipped)

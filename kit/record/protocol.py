@@ -1,15 +1,19 @@
 """The data-line protocol between a micro:bit program and the host (docs/protocol.md).
 
 One parser, used by the recorder, the gateway, the plotter and the demo. A board prints lines
-ending in CR LF (MicroPython), LF or CR; `split_lines` cuts a chunk at any of the three. Each
-line is classified after removing NUL bytes and surrounding blanks; it must be valid UTF-8 and at
-most MAX_LINE_CHARS long. Grammar (SP = one or more spaces)::
+ending in CR LF (MicroPython), LF or CR; the board's reader (kit/boards/stream.py) and
+`split_lines` cut at any of the three. Each line is classified after removing NUL bytes and
+surrounding blanks; it must be valid UTF-8 and at most MAX_LINE_CHARS long, and before that at
+most MAX_LINE_BYTES bytes as received (4 bytes for each of 4096 characters: no valid line is
+longer, unless padded with thousands of NULs or blanks; a reader cuts anything longer anyway).
+A too-long line is Raw "line too long", kept in the raw log by its first RAW_TEXT_CHARS
+characters. Grammar (SP = one or more spaces)::
 
     header   = "#" [SP] "klimakit" SP version *(SP key "=" value)
     version  = 1*(digit / ".")                       the protocol version, "1" today
     key      = 1*(letter / digit / "_")              known keys below; others kept in `extra`
                lesson=<id>   fields=<name>*("," <name>)   units=<unit>*("," <unit>)
-    name     = 1*32 characters except blanks "," "=" "(" ")"
+    name     = 1*32 characters except blanks "," "=" "(" ")"; the names of one header differ
     unit     = 0*16 characters except blanks "," (may be empty: "units=C,,lvl")
     data     = "(" number *("," number) [","] ")"           e.g. (21.5, 130)
     gateway  = "(" sender "," seq *("," number) [","] ")"   e.g. (gruppe3, 412, 21.5)
@@ -48,14 +52,16 @@ from itertools import repeat
 from typing import Any, NamedTuple, TypeVar
 
 __all__ = [
-    "Data", "GatewayData", "Header", "Line", "Raw", "MAX_FIELDS", "MAX_LINE_CHARS",
-    "MAX_NUMBER_CHARS", "PROTOCOL_VERSION", "check_fields", "format_data", "format_gateway",
-    "format_header", "parse_line", "parse_lines", "split_lines",
+    "Data", "GatewayData", "Header", "Line", "Raw", "MAX_FIELDS", "MAX_LINE_BYTES",
+    "MAX_LINE_CHARS", "MAX_NUMBER_CHARS", "PROTOCOL_VERSION", "check_fields", "format_data",
+    "format_gateway", "format_header", "parse_line", "parse_lines", "split_lines",
 ]
 
 PROTOCOL_VERSION = "1"
 MAX_FIELDS = 32
 MAX_LINE_CHARS = 4096  # longer "lines" are noise (a board prints short lines)
+MAX_LINE_BYTES = 4 * MAX_LINE_CHARS  # as received, before NULs and blanks are removed
+RAW_TEXT_CHARS = 200  # what the raw log keeps of a line that is too long
 MAX_NUMBER_CHARS = 40  # also keeps int() away from Python's 4300-digit limit
 
 _T = TypeVar("_T", bound=type)
@@ -183,6 +189,8 @@ def _parse_header(text: str) -> Line:
     fields = tuple(extra.pop("fields", "").split(","))
     if not fields or len(fields) > MAX_FIELDS or not all(_NAME.fullmatch(f) for f in fields):
         return Raw(text, "header without valid fields=")
+    if len(set(fields)) != len(fields):  # a CSV column and a graph line need a name of its own
+        return Raw(text, "header fields= names repeat")
     units: tuple[str, ...] = ()
     if "units" in extra:
         units = tuple(extra.pop("units").split(","))
@@ -240,6 +248,8 @@ def parse_line(line: bytes | str) -> Line:
 def _parse_line_slow(line: bytes | str) -> Line:
     """The grammar, token by token: the reference the fast path is tested against."""
     if isinstance(line, bytes):
+        if len(line) > MAX_LINE_BYTES:
+            return _too_long(line)
         try:
             text = line.replace(b"\x00", b"").decode("utf-8")
         except UnicodeDecodeError:
@@ -250,12 +260,18 @@ def _parse_line_slow(line: bytes | str) -> Line:
     if not text:
         return Raw(text, "empty")
     if len(text) > MAX_LINE_CHARS:
-        return Raw(text, "line too long")
+        return _too_long(text)
     if text.startswith("#"):
         return _parse_header(text)
     if text.startswith("(") and text.endswith(")"):
         return _parse_tuple(text)
     return Raw(text, "not a data line")
+
+
+def _too_long(line: bytes | str) -> Raw:
+    head = line[:RAW_TEXT_CHARS * 4]
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    return Raw(text[:RAW_TEXT_CHARS] + "…", "line too long")
 
 
 def parse_lines(lines: Sequence[bytes]) -> list[Line]:
