@@ -21,7 +21,7 @@ from kit.record.plot import Graph, draw_graph, plot_run
 from kit.record.protocol import (
     MAX_FIELDS, MAX_LINE_BYTES, MAX_LINE_CHARS, MAX_NUMBER_CHARS, PROTOCOL_VERSION, Data,
     GatewayData, Header, Line, Raw, check_fields, format_data, format_gateway, format_header,
-    parse_line, parse_lines, split_lines,
+    parse_line, parse_lines, parse_readings, split_lines,
 )
 from kit.record.readback import RunData, Series, read_run, repair_sidecar
 from kit.record.reader import BoardEvent, Reopen, read_board
@@ -38,7 +38,7 @@ __all__ = [
     "RecordingResult", "Reopen", "RunData", "RunEvent", "RunPaths", "RunWriter", "Series",
     "check_fields", "choose_boards", "draw_graph", "firmware_sha256", "format_data",
     "format_gateway", "format_header", "import_my_data", "is_recording", "make_reopen",
-    "new_stem", "open_board", "open_port", "parse_line", "parse_lines", "plan_recording",
-    "plot_run", "read_board", "read_my_data", "read_run", "read_sidecar", "recording_error",
-    "repair_sidecar", "split_lines", "write_sidecar",
+    "new_stem", "open_board", "open_port", "parse_line", "parse_lines", "parse_readings",
+    "plan_recording", "plot_run", "read_board", "read_my_data", "read_run", "read_sidecar",
+    "recording_error", "repair_sidecar", "split_lines", "write_sidecar",
 ]

@@ -3,8 +3,8 @@
 Only the writer thread calls into an Intake (kit/record/recorder.py), so the counts and files
 have one writer. A burst is the lines one read of one board returned, with one receive time.
 The common case, a burst of plain readings from a board whose fields are known, is parsed by
-one call (kit.record.parse_lines) and written by one call (RunWriter.add_rows), with no Python
-step per line; anything else (headers, gateway lines, noise, a board waiting for its header)
+one call (kit.record.parse_readings) and written by one call (RunWriter.add_rows), with no
+Python step per line; anything else (headers, gateway lines, noise, a board waiting for its header)
 goes line by line.
 
 Where each line goes: a reading that fits → a CSV row (accepted); anything else → the raw log
@@ -17,7 +17,6 @@ is a restart or a corrupted number, reported as an event, not as lost packets.
 from __future__ import annotations
 
 import logging
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
@@ -25,7 +24,7 @@ from typing import cast
 from kit.boards import Board
 from kit.record.files import RunWriter
 from kit.record.protocol import (
-    Data, GatewayData, Header, Line, check_fields, parse_lines, split_lines,
+    Data, GatewayData, Header, Line, check_fields, parse_lines, parse_readings, split_lines,
 )
 from kit.record.reader import REPLUGGED, STOPPED_MID_LINE, BoardEvent
 from kit.record.states import BoardState, BoardStatus, EventKind, LostReason
@@ -35,7 +34,6 @@ log = logging.getLogger(__name__)
 MAX_PENDING_LINES = 2000  # readings kept while waiting for a board's first header
 MAX_PACKETS_PER_S = 1000  # more than a micro:bit radio sender can send
 SEQUENCE_SLACK = 100  # a gap this small is always plausible (the first seconds after a start)
-_values = operator.itemgetter(0)  # Data.values, at C speed
 Emit = Callable[[EventKind, str, "BoardStatus | None"], None]
 
 
@@ -75,13 +73,12 @@ class Intake:
         if self.writer.error is not None:  # the disk is full: nothing more can be kept
             status.add_lost(LostReason.DISK_FULL, len(lines))
             return
-        parsed = parse_lines(lines)
-        if self.fields and not slot.wrong_program and set(map(type, parsed)) == {Data}:
-            rows = list(map(_values, cast("list[Data]", parsed)))
-            if set(map(len, rows)) == {len(self.fields)}:
+        if self.fields and not slot.wrong_program:
+            rows = parse_readings(lines)
+            if rows is not None and set(map(len, rows)) == {len(self.fields)}:
                 self._write(status, when, rows)
                 return
-        pieces, results = lines, parsed
+        pieces, results = lines, parse_lines(lines)
         if any(b"\r" in line for line in lines):  # a board that is not a StreamBoard
             pieces = [p for line in lines for p in (split_lines(line) if b"\r" in line
                                                     else (line,))]
@@ -96,7 +93,7 @@ class Intake:
                              piece.decode(errors="replace"))
         self._end_rows()
 
-    def _write(self, status: BoardStatus, when: float, rows: list[Sequence[float]]) -> None:
+    def _write(self, status: BoardStatus, when: float, rows: Sequence[Sequence[float]]) -> None:
         self.writer.add_rows(when, when - self.started, status.name, rows, (status, "csv"))
         status.accepted += len(rows)
         status.latest = tuple(rows[-1])
