@@ -76,8 +76,8 @@ class _Sender:
             if self._halt.is_set():
                 return
             left = due - time.monotonic()
-            if left > 0:
-                time.sleep(left)
+            if left > 0 and self._halt.wait(left):
+                return
             write(data)  # type: ignore[operator]
 
     def _serve(self, pieces: list[Piece]) -> None:
