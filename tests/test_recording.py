@@ -435,3 +435,93 @@ def test_live_table_shows_header_field_names_as_written() -> None:
                          ("[/]", "[bold]b"), 61.0))
     shown = console.export_text()
     assert "Seneste ([/], [bold]b)" in shown and "gruppe-1" in shown
+
+
+# ----- every line somewhere: bursts, the stop, the command line ----------------------------------
+class OneLineBursts(FakeBoard):
+    """Hands over one line per read: many small bursts on the queue."""
+
+    def read_lines(self, timeout: float = 1.0) -> list[bytes]:
+        line = self.readline(timeout)
+        return [] if line is None else [line]
+
+
+def test_hundreds_of_small_bursts_and_a_stop_right_after_lose_nothing(tmp_path: Path) -> None:
+    """Found in the old recorder: of 250 one-line bursts it wrote 248 (the 101st of each round
+    of 100 was taken and dropped), and of 250 still queued at the stop only 100."""
+    board = OneLineBursts("a", [HEADER] + [b"(%d, 0)" % i for i in range(250)])
+    recorder = Recorder(_plan(tmp_path))
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    result = recorder.run([board], stop=stop)
+    assert [int(r[3]) for r in _rows(result.paths.csv)[1:]] == list(range(250))
+    assert result.accepted == 250 and result.lost == 0
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "0", "0s", "-5", "2000h",
+                                  "infinity", "NaNm", "1e3"])
+def test_duration_must_be_finite_and_positive(text: str) -> None:
+    """`--duration nan` (and 1e400) was accepted and the recording never ended."""
+    from click.testing import CliRunner
+
+    from kit import cli
+
+    result = CliRunner().invoke(cli.cli, ["record", "--duration", text, "--port", "loop://"])
+    assert result.exit_code == 2 and "duration" in result.output, result.output
+
+
+def test_duration_forms_still_work() -> None:
+    from kit.cli.record import Duration
+
+    duration = Duration()
+    assert [duration.convert(t, None, None) for t in ("20m", "90s", "1h30m", "2", "1.5")] == [
+        1200.0, 90.0, 5400.0, 120.0, 90.0]
+
+
+def _record_cli(tmp_path: Path, lines: list[bytes], *extra: str):
+    """`klimakit record --port` on a fake TCP board that sends `lines` and then waits."""
+    import fakeboards as fb
+    from click.testing import CliRunner
+
+    from kit import cli
+
+    board = fb.TcpBoard([[(0.0, b"\r\n".join(lines) + b"\r\n"), (30.0, b"")]])
+    board.start()
+    try:
+        return CliRunner().invoke(cli.cli, ["record", "--port", board.url, "--duration", "1.5s",
+                                            "-o", str(tmp_path), *extra])
+    finally:
+        board.close()
+
+
+def test_record_with_repeated_header_names_saves_and_draws(tmp_path: Path) -> None:
+    """`fields=a,a` used to end `record` with rc 1 (the graph's ValueError) after the data was
+    saved. The header is refused (the raw log says why) and the readings are kept."""
+    result = _record_cli(tmp_path, [b"# klimakit 1 fields=a,a", b"(1, 2)", b"(3, 4)"])
+    assert result.exit_code == 0, result.output
+    csv_path = Path(result.stdout.strip().splitlines()[-1])
+    assert [r[3:] for r in _rows(csv_path)[1:]] == [["1", "2"], ["3", "4"]]
+    assert "names repeat" in csv_path.with_suffix(".raw.log").read_text()
+    assert csv_path.with_suffix(".png").stat().st_size > 1000
+
+
+def test_record_neutralises_formula_field_names_in_the_csv(tmp_path: Path) -> None:
+    """Field names from a board's header reached the CSV header unchanged; a spreadsheet would
+    run `+cmd|'/Ccalc'!A0`. The CSV has text cells, the sidecar the names as sent."""
+    names = ["+cmd|'/Ccalc'!A0", "@SUM", "-2x"]
+    header = b"# klimakit 1 fields=" + ",".join(names).encode()
+    result = _record_cli(tmp_path, [header, b"(1, 2, 3)"], "--no-plot")
+    assert result.exit_code == 0, result.output
+    csv_path = Path(result.stdout.strip().splitlines()[-1])
+    assert _rows(csv_path)[0][3:] == ["'" + n for n in names]
+    meta = json.loads(csv_path.with_suffix(".json").read_text())
+    assert [f["name"] for f in meta["fields"]] == names
+    assert read_run(csv_path).fields == tuple(names)
+
+
+def test_record_summary_says_what_was_lost_and_why(tmp_path: Path) -> None:
+    lines = [b"# klimakit 1 lesson=gw fields=temp", b"(gruppe1, 1, 20.5)", b"(gruppe1, 4, 20)"]
+    result = _record_cli(tmp_path, lines, "--no-plot")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "2 målinger gemt" in said and "2 tabt: 2 radiopakker der ikke nåede frem" in said

@@ -233,6 +233,8 @@ class RunWriter:
         out = io.StringIO()
         csv.writer(out, delimiter=self.style.delimiter, lineterminator="\n").writerows(rows)
         values = out.getvalue()  # numbers only (and empty cells), so '.' is a decimal point
+        if values.startswith('""\n') or '\n""\n' in values:  # csv's way to write [""] alone
+            values = "\n".join("" if v == '""' else v for v in values.split("\n"))
         if self.style.decimal != ".":
             values = values.replace(".", self.style.decimal)
         prefix = self._prefix(when, seconds, board)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import RecordingError
-from kit.record.files import is_recording, read_sidecar, write_sidecar
+from kit.record.files import SIDECAR_FORMAT, is_recording, read_sidecar, write_sidecar
 from kit.text import csv_cell, one_line
 
 log = logging.getLogger(__name__)
@@ -207,8 +207,9 @@ def _dict(value: object) -> dict[str, Any]:
 
 
 def _unfinished(meta: dict[str, Any]) -> bool:
-    """A recording's sidecar that its recorder never finished (imports have no end time)."""
-    return bool(meta) and not meta.get("ended") and not meta.get("ended_by")
+    """A recorder's sidecar that it never finished (not an import's, not a hand-made one)."""
+    return (meta.get("format") == SIDECAR_FORMAT and "ended" in meta and not meta["ended"]
+            and not meta.get("ended_by") and bool(meta.get("started")))
 
 
 def repair_sidecar(csv_path: Path) -> bool:
