@@ -213,16 +213,16 @@ def test_a_slow_disk_overflows_the_queue_and_the_loss_is_counted(tmp_path: Path,
     """The writer is held up (a disk that takes 0.2 s per write) while a board sends 20,000
     readings; the queue is made small. What does not fit is counted as lost (queue overflow)
     and the CSV holds exactly the rest."""
-    import kit.record.files
+    import kit.record.appender
     import kit.record.recorder
 
-    real = kit.record.files._write_all
+    real = kit.record.appender._write_all
 
     def slow_write(fd: int, data: bytes) -> tuple[int, OSError | None]:
         time.sleep(0.2)
         return real(fd, data)
 
-    monkeypatch.setattr(kit.record.files, "_write_all", slow_write)
+    monkeypatch.setattr(kit.record.appender, "_write_all", slow_write)
     monkeypatch.setattr(kit.record.recorder, "MAX_QUEUED_LINES", 3000)
     board = _board("socket", [fb.at_once(0, 20_000, chunk=4096)])
     result, rows = _record(tmp_path, [board], 20_000)

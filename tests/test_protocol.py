@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from kit.boards import BoardIdentity, StreamBoard
 from kit.record import (
-    MAX_FIELDS, Data, GatewayData, Header, Raw, check_fields, format_data, format_gateway,
-    format_header, parse_line, parse_lines, split_lines,
+    MAX_FIELDS, MAX_LINE_BYTES, Data, GatewayData, Header, Raw, check_fields, format_data,
+    format_gateway, format_header, parse_line, parse_lines, parse_readings, split_lines,
 )
 from kit.record.protocol import _parse_line_slow
 
@@ -209,3 +209,41 @@ def test_parse_lines_edge_cases(line: bytes) -> None:
     lines = [b"(1, 2)", line, b"(3.5, 4)"]
     assert parse_lines(lines) == [_parse_line_slow(x) for x in lines]
     assert parse_lines([line]) == [parse_line(line)] == [_parse_line_slow(line)]
+
+
+def _readings_agree(lines: list[bytes]) -> None:
+    rows = parse_readings(lines)
+    reference = [_parse_line_slow(line) for line in lines]
+    if rows is not None:  # only when every line is a plain reading, with the same numbers
+        assert [Data(tuple(r)) for r in rows] == reference
+        assert all(type(a) is type(b) for r, d in zip(rows, reference) for a, b in
+                   zip(r, d.values)), "ints stay ints, floats floats"  # type: ignore[union-attr]
+
+
+@given(st.lists(data_lines | fastish_lines, min_size=1, max_size=30))
+@settings(max_examples=500)
+def test_parse_readings_is_the_fast_path_or_nothing(lines: list[bytes]) -> None:
+    """The recorder's hot path: the values parse_lines would give, or None to ask it."""
+    _readings_agree(lines)
+
+
+@given(st.lists(data_lines, min_size=1, max_size=50))
+def test_parse_readings_takes_plain_readings(lines: list[bytes]) -> None:
+    _readings_agree(lines)
+    assert parse_readings(lines) is not None or any(b"e" in line for line in lines)
+
+
+def test_parse_readings_refuses_anything_else() -> None:
+    for burst in ([b"(1, 2)", b"# klimakit 1 fields=a,b"], [b"(1, 2)", b""], [b"(g1, 1, 2)"],
+                  [b"(1, nan)"], [b"(1, 2)\r"], []):
+        assert parse_readings(burst) is None, burst
+
+
+def test_repeated_header_names_and_lines_too_long_in_bytes() -> None:
+    assert parse_line(b"# klimakit 1 fields=a,a") == Raw("# klimakit 1 fields=a,a",
+                                                        "header fields= names repeat")
+    padded = b"\x00" * (MAX_LINE_BYTES + 1) + b"(1, 2)"  # NULs are ignored, but not 16 KB of them
+    parsed = parse_line(padded)
+    assert isinstance(parsed, Raw) and parsed.reason == "line too long"
+    assert len(parsed.text) <= 201, "the raw log keeps the start of a long line"
+    assert parse_line(b"\x00" * 100 + b"(1, 2)") == Data((1, 2))

@@ -195,9 +195,9 @@ def test_disk_full_mid_run_keeps_whole_rows_and_counts_the_rest_as_lost(
     sidecar (written in the space the reserve file kept) is final and agrees with the CSV."""
     import errno
 
-    import kit.record.files
+    import kit.record.appender
 
-    real = kit.record.files._write_all
+    real = kit.record.appender._write_all
     budget = {"csv": 400}
 
     def write_all(fd: int, data: bytes) -> tuple[int, OSError | None]:
@@ -210,7 +210,7 @@ def test_disk_full_mid_run_keeps_whole_rows_and_counts_the_rest_as_lost(
             return done, None
         return real(fd, data)
 
-    monkeypatch.setattr(kit.record.files, "_write_all", write_all)
+    monkeypatch.setattr(kit.record.appender, "_write_all", write_all)
     recorder = Recorder(_plan(tmp_path))
     lines = [HEADER] + [b"(%d, 0)" % i for i in range(40)]
     result = recorder.run([FakeBoard("a", lines)])

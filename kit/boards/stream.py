@@ -14,21 +14,19 @@ bytes, and its socket handler's `in_waiting` says only 0 or 1, which made a byte
 (about 5,000 lines/s). Other streams (loop://, Windows ports, test fakes) read
 `max(1, in_waiting)` bytes and then whatever `in_waiting` says is left.
 
-Lines end in CR LF, LF or CR (a CR LF split between two reads is one line end). A line with no
-end after MAX_LINE_BYTES bytes is cut: its first MAX_LINE_BYTES bytes are handed out once (longer
-than any valid line, so the parser logs it as too long) and the rest, up to the next line end, is
-dropped as it arrives, so it delays no later line.
+Lines are cut out of the bytes by kit/boards/lines.py (CR LF, LF or CR; an over-long line cut
+once).
 """
 from __future__ import annotations
 
 import io
 import logging
-import re
 import select
 import time
 from typing import Protocol
 
 from kit.boards.base import Board, BoardIdentity, raise_for_board_error
+from kit.boards.lines import MAX_LINE_BYTES, LineBuffer
 from kit.errors import BoardCodeError, TransportError
 
 log = logging.getLogger(__name__)
@@ -37,10 +35,7 @@ RAW_PROMPT = b"raw REPL; CTRL-B to exit\r\n>"
 SOFT_REBOOT = b"soft reboot\r\n"
 CTRL_A, CTRL_B, CTRL_C, CTRL_D = b"\x01", b"\x02", b"\x03", b"\x04"
 PASTE_ACK_S = 3.0  # the raw REPL answers "OK" as soon as it has the whole paste
-MAX_LINE_BYTES = 64 * 1024  # a line longer than this is noise; it is cut and passed on once
 READ_CHUNK_BYTES = 64 * 1024  # per read call (bigger reads cost more to allocate than they save)
-_LINE_END = re.compile(rb"\r\n|\r|\n")
-_LF, _CR = 10, 13
 
 
 class ByteStream(Protocol):
@@ -78,12 +73,19 @@ class StreamBoard(Board):
     def __init__(self, identity: BoardIdentity, stream: ByteStream | None = None) -> None:
         super().__init__(identity)
         self._stream = stream
-        self._buffer = bytearray()
+        self._lines = LineBuffer(MAX_LINE_BYTES, identity.name)
         self._in_raw_repl = False
-        self._skip_lf = False  # the last line ended in CR: a LF that follows belongs to it
-        self._cutting = False  # inside a line over MAX_LINE_BYTES: drop up to its end
         self._fd: int | None = None
         self._fd_of: object = None  # the stream self._fd belongs to (QemuBoard sets _stream)
+
+    @property
+    def _buffer(self) -> bytearray:
+        """Bytes received and not yet handed out (the raw REPL reads them as bytes)."""
+        return self._lines.data
+
+    @_buffer.setter
+    def _buffer(self, data: bytearray) -> None:
+        self._lines.data = data
 
     @property
     def stream(self) -> ByteStream:
@@ -119,7 +121,7 @@ class StreamBoard(Board):
     def readline(self, timeout: float = 1.0) -> bytes | None:
         deadline = time.monotonic() + timeout
         while True:
-            line = self._take_line()
+            line = self._lines.take_line()
             if line is not None:
                 return line
             left = deadline - time.monotonic()
@@ -133,7 +135,7 @@ class StreamBoard(Board):
         Waits up to `timeout` s for a complete line; each call reads at most one chunk once a
         line is complete, so the caller can stamp the lines with the time they arrived.
         """
-        lines = self._take_lines()
+        lines = self._lines.take_lines()
         deadline = time.monotonic() + timeout
         while not lines:
             left = deadline - time.monotonic()
@@ -143,67 +145,12 @@ class StreamBoard(Board):
             if not chunk:
                 return []
             self._buffer += chunk
-            lines = self._take_lines()
+            lines = self._lines.take_lines()
         return lines
 
     def take_partial_line(self) -> bytes:
         """Return (and forget) the start of a line whose end has not arrived."""
-        partial = b"" if self._cutting else bytes(self._buffer)
-        self._buffer.clear()
-        self._cutting = self._skip_lf = False
-        return partial
-
-    def _start_of_buffer(self) -> bool:
-        """Drop a LF that ends the CR of the last line, and the rest of a cut line.
-
-        Returns False when nothing is left to split."""
-        buf = self._buffer
-        if self._skip_lf and buf:
-            self._skip_lf = False
-            if buf[0] == _LF:
-                del buf[:1]
-        if self._cutting and buf:
-            end = _LINE_END.search(buf)
-            if end is None:
-                buf.clear()
-                return False
-            self._cutting = False
-            self._skip_lf = end.group() == b"\r" and end.end() == len(buf)
-            del buf[:end.end()]
-        return bool(buf)
-
-    def _cut(self) -> bytes:
-        line = bytes(self._buffer[:MAX_LINE_BYTES])
-        self._buffer.clear()
-        self._cutting = True
-        log.info("%s: a line over %d bytes without a line end was cut", self.name, MAX_LINE_BYTES)
-        return line
-
-    def _take_line(self) -> bytes | None:
-        if not self._start_of_buffer():
-            return None
-        buf = self._buffer
-        end = _LINE_END.search(buf)
-        if end is None:
-            return self._cut() if len(buf) > MAX_LINE_BYTES else None
-        self._skip_lf = end.group() == b"\r" and end.end() == len(buf)
-        line = bytes(buf[:end.start()])
-        del buf[:end.end()]
-        return line[:MAX_LINE_BYTES]
-
-    def _take_lines(self) -> list[bytes]:
-        if not self._start_of_buffer():
-            return []
-        buf = self._buffer
-        last = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
-        if last < 0:
-            return [self._cut()] if len(buf) > MAX_LINE_BYTES else []
-        self._skip_lf = buf[last] == _CR
-        lines = bytes(buf[:last]).splitlines()  # cuts at CR LF, CR and LF (bytes: only these)
-        del buf[:last + 1]
-        if last > MAX_LINE_BYTES and max(map(len, lines), default=0) > MAX_LINE_BYTES:
-            lines = [line[:MAX_LINE_BYTES] for line in lines]
-        return lines
+        return self._lines.take_partial()
 
     def write(self, data: bytes) -> None:
         stream = self.stream
@@ -222,8 +169,7 @@ class StreamBoard(Board):
         """Read (buffer first) until `marker`; raise TransportError on timeout."""
         deadline = time.monotonic() + timeout
         data = bytearray(self._buffer)
-        self._buffer.clear()
-        self._skip_lf = self._cutting = False
+        self._lines.clear()
         while marker not in data:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -247,8 +193,7 @@ class StreamBoard(Board):
         self._in_raw_repl = False
 
     def _drain(self) -> None:
-        self._buffer.clear()
-        self._skip_lf = self._cutting = False
+        self._lines.clear()
         while self._read_some(0.05):
             pass
 

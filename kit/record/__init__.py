@@ -8,10 +8,11 @@ the graph (plot.py) and the V2 data log import (datalog.py).
 """
 from __future__ import annotations
 
+from kit.record.appender import is_recording
 from kit.record.datalog import import_my_data, read_my_data
 from kit.record.files import (
     EXCEL_DA, PREFIX_COLUMNS, SIDECAR_FORMAT, STANDARD, CsvStyle, RunPaths, RunWriter,
-    is_recording, new_stem, read_sidecar, write_sidecar,
+    new_stem, read_sidecar, write_sidecar,
 )
 from kit.record.plan import (
     FieldSpec, RecordingPlan, choose_boards, firmware_sha256, make_reopen, open_board, open_port,

@@ -29,8 +29,6 @@ import json
 import logging
 import os
 import shutil
-import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import RecordingError
+from kit.record.appender import Appender, FlushError, lock, make_reserve
 from kit.text import csv_cell, printable
 
 log = logging.getLogger(__name__)
@@ -47,9 +46,6 @@ PREFIX_COLUMNS = ("time", "seconds", "board")
 MIN_FREE_BYTES = 20 * 1024 * 1024  # a 20-minute class recording is ~2 MB; keep a margin
 RESERVE_BYTES = 1024 * 1024  # room for the final sidecar, raw-log note and graph
 RAW_TEXT_CHARS = 1000  # what the raw log keeps of one line
-UNLOCKED_AFTER_S = 60.0  # without flock (Windows): a CSV untouched this long is not recording
-# (owner, rows, end offset in the batch): who is told when rows did not reach the disk
-_Segment = tuple[object, int, int]
 
 
 @dataclass(frozen=True)
@@ -106,70 +102,6 @@ def format_number(value: float | str, style: CsvStyle = STANDARD) -> str:
     return str(value).replace(".", style.decimal)
 
 
-def _write_all(fd: int, data: bytes) -> tuple[int, OSError | None]:
-    """Write all of `data`; return how much was written and the error that stopped it."""
-    view, done = memoryview(data), 0
-    try:
-        while done < len(data):
-            done += os.write(fd, view[done:])
-    except OSError as err:
-        return done, err
-    return done, None
-
-
-class _Appender:
-    """One append-only file written in whole lines; knows how far it got when a write fails."""
-
-    def __init__(self, path: Path) -> None:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_BINARY", 0)
-        self.fd = os.open(path, flags, 0o666)
-        self.path = path
-        self.size = 0
-        self.parts: list[bytes] = []
-        self.segments: list[_Segment] = []
-        self._pending = 0
-
-    def add(self, text: str, owner: object = None, lines: int = 0) -> None:
-        data = text.encode("utf-8", "replace")
-        self.parts.append(data)
-        self._pending += len(data)
-        if owner is not None:
-            self.segments.append((owner, lines, self._pending))
-
-    def flush(self) -> list[tuple[object, int]]:
-        """Write what was added; return (owner, lines) for lines that did not reach the file."""
-        if not self.parts:
-            return []
-        data = b"".join(self.parts)
-        segments, self.parts, self.segments, self._pending = self.segments, [], [], 0
-        done, err = _write_all(self.fd, data)
-        if err is None:
-            self.size += done
-            return []
-        keep = data.rfind(b"\n", 0, done) + 1  # whole lines only
-        try:
-            os.ftruncate(self.fd, self.size + keep)
-        except OSError as cut_err:
-            log.warning("cannot cut %s back to whole lines: %s", self.path, cut_err)
-        self.size += keep
-        lost, start = [], 0
-        for owner, lines, end in segments:
-            if end > keep:
-                gone = lines if start >= keep else data.count(b"\n", keep, end)
-                lost.append((owner, gone))
-            start = end
-        raise _FlushError(err, lost)
-
-    def close(self) -> None:
-        os.close(self.fd)
-
-
-class _FlushError(OSError):
-    def __init__(self, err: OSError, lost: list[tuple[object, int]]) -> None:
-        super().__init__(err.errno, err.strerror)
-        self.lost = lost
-
-
 class RunWriter:
     """Create a run's files at once (so an unwritable folder fails at the start) and append."""
 
@@ -190,13 +122,13 @@ class RunWriter:
                                  "some space or choose another folder with --out.".format(
                                      free / 1e6, folder))
         try:
-            self._csv = _Appender(paths.csv)
-            self._raw = _Appender(paths.raw)
+            self._csv = Appender(paths.csv)
+            self._raw = Appender(paths.raw)
         except OSError as err:
             raise RecordingError("cannot write in {} ({}). Choose another folder with "
                                  "--out.".format(folder, err.strerror or err)) from err
-        _lock(self._csv.fd)
-        self._reserve = _make_reserve(paths.reserve, reserve_bytes)
+        lock(self._csv.fd)
+        self._reserve = make_reserve(paths.reserve, reserve_bytes)
         self._time_cache: tuple[float | None, str] = (None, "")
         self._cells: dict[str, str] = {}
 
@@ -268,7 +200,7 @@ class RunWriter:
                 continue
             try:
                 appender.flush()
-            except _FlushError as err:
+            except FlushError as err:
                 self.error = err
                 lost += err.lost
                 self.release_reserve()  # room for the final sidecar and graph
@@ -292,55 +224,6 @@ class RunWriter:
             except OSError as err:
                 log.warning("closing %s: %s", appender.path, err)
         self.release_reserve()
-
-
-def _lock(fd: int) -> None:
-    """Hold an exclusive lock on the open CSV while recording (see is_recording)."""
-    if sys.platform == "win32":
-        return
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as err:  # e.g. a network folder without locks: repair just stays off
-        log.info("no lock on the CSV: %s", err)
-
-
-def is_recording(csv_path: Path) -> bool:
-    """Whether a recorder (in any process) is still writing `csv_path`."""
-    if sys.platform == "win32":
-        try:
-            return time.time() - csv_path.stat().st_mtime < UNLOCKED_AFTER_S
-        except OSError:
-            return False
-    import fcntl
-
-    try:
-        fd = os.open(csv_path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)  # also releases the shared lock we may have taken
-    return False
-
-
-def _make_reserve(path: Path, size: int) -> bool:
-    if size <= 0:
-        return False
-    try:
-        with open(path, "wb") as handle:
-            handle.write(bytes(size))
-    except OSError as err:
-        log.info("no space reserve %s: %s", path, err)
-        path.unlink(missing_ok=True)
-        return False
-    return True
 
 
 def write_sidecar(path: Path, meta: dict[str, Any]) -> None:

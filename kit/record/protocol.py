@@ -342,31 +342,29 @@ def _fast_rows(lines: Sequence[bytes]) -> list[list[float]] | None:
             or (longest > MAX_NUMBER_CHARS + 2 and _FAST_LONG.search(blob))
             or ((b"e" in blob or b"E" in blob) and _FAST_EXPONENT.search(blob))):
         return None
-    # The json module's C scanner on a str (ASCII by the checks above): json.loads on bytes
-    # detects the encoding and decodes with "surrogatepass", which took 40 % of its time.
-    text = "[" + blob.translate(_TO_JSON).decode("ascii") + "]"
-    try:
-        rows, end = _scan_json(text, 0)
-    except (StopIteration, ValueError, RecursionError):
-        rows, end = None, -1
-    if end != len(text):
-        if b",)" not in blob and b", )" not in blob:
-            return None
-        # a trailing comma, as Python prints a 1-tuple: (21.5,)
-        blob = _FAST_TRAILING_COMMA.sub(b")", blob)
-        text = "[" + blob.translate(_TO_JSON).decode("ascii") + "]"
-        try:
-            rows, end = _scan_json(text, 0)
-        except (StopIteration, ValueError, RecursionError):
-            return None
-        if end != len(text):
-            return None
+    rows = _scan_rows(blob)
+    if rows is None and (b",)" in blob or b", )" in blob):
+        rows = _scan_rows(_FAST_TRAILING_COMMA.sub(b")", blob))  # (21.5,) as Python prints it
+    if rows is None:
+        return None
     # Each line gave one flat list (by the shape checks); none may be empty or too long. A
     # line of 33 values has at least 67 characters.
     if (len(rows) != count or [] in rows
             or (longest > 2 * MAX_FIELDS + 2 and max(map(len, rows)) > MAX_FIELDS)):
         return None
     return cast("list[list[float]]", rows)
+
+
+def _scan_rows(blob: bytes) -> list[Any] | None:
+    """The rows of a blob of tuple lines (checked to be ASCII), or None if it is not JSON."""
+    # The json module's C scanner on a str: json.loads on bytes detects the encoding and
+    # decodes with "surrogatepass", which took 40 % of its time.
+    text = "[" + blob.translate(_TO_JSON).decode("ascii") + "]"
+    try:
+        rows, end = _scan_json(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return None
+    return rows if end == len(text) else None
 
 
 _tuple_new = tuple.__new__

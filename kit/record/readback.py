@@ -7,7 +7,7 @@ that is not finite (inf, nan) is a gap in the line, counted too; repeated column
 suffix so each has its own line. The sidecar is read defensively (kit/record/files.py).
 
 A recorder that was killed (SIGKILL, power cut) leaves its sidecar with `ended: null`. Once no
-recorder holds the CSV's lock (kit.record.files.is_recording), `repair_sidecar` completes it from
+recorder holds the CSV's lock (kit/record/appender.py), `repair_sidecar` completes it from
 the CSV: end time and per-board counts from the rows, `ended_by: "unfinished"` and a `repaired`
 note. The CSV itself is never changed; an unfinished last row (the process died mid-write) is
 skipped.
@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import RecordingError
-from kit.record.files import SIDECAR_FORMAT, is_recording, read_sidecar, write_sidecar
+from kit.record.appender import is_recording
+from kit.record.files import SIDECAR_FORMAT, read_sidecar, write_sidecar
 from kit.text import csv_cell, one_line
 
 log = logging.getLogger(__name__)

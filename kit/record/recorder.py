@@ -10,15 +10,17 @@ Three kinds of thread, each with one job:
   or other callback ever runs on the thread that drains readings, so a slow one cannot make
   readings wait, and Ctrl-C can never land in the middle of a write.
 
-The queue holds at most MAX_QUEUED_LINES lines; beyond that (a disk stalled for minutes) new
-lines are dropped and counted as lost (queue overflow) rather than blocking the readers, whose
-timestamps must stay true. The host's receive time is the timestamp (boards have no clock).
-Unplugged boards are re-opened (reader.py); the gap is missing time in the CSV and events in the
-sidecar. Every way a run can end — stop, duration, Ctrl-C (any number of times: a second one
-while the files are being finished is ignored), `request_stop` from a signal handler (the CLI
-maps SIGTERM and SIGHUP to it), every board gone, or a full disk — finishes the files: the CSV
-holds whole rows only and the sidecar is final (ended, ended_by, counts). After SIGKILL the CSV
-is intact to its last whole row and kit.record.repair_sidecar completes the sidecar.
+The queue (kit/record/handoff.py) holds at most MAX_QUEUED_LINES lines; beyond that (a disk
+stalled for minutes) new lines are dropped and counted as lost (queue overflow) rather than
+blocking the readers, whose timestamps must stay true. The host's receive time is the
+timestamp (boards have no clock). Unplugged boards are re-opened (reader.py); the gap is missing
+time in the CSV and events in the sidecar.
+
+Every way a run can end — stop, duration, Ctrl-C (any number of times: another one while the
+files are being finished is ignored), `request_stop` from a signal handler (the CLI maps
+SIGTERM and SIGHUP to it), every board gone, or a full disk — finishes the files: the CSV holds
+whole rows only and the sidecar is final (ended, ended_by, counts). After SIGKILL the CSV is
+intact to its last whole row and kit.record.repair_sidecar completes the sidecar.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from typing import Any
 from kit.boards import Board
 from kit.errors import KitError, RecordingError
 from kit.record.files import EXCEL_DA, RESERVE_BYTES, STANDARD, RunWriter, write_sidecar
+from kit.record.handoff import Handoff, Item
 from kit.record.intake import Intake, Slot
 from kit.record.plan import RecordingPlan
 from kit.record.reader import BoardEvent, Reopen, read_board
@@ -50,7 +53,6 @@ SIDECAR_EVERY_S = 5.0  # counts in the sidecar while recording (for a repair aft
 MAX_QUEUED_LINES = 1_000_000  # ~70 MB: 30 boards at full baud for ~2 minutes of a stalled disk
 ROUND_LINES = 50_000  # the writer writes at least this often
 READERS_STOP_S = 8.0  # after the stop, how long the writer waits for readers' final reads
-Item = tuple[Slot, float, "list[bytes] | BoardEvent"]
 
 
 class Recorder:
@@ -72,9 +74,7 @@ class Recorder:
         self.slots: list[Slot] = []
         self.intake = Intake(self.writer, fields, {f.name: f.unit for f in plan.fields},
                              self.started, self._event, self._save_sidecar)
-        self._queue: queue.SimpleQueue[Item] = queue.SimpleQueue()
-        self._queued_lines = 0
-        self._queue_lock = threading.Lock()  # _queued_lines and each slot's overflow
+        self._handoff = Handoff(MAX_QUEUED_LINES)
         self._lock = threading.Lock()  # statuses: the writer changes them, snapshot copies
         self._halt = threading.Event()
         self._wake = threading.Event()
@@ -122,7 +122,8 @@ class Recorder:
         self.slots = [Slot(b, BoardStatus(b.name, b.unique_id, b.port or "")) for b in boards]
         self._event(EventKind.START, "", None)
         readers = [threading.Thread(target=read_board, daemon=True, name="record-" + s.status.name,
-                                    args=(s.board, self._deliver_to(s), self._halt, reopen))
+                                    args=(s.board, self._handoff.deliver_to(s), self._halt,
+                                          reopen))
                    for s in self.slots]
         writer = threading.Thread(target=self._write_loop, args=(readers,), daemon=True,
                                   name="record-writer")
@@ -153,7 +154,7 @@ class Recorder:
                 self.request_stop(EndReason.DURATION)
             elif not writer.is_alive():
                 self.request_stop(EndReason.ERROR)
-            elif not any(t.is_alive() for t in readers) and self._queue.empty():
+            elif not any(t.is_alive() for t in readers) and self._handoff.empty():
                 self.request_stop(EndReason.NO_BOARDS)
             if self._stop_reason is not None:
                 return
@@ -198,26 +199,13 @@ class Recorder:
             if on_event is not None:
                 on_event(event)
 
-    # ----- the readers' side ---------------------------------------------------------------
-    def _deliver_to(self, slot: Slot) -> Callable[[float, list[bytes] | BoardEvent], None]:
-        def deliver(when: float, payload: list[bytes] | BoardEvent) -> None:
-            if isinstance(payload, list):
-                with self._queue_lock:
-                    if self._queued_lines + len(payload) > MAX_QUEUED_LINES:
-                        slot.overflow += len(payload)  # counted as lost by the writer
-                        return
-                    self._queued_lines += len(payload)
-            self._queue.put((slot, when, payload))
-
-        return deliver
-
     # ----- the writer thread ---------------------------------------------------------------
     def _write_loop(self, readers: list[threading.Thread]) -> None:
         try:
             saved = time.monotonic()
             stop_by: float | None = None
             while True:
-                items = self._take(0.05)
+                items = self._handoff.take(0.05, ROUND_LINES)
                 if items:
                     self._handle(items)
                 elif self._halt.is_set():
@@ -227,7 +215,7 @@ class Recorder:
                 if time.monotonic() - saved >= SIDECAR_EVERY_S:
                     saved = time.monotonic()
                     self._save_sidecar()
-            while items := self._take(0):  # what the readers' final reads delivered
+            while items := self._handoff.take(0, ROUND_LINES):  # the readers' final reads
                 self._handle(items)
             with self._lock:
                 self.intake.finish(self.slots)
@@ -240,23 +228,6 @@ class Recorder:
             self.writer.close()
             self._wake.set()
 
-    def _take(self, timeout: float) -> list[Item]:
-        """Everything on the queue now (up to ROUND_LINES lines), waiting `timeout` for one."""
-        try:
-            items = [self._queue.get(timeout=timeout) if timeout else self._queue.get_nowait()]
-        except queue.Empty:
-            return []
-        lines = _lines(items[0])
-        while lines < ROUND_LINES:
-            try:
-                items.append(self._queue.get_nowait())
-            except queue.Empty:
-                break
-            lines += _lines(items[-1])
-        with self._queue_lock:
-            self._queued_lines -= lines
-        return items
-
     def _handle(self, items: list[Item]) -> None:
         with self._lock:
             for slot, when, payload in items:
@@ -266,9 +237,7 @@ class Recorder:
                     self.intake.burst(slot, when, payload)
             for slot in self.slots:
                 if slot.overflow:
-                    with self._queue_lock:
-                        dropped, slot.overflow = slot.overflow, 0
-                    self.intake.overflowed(slot, dropped)
+                    self.intake.overflowed(slot, self._handoff.take_overflow(slot))
         self._flush()
 
     def _flush(self) -> None:
@@ -336,10 +305,6 @@ class Recorder:
         return sidecar_dict(self.plan, self.fields, self.intake.units, boards,
                             self._all_status(), self.started, self.ended, self.ended_by,
                             self.error, self.events, self.writer.style)
-
-
-def _lines(item: Item) -> int:
-    return len(item[2]) if isinstance(item[2], list) else 0
 
 
 def recording_error(result: RecordingResult) -> RecordingError:
