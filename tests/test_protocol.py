@@ -235,7 +235,7 @@ def test_parse_readings_takes_plain_readings(lines: list[bytes]) -> None:
 
 def test_parse_readings_refuses_anything_else() -> None:
     for burst in ([b"(1, 2)", b"# klimakit 1 fields=a,b"], [b"(1, 2)", b""], [b"(g1, 1, 2)"],
-                  [b"(1, nan)"], [b"(1, 2)\r"], []):
+                  [b"(1, nan)"], [b"(7, 8)\r(9, 10)"], []):
         assert parse_readings(burst) is None, burst
 
 

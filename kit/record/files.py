@@ -27,6 +27,7 @@ import csv
 import io
 import json
 import logging
+import math
 import os
 import shutil
 from collections.abc import Sequence
@@ -97,6 +98,27 @@ def format_time(when: float, style: CsvStyle = STANDARD) -> str:
     return text.replace(".", style.decimal)
 
 
+class _Clock:
+    """format_time for many stamps: the date and time of day are worked out once a second."""
+
+    def __init__(self, style: CsvStyle) -> None:
+        self.style = style
+        self._second: tuple[int, str] = (-1, "")
+
+    def text(self, when: float) -> str:
+        fraction, whole = math.modf(when)  # rounded to µs as datetime.fromtimestamp does
+        micro, second = round(fraction * 1e6), int(whole)
+        if micro >= 1_000_000:
+            micro, second = micro - 1_000_000, second + 1
+        elif micro < 0:
+            micro, second = micro + 1_000_000, second - 1
+        ms = micro // 1000  # cut, as isoformat's milliseconds are
+        if second != self._second[0]:
+            self._second = (second, datetime.fromtimestamp(second).isoformat(
+                sep=self.style.time_sep, timespec="seconds"))
+        return "{}{}{:03d}".format(self._second[1], self.style.decimal, ms)
+
+
 def format_number(value: float | str, style: CsvStyle = STANDARD) -> str:
     """Write a value as read (ints stay ints), with the style's decimal mark."""
     return str(value).replace(".", style.decimal)
@@ -130,7 +152,11 @@ class RunWriter:
         lock(self._csv.fd)
         self._reserve = make_reserve(paths.reserve, reserve_bytes)
         self._time_cache: tuple[float | None, str] = (None, "")
+        self._clock = _Clock(style)
         self._cells: dict[str, str] = {}
+        self._values = io.StringIO()  # one writer for all rows: making one costs as much
+        self._values_writer = csv.writer(self._values, delimiter=style.delimiter,
+                                         lineterminator="\n")
 
     def set_fields(self, fields: Sequence[str]) -> None:
         """Add the CSV header row (once: the columns of a run never change); flush() writes it
@@ -148,7 +174,7 @@ class RunWriter:
 
     def _prefix(self, when: float | None, seconds: float, board: str) -> str:
         if when != self._time_cache[0]:  # lines that arrived together share one timestamp
-            self._time_cache = (when, "" if when is None else format_time(when, self.style))
+            self._time_cache = (when, "" if when is None else self._clock.text(when))
         cell = self._cells.get(board)
         if cell is None:
             cell = self._cells[board] = self._csv_line([csv_cell(board)])[:-2]
@@ -162,9 +188,10 @@ class RunWriter:
 
         `owner` is handed back by flush() with the number of these rows that were not written.
         """
-        out = io.StringIO()
-        csv.writer(out, delimiter=self.style.delimiter, lineterminator="\n").writerows(rows)
-        values = out.getvalue()  # numbers only (and empty cells), so '.' is a decimal point
+        self._values.seek(0)
+        self._values.truncate()
+        self._values_writer.writerows(rows)
+        values = self._values.getvalue()  # numbers only (and empty cells): '.' is a decimal point
         if values.startswith('""\n') or '\n""\n' in values:  # csv's way to write [""] alone
             values = "\n".join("" if v == '""' else v for v in values.split("\n"))
         if self.style.decimal != ".":

@@ -52,6 +52,10 @@ QUIET_AFTER_S = 12.0  # the header repeats every 10 s, so a live board says some
 SIDECAR_EVERY_S = 5.0  # counts in the sidecar while recording (for a repair after SIGKILL)
 MAX_QUEUED_LINES = 1_000_000  # ~70 MB: 30 boards at full baud for ~2 minutes of a stalled disk
 ROUND_LINES = 50_000  # the writer writes at least this often
+# After a round of only a few bursts (e.g. a board whose every line is its own TCP packet, as
+# QEMU's are) the writer waits this long, so the next round writes many at once: a line is
+# still on disk within milliseconds, and the writer costs about a third less per line.
+SMALL_ROUND_ITEMS, SMALL_ROUND_PAUSE_S = 64, 0.005
 READERS_STOP_S = 8.0  # after the stop, how long the writer waits for readers' final reads
 
 
@@ -208,6 +212,8 @@ class Recorder:
                 items = self._handoff.take(0.05, ROUND_LINES)
                 if items:
                     self._handle(items)
+                    if len(items) < SMALL_ROUND_ITEMS:  # a trickle: gather a little first
+                        self._halt.wait(SMALL_ROUND_PAUSE_S)
                 elif self._halt.is_set():
                     stop_by = stop_by or time.monotonic() + READERS_STOP_S
                     if not any(t.is_alive() for t in readers) or time.monotonic() > stop_by:
