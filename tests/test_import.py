@@ -166,7 +166,7 @@ def test_repeated_labels_keep_both_columns(tmp_path: Path) -> None:
     assert run.fields == ("x", "x (2)") and run.boards["v2-log"].values["x (2)"] == [2, 4]
 
 
-@pytest.mark.parametrize("data_start", [0x812, 0x820, 0x830])
+@pytest.mark.parametrize("data_start", [0x812, 0x820, 0x830, 0x838])
 def test_a_data_start_inside_the_metadata_is_damage_not_columns(tmp_path: Path,
                                                                 data_start: int) -> None:
     """An address into the metadata or labels gave garbage column names such as `ds),t`."""

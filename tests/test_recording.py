@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kit.boards import Board, BoardIdentity, BoardInfo
 from kit.errors import RecordingError, TransportError
@@ -525,3 +527,14 @@ def test_record_summary_says_what_was_lost_and_why(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
     assert "2 målinger gemt" in said and "2 tabt: 2 radiopakker der ikke nåede frem" in said
+
+
+@given(st.floats(min_value=0, max_value=4e9, allow_nan=False),
+       st.sampled_from([0.0, 0.0000005, -0.0000005, 0.0005]))
+def test_the_writers_clock_writes_what_format_time_writes(when: float, nudge: float) -> None:
+    """RunWriter formats the time of day once a second; the text is format_time's exactly."""
+    from kit.record.files import EXCEL_DA, STANDARD, _Clock, format_time
+
+    when = round(when, 3) + nudge if when > 1 else when
+    for style in (STANDARD, EXCEL_DA):
+        assert _Clock(style).text(when) == format_time(when, style)
