@@ -20,6 +20,8 @@ from kit.hardware import V1, V2, VERSIONS, fake_unique_id
 from kit.sim.clock import US_PER_S, Scheduler, Task
 from kit.sim.errors import SimulatorError
 from kit.sim.hardware import Display
+from kit.sim.mpbuiltins import MISSING_METHODS
+from kit.sim.transform import compile_board_program
 from kit.sim.radio import Air
 from kit.sim.runtime import SIM_NOTE, RestartProgram, Runtime
 from kit.sim.scenarios import make_scenario
@@ -106,6 +108,7 @@ class SimBoard(Board):
                            unique_id=self.unique_id, version=version, scenario=self.scenario,
                            seed=board_seed, local_modules=local_modules)
         self._rt.on_display = on_display
+        self._rt.program_source = self.source
         self._closed = False
         self.sim.boards.append(self)
         for button, at in self.scenario.presses:
@@ -131,7 +134,7 @@ class SimBoard(Board):
         if version == V1:
             check_v1_syntax(source, "main.py")
         try:
-            return compile(source, "main.py", "exec")
+            return compile_board_program(source, "main.py", MISSING_METHODS)
         except SyntaxError as err:
             raise FirmwareError("main.py:{}: syntax error: {}. Fix this line.".format(
                 err.lineno, err.msg)) from None
@@ -198,7 +201,7 @@ class SimBoard(Board):
             raise TransportError("{} is closed".format(self.name))
         self._stop()
         try:
-            compiled = compile(code, "<stdin>", "exec")
+            compiled = compile_board_program(code, "<stdin>", MISSING_METHODS)
         except SyntaxError as err:
             raise BoardCodeError("SyntaxError: {} (line {})".format(err.msg, err.lineno),
                                  board=self.name) from None

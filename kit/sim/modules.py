@@ -7,17 +7,15 @@ micro:bit does not have raise ImportError as on the board; V2-only names on a V1
 """
 from __future__ import annotations
 
-import builtins
-import io
-import math
-import random
-import struct
 import types
 from typing import TYPE_CHECKING, Any
 
 import kit.sim.pins as pins
+from kit.sim import firmware_v1
 from kit.sim.images import Image
+from kit.sim.mpbuiltins import board_builtins
 from kit.sim.radio import Radio
+from kit.sim.stdmodules import BoardRandom, board_module, math_module, small_modules, sys_module
 
 if TYPE_CHECKING:
     from kit.sim.runtime import Runtime
@@ -26,7 +24,6 @@ V2_ONLY = {"microphone": "microphone", "speaker": "speaker", "pin_logo": "touch 
            "pin_speaker": "speaker pin", "set_volume": "volume control",
            "Sound": "built-in sounds", "SoundEvent": "sound events", "run_every": "run_every",
            "power": "power management"}
-PASSTHROUGH = {"math": math, "struct": struct, "ustruct": struct}
 NO_SUCH_ON_V1 = {"log": "the log module (data logging) is only on micro:bit V2",
                  "power": "the power module is only on micro:bit V2"}
 TICKS_PERIOD = 1 << 30
@@ -65,6 +62,12 @@ def microbit_module(rt: Runtime) -> types.ModuleType:
     }
     for number, pin in rt.pins.items():
         ns["pin{}".format(number)] = pin
+    ns["__name__"] = "microbit"
+    if not rt.v2:
+        ns["audio"] = rt.audio
+        module = board_module("microbit", ns)
+        module.__getattr__ = _v1_missing  # type: ignore[attr-defined]
+        return module
     if rt.v2:
         events = types.SimpleNamespace(LOUD="loud", QUIET="quiet")
         ns.update(microphone=pins.Microphone(rt, events), speaker=pins.Speaker(),
@@ -73,6 +76,13 @@ def microbit_module(rt: Runtime) -> types.ModuleType:
                   Sound=types.SimpleNamespace(GIGGLE="giggle", HAPPY="happy", HELLO="hello",
                                               SAD="sad", YAWN="yawn", TWINKLE="twinkle"))
     return _module("microbit", ns, None if rt.v2 else V2_ONLY)
+
+
+def _v1_missing(attr: str) -> object:
+    if attr in V2_ONLY:
+        raise AttributeError("micro:bit V1 has no {} ('microbit.{}' needs a V2)".format(
+            V2_ONLY[attr], attr))
+    raise AttributeError("'module' object has no attribute '{}'".format(attr))
 
 
 def _scale(value: float, from_: tuple[float, float], to: tuple[float, float]) -> float:
@@ -99,16 +109,6 @@ def time_module(rt: Runtime, name: str) -> types.ModuleType:
     })
 
 
-def random_module(seed: int) -> types.ModuleType:
-    """`random`, seeded per board so a simulated run is reproducible."""
-    rng = random.Random(seed)
-    return _module("random", {
-        "seed": rng.seed, "getrandbits": rng.getrandbits, "randint": rng.randint,
-        "randrange": rng.randrange, "choice": rng.choice, "random": rng.random,
-        "uniform": rng.uniform,
-    })
-
-
 def music_module(rt: Runtime) -> types.ModuleType:
     """`music`: takes the time the tune would take; no sound on the PC."""
     state = {"bpm": 120, "ticks": 4}
@@ -129,17 +129,14 @@ def music_module(rt: Runtime) -> types.ModuleType:
         if wait and duration > 0:
             rt.sleep_us(duration * 1000)
 
-    def set_tempo(ticks: int = 4, bpm: int = 120) -> None:
-        state.update(ticks=ticks, bpm=bpm)
+    def set_tempo(ticks: int | None = None, bpm: int | None = None) -> None:
+        state.update(ticks=state["ticks"] if ticks is None else ticks,
+                     bpm=state["bpm"] if bpm is None else bpm)
 
-    tunes = {n: ["c4:4", "e", "g", "c5:8"] for n in (
-        "DADADADUM", "ENTERTAINER", "PRELUDE", "ODE", "NYAN", "RINGTONE", "FUNK", "BLUES",
-        "BIRTHDAY", "WEDDING", "FUNERAL", "PUNCHLINE", "PYTHON", "BADDY", "CHASE", "BA_DING",
-        "WAWAWAWAA", "JUMP_UP", "JUMP_DOWN", "POWER_UP", "POWER_DOWN")}
-    return _module("music", dict(tunes, play=play, pitch=pitch, stop=lambda pin=None: None,
-                                 reset=lambda: state.update(bpm=120, ticks=4),
-                                 set_tempo=set_tempo,
-                                 get_tempo=lambda: (state["ticks"], state["bpm"])))
+    return board_module("music", dict(
+        firmware_v1.MELODIES, __name__="music", play=play, pitch=pitch,
+        stop=lambda pin=None: None, reset=lambda: state.update(bpm=120, ticks=4),
+        set_tempo=set_tempo, get_tempo=lambda: (state["bpm"], state["ticks"])))
 
 
 def speech_module(rt: Runtime) -> types.ModuleType:
@@ -183,74 +180,67 @@ def machine_module(rt: Runtime) -> types.ModuleType:
     })
 
 
-def small_modules(rt: Runtime) -> dict[str, types.ModuleType]:
-    """gc, micropython, os, audio: enough for programs that check memory or list files."""
-    return {
-        "gc": _module("gc", {"collect": lambda: None, "mem_free": rt.mem_free,
-                             "mem_alloc": lambda: rt.heap_bytes - rt.mem_free(),
-                             "enable": lambda: None, "disable": lambda: None}),
-        "micropython": _module("micropython", {
-            "const": lambda x: x, "mem_info": lambda *a: None, "opt_level": lambda *a: 0,
-            "kbd_intr": lambda c: None}),
-        "os": _module("os", {"listdir": lambda: sorted(rt.files), "remove": rt.files.pop,
-                             "size": lambda n: len(rt.files[n]),
-                             "uname": lambda: ("microbit", "microbit", "sim", "sim",
-                                               "micro:bit " + rt.version)}),
-        "audio": _module("audio", {"play": lambda *a, **kw: None, "is_playing": lambda: False,
-                                   "stop": lambda: None}),
-    }
-
-
 def build_modules(rt: Runtime, radio: Radio, seed: int) -> dict[str, types.ModuleType]:
+    """Every module the board has, bound to this board (V1: the board's names only)."""
+    rng = BoardRandom(seed, rt.float_cls)
     modules: dict[str, types.ModuleType] = {
         "microbit": microbit_module(rt), "radio": _module("radio", radio.module_namespace()),
         "music": music_module(rt), "speech": speech_module(rt), "machine": machine_module(rt),
         "time": time_module(rt, "time"), "utime": time_module(rt, "utime"),
-        "random": random_module(seed), **small_modules(rt),
+        "random": rng.module(), "math": math_module(rt.float_cls), "sys": sys_module(rt),
+        **small_modules(rt),
     }
-    modules["urandom"] = modules["random"]
+    for name, module in modules.items():
+        if name in firmware_v1.MODULES and name not in ("radio", "microbit"):
+            module.__board_dir__ = list(firmware_v1.MODULES[name])  # type: ignore[attr-defined]
     if rt.v2:
+        modules["urandom"] = modules["random"]
         modules["log"] = log_module(rt)
         modules["power"] = _module("power", {"deep_sleep": lambda *a, **kw: None,
                                              "off": lambda: None})
     return modules
 
 
+def surfaces_of(rt: Runtime, modules: dict[str, types.ModuleType]) -> dict[int, list[str]]:
+    """dir() of the board's modules and objects, by object id (kit.sim.mpbuiltins.make_dir)."""
+    found: dict[int, list[str]] = {}
+    for module in modules.values():
+        names = getattr(module, "__board_dir__", None)
+        found[id(module)] = list(names) if names else [
+            n for n in vars(module) if not n.startswith("_")]
+    microbit = modules["microbit"]
+    for key, names in firmware_v1.OBJECTS.items():
+        owner, _, attr = key.partition(".")
+        target = getattr(microbit, attr, None) if owner == "microbit" else None
+        if target is not None:
+            found[id(target)] = list(names)
+    return found
+
+
 def make_builtins(rt: Runtime, modules: dict[str, types.ModuleType],
                   local_modules: dict[str, str]) -> dict[str, Any]:
-    """A copy of builtins whose __import__, print, input and open belong to this board."""
-    namespace = dict(vars(builtins))
+    """The board's builtins, whose __import__, print, input and open belong to this board."""
+    from kit.sim.transform import compile_board_program
+    from kit.sim.mpbuiltins import MISSING_METHODS
+
     loaded: dict[str, types.ModuleType] = {}
+    namespace: dict[str, Any] = {}
 
     def sim_import(name: str, globals: object = None, locals: object = None,
                    fromlist: object = (), level: int = 0) -> types.ModuleType:
         top = name.split(".")[0]
         if top in modules:
             return modules[top]
-        if top in PASSTHROUGH:
-            return PASSTHROUGH[top]
         if top in local_modules:  # another .py file on the board, e.g. a lib module
             if top not in loaded:
                 module = types.ModuleType(top)
                 module.__dict__["__builtins__"] = namespace
                 loaded[top] = module
-                exec(compile(local_modules[top], top + ".py", "exec"), module.__dict__)
+                code = compile_board_program(local_modules[top], top + ".py", MISSING_METHODS)
+                exec(code, module.__dict__)
             return loaded[top]
         hint = NO_SUCH_ON_V1.get(top, "") if not rt.v2 else ""
         raise ImportError("no module named '{}'".format(top) + (" ({})".format(hint) * bool(hint)))
 
-    def sim_print(*args: object, sep: str = " ", end: str = "\n", file: object = None,
-                  flush: bool = False) -> None:
-        rt.write_text(sep.join(str(a) for a in args) + end)
-
-    def sim_input(prompt: str = "") -> str:
-        rt.write_text(str(prompt))
-        return rt.read_input()
-
-    def sim_open(name: str, mode: str = "r", *args: object, **kwargs: object) -> io.IOBase:
-        return rt.open_file(str(name), mode)
-
-    namespace.update(__import__=sim_import, print=sim_print, input=sim_input, open=sim_open)
+    namespace.update(board_builtins(rt, sim_import, surfaces_of(rt, modules)))
     return namespace
-
-

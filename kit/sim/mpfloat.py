@@ -205,22 +205,22 @@ def _round_up(out: list[str], fmt: str, e: int, e_sign: str) -> tuple[int, str]:
     return e, e_sign
 
 
-def float_repr(value: float) -> str:
+def float_repr(value: float, precision: int = REPR_PRECISION) -> str:
     """repr()/str() of a float on the V1: 6 significant digits, always a '.' or exponent."""
-    text = format_float(value, "g", REPR_PRECISION)
+    text = format_float(value, "g", precision)
     if "." not in text and "e" not in text and "n" not in text:
         text += ".0"
     return text
-
-
-def _wrap(value: Any) -> Any:
-    return MPFloat(value) if type(value) is float else value
 
 
 class MPFloat(float):
     """A float as the micro:bit V1 holds it; arithmetic stays in 30-bit single precision."""
 
     __slots__ = ()
+    precision = REPR_PRECISION
+
+    def _w(self, value: Any) -> Any:
+        return type(self)(value) if type(value) is float else value
 
     def __new__(cls, value: Any = 0.0) -> MPFloat:
         if isinstance(value, str):
@@ -228,7 +228,7 @@ class MPFloat(float):
         return float.__new__(cls, box(float(value)))
 
     def __repr__(self) -> str:
-        return float_repr(self)
+        return float_repr(self, self.precision)
 
     __str__ = __repr__
 
@@ -238,64 +238,64 @@ class MPFloat(float):
         return format_spec(self, spec)
 
     def __add__(self, other: Any) -> Any:
-        return _wrap(float.__add__(self, other))
+        return self._w(float.__add__(self, other))
 
     def __radd__(self, other: Any) -> Any:
-        return _wrap(float.__radd__(self, other))
+        return self._w(float.__radd__(self, other))
 
     def __sub__(self, other: Any) -> Any:
-        return _wrap(float.__sub__(self, other))
+        return self._w(float.__sub__(self, other))
 
     def __rsub__(self, other: Any) -> Any:
-        return _wrap(float.__rsub__(self, other))
+        return self._w(float.__rsub__(self, other))
 
     def __mul__(self, other: Any) -> Any:
-        return _wrap(float.__mul__(self, other))
+        return self._w(float.__mul__(self, other))
 
     def __rmul__(self, other: Any) -> Any:
-        return _wrap(float.__rmul__(self, other))
+        return self._w(float.__rmul__(self, other))
 
     def __truediv__(self, other: Any) -> Any:
-        return _wrap(float.__truediv__(self, other))
+        return self._w(float.__truediv__(self, other))
 
     def __rtruediv__(self, other: Any) -> Any:
-        return _wrap(float.__rtruediv__(self, other))
+        return self._w(float.__rtruediv__(self, other))
 
     def __floordiv__(self, other: Any) -> Any:
-        return _wrap(float.__floordiv__(self, other))
+        return self._w(float.__floordiv__(self, other))
 
     def __rfloordiv__(self, other: Any) -> Any:
-        return _wrap(float.__rfloordiv__(self, other))
+        return self._w(float.__rfloordiv__(self, other))
 
     def __mod__(self, other: Any) -> Any:
-        return _wrap(float.__mod__(self, other))
+        return self._w(float.__mod__(self, other))
 
     def __rmod__(self, other: Any) -> Any:
-        return _wrap(float.__rmod__(self, other))
+        return self._w(float.__rmod__(self, other))
 
     def __pow__(self, other: Any, mod: Any = None) -> Any:
-        return _wrap(float.__pow__(self, other))
+        return self._w(float.__pow__(self, other))
 
     def __rpow__(self, other: Any, mod: Any = None) -> Any:
-        return _wrap(float.__rpow__(self, other))
+        return self._w(float.__rpow__(self, other))
 
     def __neg__(self) -> MPFloat:
-        return MPFloat(-float(self))
+        return type(self)(-float(self))
 
     def __pos__(self) -> MPFloat:
         return self
 
     def __abs__(self) -> MPFloat:
-        return MPFloat(abs(float(self)))
+        return type(self)(abs(float(self)))
 
     def __divmod__(self, other: Any) -> Any:
         q, r = float.__divmod__(self, other)
-        return MPFloat(q), MPFloat(r)
+        return type(self)(q), type(self)(r)
 
     def __round__(self, ndigits: Any = None) -> Any:
         if ndigits is None:
             return round(float(self))
-        return MPFloat(round(float(self), ndigits))
+        return type(self)(round(float(self), ndigits))
 
 
 def _parse(text: str) -> float:
@@ -305,11 +305,16 @@ def _parse(text: str) -> float:
         raise ValueError("invalid syntax for number") from None
 
 
-def true_divide(a: Any, b: Any) -> Any:
-    """`a / b` in a board program: int / int gives a V1 float too."""
-    return _wrap(a / b)
+class V2Float(MPFloat):
+    """A V2 float (MicroPython 1.18 on the nRF52): a full single, 7 digits when printed.
 
+    From py/objfloat.c (MICROPY_OBJ_REPR_A); not checked against a board: QEMU has no V2.
+    """
 
-def power(a: Any, b: Any) -> Any:
-    """`a ** b`: a negative int exponent gives a V1 float."""
-    return _wrap(a ** b)
+    __slots__ = ()
+    precision = 7
+
+    def __new__(cls, value: Any = 0.0) -> V2Float:
+        if isinstance(value, str):
+            value = _parse(value)
+        return float.__new__(cls, f32(float(value)))
