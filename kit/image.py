@@ -154,7 +154,7 @@ class Image:
 
     def _check_writable(self) -> None:
         if self._name is not None:
-            raise TypeError("This image cannot be modified. Try copying it first.")
+            raise TypeError("image cannot be modified (try copying first)")
 
     def width(self) -> int:
         return self._width
@@ -172,6 +172,8 @@ class Image:
 
     def set_pixel(self, x: int, y: int, value: int) -> None:
         self._check_writable()
+        if not (0 <= x < self._width and 0 <= y < self._height):
+            raise ValueError("index too large")
         self._pixels[self._index(x, y)] = _brightness(value)
 
     def fill(self, value: int) -> None:

@@ -54,7 +54,7 @@ def test_sim_image_is_the_host_image_with_all_builtins() -> None:
                      "    print('ro', e)\n", version="v1")
     board.run_for(1, timeout=30)
     assert board.collect() == [b"12 %d" % len(BUILTIN_IMAGES),
-                               b"ro This image cannot be modified. Try copying it first."]
+                               b"ro image cannot be modified (try copying first)"]
     assert board.display.rows() == HostImage.CLOCK1.pixel_rows() and len(BUILTIN_IMAGES) == 64
 
 

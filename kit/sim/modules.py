@@ -11,7 +11,7 @@ import types
 from typing import TYPE_CHECKING, Any
 
 import kit.sim.pins as pins
-from kit.sim import firmware_v1
+import kit.sim.firmware_v1 as firmware_v1
 from kit.sim.images import Image
 from kit.sim.mpbuiltins import board_builtins
 from kit.sim.radio import Radio
@@ -66,7 +66,7 @@ def microbit_module(rt: Runtime) -> types.ModuleType:
     if not rt.v2:
         ns["audio"] = rt.audio
         module = board_module("microbit", ns)
-        module.__getattr__ = _v1_missing  # type: ignore[attr-defined]
+        setattr(module, "__getattr__", _v1_missing)
         return module
     if rt.v2:
         events = types.SimpleNamespace(LOUD="loud", QUIET="quiet")
@@ -88,7 +88,8 @@ def _v1_missing(attr: str) -> object:
 def _scale(value: float, from_: tuple[float, float], to: tuple[float, float]) -> float:
     (a, b), (c, d) = from_, to
     result = c + (value - a) * (d - c) / (b - a)
-    return int(result) if isinstance(c, int) and isinstance(d, int) else result
+    # microbit.scale: an int range gives the nearest int (scale(512, (0, 1023), (0, 255)) = 128)
+    return int(round(result)) if isinstance(c, int) and isinstance(d, int) else result
 
 
 def _no_device(*args: object, **kwargs: object) -> None:
@@ -239,8 +240,7 @@ def make_builtins(rt: Runtime, modules: dict[str, types.ModuleType],
                 code = compile_board_program(local_modules[top], top + ".py", MISSING_METHODS)
                 exec(code, module.__dict__)
             return loaded[top]
-        hint = NO_SUCH_ON_V1.get(top, "") if not rt.v2 else ""
-        raise ImportError("no module named '{}'".format(top) + (" ({})".format(hint) * bool(hint)))
+        raise ImportError("no module named '{}'".format(top))
 
     namespace.update(board_builtins(rt, sim_import, surfaces_of(rt, modules)))
     return namespace

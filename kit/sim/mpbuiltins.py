@@ -15,9 +15,9 @@ import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kit.sim import firmware_v1
+import kit.sim.firmware_v1 as firmware_v1
 from kit.sim.mpfloat import MPFloat, V2Float
-from kit.sim.mpobjects import MPDict, MPSet, version_types
+from kit.sim.mpobjects import MPDict, MPSet, mp_hash, version_types
 from kit.sim.mptext import fix_exception, modulo, mp_repr, mp_str
 from kit.sim.transform import HIDDEN_DUNDERS, compile_board_program
 
@@ -178,16 +178,29 @@ def board_builtins(rt: Runtime, board_import: Callable[..., Any], surfaces: dict
     def board_round(value: Any, ndigits: Any = None) -> Any:
         return value.__round__(ndigits) if ndigits is not None else round(value)
 
+    def board_build_class(func: Any, name: str, *bases: Any, **kwargs: Any) -> Any:
+        cls = builtins.__build_class__(func, name, *bases, **kwargs)
+        cls.__module__ = "builtins"  # so it prints <class 'A'> as on the board
+        return cls
+
+    str_cls = _BuiltinLike("str", (str,), {
+        "__module__": "builtins", "__qualname__": "str",
+        "__new__": lambda cls, *args: mp_str(args[0]) if len(args) == 1 else str(*args)})
+    mask = 0xFFFF if rt.v2 else 0xFF
+
     overrides: dict[str, Any] = {
+        "hash": lambda value: mp_hash(value, mask) if isinstance(value, (str, bytes))
+        else hash(value),
+        "str": str_cls, "__build_class__": board_build_class,
         "float": float_cls, "dict": dict_cls, "set": set_cls, "repr": mp_repr,
         "print": board_print, "dir": board_dir, "getattr": board_getattr,
         "hasattr": board_hasattr, "bytearray": board_bytearray, "exec": board_exec,
         "eval": board_eval, "pow": power, "round": board_round, "__import__": board_import,
-        "input": lambda prompt="": (rt.write_text(str(prompt)), rt.read_input())[1],
+        "input": lambda prompt="": rt.prompt_input(str(prompt)),
         "open": lambda name, mode="r", *a, **kw: rt.open_file(str(name), mode),
         "help": lambda *a: None, "__repl_print__": lambda value: None,
         "_mp_float": float_cls, "_mp_div": div, "_mp_pow": power, "_mp_mod": modulo,
-        "_mp_dict": dict_cls.display, "_mp_set": set_cls, "_mp_exc": fix_exception,
+        "_mp_dict": getattr(dict_cls, "display"), "_mp_set": set_cls, "_mp_exc": fix_exception,
         "_mp_getattr": board_getattr, "_mp_repeat": heap.repeat,
     }
     if rt.v2:
@@ -211,5 +224,5 @@ def compile_board_program_expr(source: str, missing: frozenset[str]) -> Any:
     return compile(tree, "<string>", "eval")
 
 
-__all__ = ["MISSING_METHODS", "HeapModel", "board_builtins", "board_float_class", "board_getattr", "board_hasattr",
-           "MPDict", "MPSet"]
+__all__ = ["MISSING_METHODS", "HeapModel", "board_builtins", "board_float_class",
+           "board_getattr", "board_hasattr", "MPDict", "MPSet"]

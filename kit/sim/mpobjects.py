@@ -144,7 +144,7 @@ class MPDict(dict):  # type: ignore[type-arg]
         return "{" + ", ".join("{!r}: {!r}".format(k, dict.__getitem__(self, k))
                                for k in self._table.keys()) + "}"
 
-    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, *args: Any, **kwargs: Any) -> None:
         for source in args:
             pairs = source.items() if hasattr(source, "items") else source
             for key, value in pairs:
@@ -185,7 +185,7 @@ class MPDict(dict):  # type: ignore[type-arg]
         return new
 
     @classmethod
-    def fromkeys(cls, keys: Iterable[Any], value: Any = None) -> MPDict:  # type: ignore[override]
+    def fromkeys(cls, keys: Iterable[Any], value: Any = None) -> MPDict:
         new = cls()
         for key in keys:
             new[key] = value
@@ -236,7 +236,7 @@ class MPSet(set):  # type: ignore[type-arg]
         self.discard(keys[0])
         return keys[0]
 
-    def update(self, *others: Iterable[Any]) -> None:  # type: ignore[override]
+    def update(self, *others: Iterable[Any]) -> None:
         for other in others:
             for item in other:
                 self.add(item)
@@ -255,25 +255,25 @@ class MPSet(set):  # type: ignore[type-arg]
     def _new(self, items: Iterable[Any]) -> MPSet:
         return type(self)(items)
 
-    def union(self, *others: Iterable[Any]) -> MPSet:  # type: ignore[override]
+    def union(self, *others: Iterable[Any]) -> MPSet:
         new = self._new(self)
         new.update(*others)
         return new
 
-    def intersection(self, *others: Iterable[Any]) -> MPSet:  # type: ignore[override]
+    def intersection(self, *others: Iterable[Any]) -> MPSet:
         keep = set.intersection(set(self), *others)
         return self._new(k for k in self if k in keep)
 
-    def difference(self, *others: Iterable[Any]) -> MPSet:  # type: ignore[override]
+    def difference(self, *others: Iterable[Any]) -> MPSet:
         drop = set().union(*others)
         return self._new(k for k in self if k not in drop)
 
     def copy(self) -> MPSet:
         return self._new(self)
 
-    __or__ = union  # type: ignore[assignment]
-    __and__ = intersection  # type: ignore[assignment]
-    __sub__ = difference  # type: ignore[assignment]
+    __or__ = union
+    __and__ = intersection
+    __sub__ = difference
 
 
 def version_types(version: str) -> tuple[type[MPDict], type[MPSet]]:

@@ -19,7 +19,7 @@ from kit.build import V1_CODE_WARN_BYTES, v1_code_bytes
 from kit.hardware import PIN_NUMBERS
 from kit.sim.clock import ProgramStopped, Scheduler, Task
 from kit.sim.firmware_v1 import FIRMWARE
-from kit.sim.modules import V2_ONLY, build_modules, make_builtins
+from kit.sim.modules import NO_SUCH_ON_V1, V2_ONLY, build_modules, make_builtins
 from kit.sim.mpbuiltins import board_float_class
 from kit.sim.mptext import class_name, exception_str
 from kit.sim.stdmodules import audio_module
@@ -190,6 +190,11 @@ class Runtime:
         if self.on_display is not None:
             self.on_display(display)
 
+    def prompt_input(self, prompt: str) -> str:
+        """input(prompt): print the prompt, wait for a line typed on the serial line."""
+        self.write_text(prompt)
+        return self.read_input()
+
     def read_input(self) -> str:
         while "\n" not in self.input_buffer:
             self.sleep_us(10_000)
@@ -287,8 +292,10 @@ class Runtime:
         lines.append("{}: {}".format(class_name(err), exception_str(err)))
         name = getattr(err, "name", None)
         message = exception_str(err)
-        if isinstance(err, ImportError):  # from microbit import microphone
-            name = message.split("'")[1] if message.startswith("cannot import name") else name
+        if isinstance(err, ImportError) and "'" in message:  # from microbit import microphone
+            name = message.split("'")[1]
+        if isinstance(err, ImportError) and not self.v2 and name in NO_SUCH_ON_V1:
+            lines.append(SIM_NOTE + NO_SUCH_ON_V1[name])
         if isinstance(err, (NameError, ImportError)) and not self.v2 and name in V2_ONLY:
             lines.append("{}micro:bit V1 has no {} ('{}' needs a V2)".format(
                 SIM_NOTE, V2_ONLY[name], name))

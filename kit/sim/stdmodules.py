@@ -15,7 +15,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kit.sim import firmware_v1
+import kit.sim.firmware_v1 as firmware_v1
 
 if TYPE_CHECKING:
     from kit.sim.runtime import Runtime
@@ -185,7 +185,7 @@ class NeoPixel:
 
 
 class AudioFrame:
-    """audio.AudioFrame: 32 signed samples (-128..127)."""
+    """audio.AudioFrame: 32 samples 0..255 (V1 1.1.1 refuses others: 'value out of range')."""
 
     def __init__(self) -> None:
         self._samples = bytearray(32)
@@ -194,11 +194,12 @@ class AudioFrame:
         return 32
 
     def __getitem__(self, index: int) -> int:
-        value = self._samples[index]
-        return value - 256 if value > 127 else value
+        return self._samples[index]
 
     def __setitem__(self, index: int, value: int) -> None:
-        self._samples[index] = int(value) & 0xFF
+        if not 0 <= int(value) <= 255:
+            raise ValueError("value out of range")
+        self._samples[index] = int(value)
 
     def copyfrom(self, other: AudioFrame) -> None:
         self._samples[:] = other._samples
@@ -210,7 +211,7 @@ class AudioFrame:
 def audio_module(rt: Runtime) -> types.ModuleType:
     def play(source: object, wait: bool = True, pin: object = None,
              return_pin: object = None) -> None:
-        frames = sum(1 for _ in source)  # type: ignore[attr-defined]
+        frames = len(list(source))  # type: ignore[call-overload]
         if wait:
             rt.sleep_us(frames * 4000)  # 32 samples at 7812.5 Hz per frame
 
@@ -239,6 +240,8 @@ def small_modules(rt: Runtime) -> dict[str, types.ModuleType]:
             "size": rt.file_size, "uname": rt.uname}),
         "neopixel": board_module("neopixel", {"__name__": "neopixel", "NeoPixel": NeoPixel}),
         "audio": rt.audio,
+        "builtins": board_module("builtins", dict(vars(__import__("builtins")),
+                                                  __name__="builtins")),
         "array": board_module("array", {"__name__": "array", "array": array.array}),
         "collections": board_module("collections", {
             "__name__": "collections", "namedtuple": collections.namedtuple,
