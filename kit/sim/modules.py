@@ -66,7 +66,7 @@ def microbit_module(rt: Runtime) -> types.ModuleType:
     if not rt.v2:
         ns["audio"] = rt.audio
         module = board_module("microbit", ns)
-        setattr(module, "__getattr__", _v1_missing)
+        module.__getattr__ = _v1_missing
         return module
     if rt.v2:
         events = types.SimpleNamespace(LOUD="loud", QUIET="quiet")
@@ -243,4 +243,63 @@ def make_builtins(rt: Runtime, modules: dict[str, types.ModuleType],
         raise ImportError("no module named '{}'".format(top))
 
     namespace.update(board_builtins(rt, sim_import, surfaces_of(rt, modules)))
+    return namespace
+
+
+HOST_MODULES = ("microbit", "radio", "music", "speech", "neopixel", "audio", "micropython")
+
+
+def _host_time(utime: types.ModuleType) -> types.ModuleType:
+    """CPython's time, plus MicroPython's sleep_ms/ticks_* on the simulated clock."""
+    import time
+
+    module = types.ModuleType("time")
+    module.__dict__.update(vars(time))
+    for name in ("sleep_ms", "sleep_us", "ticks_ms", "ticks_us", "ticks_add", "ticks_diff"):
+        setattr(module, name, getattr(utime, name))
+    return module
+
+
+def make_host_builtins(rt: Runtime, modules: dict[str, types.ModuleType],
+                       host_names: dict[str, Any]) -> dict[str, Any]:
+    """CPython's builtins for a host program; `import microbit` etc. give the simulated board.
+
+    A host program (whaleygeek/bitio style) is CPython on the PC driving a board: `queue`,
+    `threading`, `time.sleep` and files on the PC work as in CPython; only the micro:bit
+    modules come from the simulator. `host_names` adds the host API's names to `microbit`
+    (its Image with bitio's STD_IMAGES), and `microbit.radio` is there as in bitio.
+    """
+    import builtins
+
+    microbit = types.ModuleType("microbit")
+    microbit.__dict__.update({k: v for k, v in vars(modules["microbit"]).items()
+                              if k != "__getattr__"})
+    microbit.__dict__.update(host_names, radio=modules["radio"])
+    microbit.__all__ = [k for k in vars(microbit) if not k.startswith("_")]  # type: ignore[attr-defined]
+    own = {name: modules[name] for name in HOST_MODULES if name in modules}
+    own["microbit"] = microbit
+    own["utime"] = modules["utime"]
+    own["time"] = _host_time(modules["utime"])
+    real_import = builtins.__import__
+
+    def host_import(name: str, globals: Any = None, locals: Any = None,
+                    fromlist: Any = (), level: int = 0) -> types.ModuleType:
+        top = name.split(".")[0]
+        if level == 0 and top in own:
+            return own[top]
+        return real_import(name, globals, locals, fromlist, level)
+
+    def host_print(*args: object, sep: str | None = " ", end: str | None = "\n",
+                   file: Any = None, flush: bool = False) -> None:
+        if file is not None:
+            builtins.print(*args, sep=sep, end=end, file=file, flush=flush)
+            return
+        rt.write_text((" " if sep is None else sep).join(str(a) for a in args)
+                      + ("\n" if end is None else end))
+
+    from kit.sim.stdmodules import NotSimulatedError
+
+    namespace = dict(vars(builtins))
+    namespace.update(__import__=host_import, print=host_print,
+                     _mp_not_simulated=NotSimulatedError)
     return namespace

@@ -19,6 +19,7 @@ import kit.sim.firmware_v1 as firmware_v1
 from kit.sim.mpfloat import MPFloat, V2Float
 from kit.sim.mpobjects import MPDict, MPSet, mp_hash, version_types
 from kit.sim.mptext import fix_exception, modulo, mp_repr, mp_str
+from kit.sim.stdmodules import NotSimulatedError
 from kit.sim.transform import HIDDEN_DUNDERS, compile_board_program
 
 if TYPE_CHECKING:
@@ -202,6 +203,7 @@ def board_builtins(rt: Runtime, board_import: Callable[..., Any], surfaces: dict
         "_mp_float": float_cls, "_mp_div": div, "_mp_pow": power, "_mp_mod": modulo,
         "_mp_dict": getattr(dict_cls, "display"), "_mp_set": set_cls, "_mp_exc": fix_exception,
         "_mp_getattr": board_getattr, "_mp_repeat": heap.repeat,
+        "_mp_not_simulated": NotSimulatedError,
     }
     if rt.v2:
         names = [n for n in vars(builtins) if not n.startswith("_")] + ["__build_class__"]

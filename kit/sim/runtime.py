@@ -19,7 +19,9 @@ from kit.build import V1_CODE_WARN_BYTES, v1_code_bytes
 from kit.hardware import PIN_NUMBERS
 from kit.sim.clock import ProgramStopped, Scheduler, Task
 from kit.sim.firmware_v1 import FIRMWARE
-from kit.sim.modules import NO_SUCH_ON_V1, V2_ONLY, build_modules, make_builtins
+from kit.sim.modules import (
+    NO_SUCH_ON_V1, V2_ONLY, build_modules, make_builtins, make_host_builtins,
+)
 from kit.sim.mpbuiltins import board_float_class
 from kit.sim.mptext import class_name, exception_str
 from kit.sim.stdmodules import audio_module
@@ -76,7 +78,8 @@ class Runtime:
 
     def __init__(self, scheduler: Scheduler, air: Air, *, name: str, unique_id: str,
                  version: str, scenario: Scenario, seed: int,
-                 local_modules: dict[str, str] | None = None) -> None:
+                 local_modules: dict[str, str] | None = None,
+                 host_names: dict[str, Any] | None = None) -> None:
         self.scheduler = scheduler
         self.name, self.unique_id, self.version = name, unique_id, version
         self.v2 = version == "v2"
@@ -103,7 +106,11 @@ class Runtime:
         self.float_cls = board_float_class(version)
         self.audio = audio_module(self)
         self.modules = build_modules(self, self.radio, seed)
-        self.builtins = make_builtins(self, self.modules, local_modules or {})
+        # A host program (bitio style) keeps CPython's builtins; the board is the simulator.
+        self.host = host_names is not None
+        self.builtins = make_host_builtins(self, self.modules, host_names) if host_names \
+            is not None else make_builtins(self, self.modules, local_modules or {})
+        self.exit_code: object = None
         self.globals: dict[str, Any] = {}
         self._memory_checked_at = 0
         self._calls = 0  # calls since the last sleep (busy-loop detection)
@@ -116,6 +123,8 @@ class Runtime:
             self._calls += 1
             cost_us = BUSY_CALL_COST_US if self._calls > BUSY_AFTER_CALLS else CALL_COST_US
         sched = self.scheduler
+        if self.host and sched.speed is not None:
+            sched.now = max(sched.now, sched.sim_time_now())  # time.sleep() on the PC counts
         target = sched.now + cost_us
         heap = sched._heap
         if target <= sched._limit and (not heap or heap[0][0] >= target) \

@@ -19,6 +19,7 @@ with the user's rights (README, `klimakit run --help`).
 from __future__ import annotations
 
 import ast
+import warnings
 from types import CodeType
 
 HIDDEN_DUNDERS = frozenset({
@@ -27,6 +28,20 @@ HIDDEN_DUNDERS = frozenset({
     "__bases__", "__mro__", "__subclasses__", "__builtins__", "__annotations__", "__wrapped__",
     "__file__", "__spec__", "__loader__", "__package__", "__path__",
 })
+
+
+# Compiler directives of MicroPython: `@micropython.native`/`viper` only make code faster
+# (the simulator runs the function as written); `asm_thumb` is Thumb assembler, which a
+# simulated board cannot run: calling such a function says so.
+SPEED_DIRECTIVES = frozenset({"native", "viper"})
+NOT_SIMULATED = frozenset({"asm_thumb"})
+
+
+def _directive(node: ast.expr) -> str | None:
+    if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id == "micropython"):
+        return node.attr
+    return None
 
 
 def _call(helper: str, *args: ast.expr) -> ast.Call:
@@ -96,6 +111,11 @@ class BoardSemantics(ast.NodeTransformer):
             node.body.insert(0, fix)
         return node
 
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        if not _apply_directives(node):
+            self.generic_visit(node)
+        return node
+
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         self.generic_visit(node)
         if isinstance(node.ctx, ast.Load) and node.attr in self.checked_attributes:
@@ -106,7 +126,38 @@ class BoardSemantics(ast.NodeTransformer):
 def compile_board_program(source: str, filename: str, missing_attributes: frozenset[str]
                           ) -> CodeType:
     """Parse, rewrite and compile a board program (SyntaxError as from compile())."""
+    with warnings.catch_warnings():  # MicroPython does not warn ("is" with a literal, ...)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        tree = ast.parse(source, filename=filename)
+        tree = BoardSemantics(missing_attributes).visit(tree)
+        ast.fix_missing_locations(tree)
+        return compile(tree, filename, "exec")
+
+
+def compile_host_program(source: str, filename: str) -> CodeType:
+    """Compile a host program with CPython's semantics; only @micropython.* directives change."""
     tree = ast.parse(source, filename=filename)
-    tree = BoardSemantics(missing_attributes).visit(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            _apply_directives(node)
     ast.fix_missing_locations(tree)
-    return compile(tree, filename, "exec")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return compile(tree, filename, "exec")
+
+
+def _apply_directives(node: ast.FunctionDef) -> bool:
+    """Drop @micropython.native/viper; make an asm_thumb function say it is not simulated.
+
+    Returns True if the body was replaced."""
+    directives = {name for name in map(_directive, node.decorator_list) if name is not None}
+    node.decorator_list = [d for d in node.decorator_list if _directive(d) is None]
+    if directives & NOT_SIMULATED:
+        message = "@micropython.{} (function {}) is not simulated; it runs only on a " \
+            "micro:bit".format(sorted(directives & NOT_SIMULATED)[0], node.name)
+        node.body = [ast.Raise(exc=_call("_mp_not_simulated", ast.Constant(message)),
+                               cause=None)]
+        node.args = ast.arguments(posonlyargs=[], args=[], vararg=ast.arg("args"),
+                                  kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+        return True
+    return False
