@@ -66,7 +66,7 @@ def microbit_module(rt: Runtime) -> types.ModuleType:
     if not rt.v2:
         ns["audio"] = rt.audio
         module = board_module("microbit", ns)
-        module.__getattr__ = _v1_missing
+        module.__dict__["__getattr__"] = _v1_missing
         return module
     if rt.v2:
         events = types.SimpleNamespace(LOUD="loud", QUIET="quiet")
