@@ -53,6 +53,37 @@ def _board_class(name: str, base: type) -> type:
     return _BuiltinLike(name, (base,), {"__module__": "builtins", "__qualname__": name})
 
 
+class _TypeCheck(type):
+    """isinstance(x, type) stays true for every class in a board program."""
+
+    def __instancecheck__(cls, instance: object) -> bool:
+        return isinstance(instance, type)
+
+
+def board_type_class(str_cls: type) -> type:
+    """`type` of a board program: type('a') is the program's `str`, so type(x) == str holds."""
+
+    def new(mcs: type, *args: Any) -> Any:
+        if len(args) == 1:
+            kind = type(args[0])
+            return str_cls if kind is str else kind
+        made = type(*args)
+        made.__module__ = "builtins"
+        return made
+
+    return _TypeCheck("type", (type,), {"__new__": new, "__module__": "builtins",
+                                        "__qualname__": "type"})
+
+
+def board_isinstance(obj: object, classes: Any) -> bool:
+    """isinstance as MicroPython 1.9.2 answers it: True is no instance of int there."""
+    if isinstance(classes, tuple):
+        return any(board_isinstance(obj, c) for c in classes)
+    if classes is int and type(obj) is bool:
+        return False
+    return isinstance(obj, classes)
+
+
 def board_getattr(obj: object, name: str, *default: object) -> Any:
     """getattr as the board answers it: no __name__ on types and functions, no str.zfill."""
     try:
@@ -192,10 +223,11 @@ def board_builtins(rt: Runtime, board_import: Callable[..., Any], surfaces: dict
     overrides: dict[str, Any] = {
         "hash": lambda value: mp_hash(value, mask) if isinstance(value, (str, bytes))
         else hash(value),
-        "str": str_cls, "__build_class__": board_build_class,
+        "str": str_cls, "type": board_type_class(str_cls),
+        "__build_class__": board_build_class,
         "float": float_cls, "dict": dict_cls, "set": set_cls, "repr": mp_repr,
         "print": board_print, "dir": board_dir, "getattr": board_getattr,
-        "hasattr": board_hasattr, "bytearray": board_bytearray, "exec": board_exec,
+        "hasattr": board_hasattr, "isinstance": board_isinstance, "bytearray": board_bytearray, "exec": board_exec,
         "eval": board_eval, "pow": power, "round": board_round, "__import__": board_import,
         "input": lambda prompt="": rt.prompt_input(str(prompt)),
         "open": lambda name, mode="r", *a, **kw: rt.open_file(str(name), mode),
