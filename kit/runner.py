@@ -75,6 +75,7 @@ def program_modules(microbit: object) -> dict[str, ModuleType]:
         for name in dir(source):
             if not name.startswith("_"):
                 setattr(target, name, getattr(source, name))
+    module.radio = radio  # type: ignore[attr-defined]  # bitio programs use microbit.radio
     return {"microbit": module, "radio": radio, "music": music, "utime": _utime(microbit)}
 
 

@@ -133,3 +133,17 @@ def test_sim_options_reach_the_simulator(tmp_path: Path) -> None:
     run(path, sim=True, on_output=lines.append,
         options=SimOptions(as_flashed=True, version="v2"))
     assert lines == ["micro:bit with nRF52833"]
+
+
+def test_host_api_on_a_board_has_bitio_names(tmp_path: Path) -> None:
+    """On a board too (here the in-memory raw REPL): microbit.radio, Image.STD_IMAGE_NAMES."""
+    board, _ = fake_board()
+    lines: list[str] = []
+    path = _write(tmp_path, "import microbit\nimport builtins\n"
+                            "builtins.seen = (microbit.radio.on is not None,"
+                            " microbit.Image.STD_IMAGE_NAMES[-1])\n")
+    run(path, board=board, on_output=lines.append)
+    import builtins
+
+    assert getattr(builtins, "seen") == (True, "ARROW_NW")
+    delattr(builtins, "seen")
