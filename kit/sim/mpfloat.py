@@ -62,7 +62,12 @@ def _scale(f: float, less1: bool) -> tuple[float, int]:
 
 def format_float(value: float, fmt: str = "g", prec: int = REPR_PRECISION, sign: str = "",
                  buf_size: int = _BUF_SIZE) -> str:
-    """mp_format_float of py/formatfloat.c for MICROPY_FLOAT_IMPL_FLOAT, digit for digit."""
+    """mp_format_float of py/formatfloat.c for MICROPY_FLOAT_IMPL_FLOAT, digit for digit.
+
+    Kept as one function in the order of the C source (longer than our usual 40 lines) so a
+    reader can check it against formatfloat.c branch by branch; tests/fidelity and
+    tests/test_sim_floats.py hold it to the board's output.
+    """
     f = f32(value)
     out: list[str] = []
     if math.copysign(1.0, f) < 0:
