@@ -6,19 +6,21 @@ with markdown-it-py (headings and images, outside code blocks) and return (file,
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-from kit.lessons.text import LessonText
+from kit.lessons.text import LessonText, TargetRefused, block_line, find_line, parse_markdown
 from kit.lessons.library import (
     BOARD_VERSIONS, COMPETENCES, REQUIRED_SECTIONS, SCENARIOS, SENSORS, SUBJECTS, WORKSHEET_FILE,
-    Lesson, NodePath, is_lesson_id,
+    Lesson, is_lesson_id,
 )
+from kit.lessons.frontmatter import NodePath
 
 Issue = tuple[NodePath, str]
 LICENCES = ("CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0")
@@ -124,7 +126,8 @@ def _licence(value: Any, path: NodePath) -> list[Issue]:
 
 
 def _positive(value: Any, path: NodePath) -> list[Issue]:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+    if (not isinstance(value, (int, float)) or isinstance(value, bool)
+            or not math.isfinite(value) or value <= 0):
         return [(path, "{} must be a number > 0, not {!r}".format(path[-1], value))]
     return []
 
@@ -196,7 +199,7 @@ def front_matter_problems(lesson: Lesson) -> list[Issue]:
     meta = lesson.meta
     issues: list[Issue] = [((str(key),), "unknown key {!r} (known: {})".format(
         key, ", ".join(RULES))) for key in meta if key not in RULES]
-    issues += [(tuple(int(p) if p.isdigit() else p for p in key.split(".")),
+    issues += [(tuple(int(p) if p.isascii() and p.isdigit() else p for p in key.split(".")),
                 "key {!r} appears twice; YAML keeps only the last (line {})".format(key, line))
                for key, line in lesson.duplicate_keys]
     missing = [key for key in RULES if key not in meta]
@@ -218,13 +221,14 @@ def front_matter_problems(lesson: Lesson) -> list[Issue]:
     return issues
 
 
-def body_problems(lesson: Lesson) -> list[tuple[Path, int, str]]:
-    """Required `##` sections present, in order, not empty; timed activities; images."""
-    tokens = MarkdownIt("commonmark").parse(lesson.body)
-    headings: list[tuple[str, int]] = [
-        (tokens[i + 1].content.strip(), lesson.body_line + (tok.map or [0])[0])
-        for i, tok in enumerate(tokens) if tok.type == "heading_open" and tok.tag == "h2"
-    ]
+def _headings(tokens: list[Token], first_line: int) -> list[tuple[str, int]]:
+    return [(tokens[i + 1].content.strip(), first_line + (tok.map or [0])[0])
+            for i, tok in enumerate(tokens[:-1]) if tok.type == "heading_open" and tok.tag == "h2"]
+
+
+def _section_problems(lesson: Lesson, headings: list[tuple[str, int]]
+                      ) -> list[tuple[Path, int, str]]:
+    """Required `##` sections present, once, in order, not empty; timed activities."""
     end_line = lesson.body_line + lesson.body.count("\n")
     found: dict[str, int] = {}
     problems: list[tuple[Path, int, str]] = []
@@ -254,44 +258,56 @@ def body_problems(lesson: Lesson) -> list[tuple[Path, int, str]]:
         elif title == "Forløb" and not _TIMED.search(text):
             problems.append((lesson.path, line, "'## Forløb' needs times for the activities, "
                              "e.g. '1. (10 min) ...'"))
-    problems += image_problems(lesson.path, lesson.body, lesson.body_line, lesson.folder)
-    problems += link_problems(lesson.path, lesson.body, lesson.body_line)
-    worksheet = lesson.folder / WORKSHEET_FILE
-    if worksheet.is_file():
-        try:
-            text = worksheet.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            problems.append((worksheet, 1, "cannot read: {}".format(err)))
-        else:
-            problems += image_problems(worksheet, text, 1, lesson.folder)
-            problems += link_problems(worksheet, text, 1)
     return problems
 
 
-def link_problems(path: Path, text: str, first_line: int) -> list[tuple[Path, int, str]]:
+def body_problems(lesson: Lesson) -> list[tuple[Path, int, str]]:
+    """Sections (see _section_problems), images and links of the body and of elevark.md.
+
+    The Markdown is parsed once per file (a 1 MB body of '[' takes seconds to parse).
+    """
+    tokens = parse_markdown(lesson.body)
+    problems = _section_problems(lesson, _headings(tokens, lesson.body_line))
+    text = LessonText(lesson.path)
+    problems += image_problems(text, tokens, lesson.body_line)
+    problems += link_problems(text, tokens, lesson.body_line)
+    if (lesson.folder / WORKSHEET_FILE).exists():
+        try:
+            sheet_text = text.read_own_file(WORKSHEET_FILE)
+        except TargetRefused as err:
+            return problems + [(lesson.folder / WORKSHEET_FILE, 1, err.message)]
+        worksheet = LessonText(lesson.folder / WORKSHEET_FILE)
+        sheet = parse_markdown(sheet_text)
+        problems += image_problems(worksheet, sheet, 1)
+        problems += link_problems(worksheet, sheet, 1)
+    return problems
+
+
+def link_problems(text: LessonText, tokens: list[Token], first_line: int
+                  ) -> list[tuple[Path, int, str]]:
     """Links the export would refuse (javascript:, file:, `../`, missing files), found now.
 
     The rules are the export's own (kit.lessons.LessonText), so check and export agree.
     """
-    refused = LessonText(path).link_problems(text, first_line)
-    return [(path, line, message) for line, message in refused]
+    refused = text.link_problems(tokens, first_line)
+    return [(text.lesson_file, line, message) for line, message in refused]
 
 
-def image_problems(path: Path, text: str, first_line: int, folder: Path
+def image_problems(text: LessonText, tokens: list[Token], first_line: int
                    ) -> list[tuple[Path, int, str]]:
-    """Images must be files inside the lesson folder: they exist, and no `../`, URL or `/`."""
+    """Images must be files inside the lesson folder: they exist, and no `../`, URL or `/`;
+    a hard link to a file elsewhere is refused as the export refuses it."""
+    path, folder = text.lesson_file, text.folder
     problems: list[tuple[Path, int, str]] = []
-    lines = text.splitlines()
-    for block in MarkdownIt("commonmark").parse(text):
+    lines = text.lines
+    for block in tokens:
+        cursor = block_line(block, first_line)
         for child in block.children or []:
             if child.type != "image":
                 continue
             src = str(child.attrs.get("src", ""))
-            start = (block.map or [0, 1])[0]
-            end = (block.map or [0, start + 1])[1]
-            offset = next((n for n in range(start, min(end, len(lines)))
-                           if src in lines[n] or unquote(src) in lines[n]), start)
-            line = first_line + offset
+            cursor = find_line(lines, (src, unquote(src)), cursor) or cursor
+            line = cursor
             target = unquote(src.split("#")[0].split("?")[0])
             if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
                 problems.append((path, line, "image {} must be a file in the lesson folder "
@@ -304,4 +320,9 @@ def image_problems(path: Path, text: str, first_line: int, folder: Path
             elif folder.resolve() not in (folder / target).resolve().parents:
                 problems.append((path, line, "image {} leaves the lesson folder (a link?)"
                                  .format(src)))
+            else:
+                try:
+                    text.resolve(target, line, "image")
+                except TargetRefused as err:
+                    problems.append((path, line, err.message))
     return problems
