@@ -391,3 +391,41 @@ def test_kit_uses_no_deprecated_click_names():
     used = [(str(path), name) for path in kit.rglob("*.py")
             for name in deprecated if name in path.read_text(encoding="utf-8")]
     assert used == []
+
+
+# --- 7. links that loop, and an export folder that was tampered with ---------------------------
+
+@pytest.mark.parametrize("markdown,what", [("[data](sløjfe.csv)", "link"),
+                                            ("![kort](sløjfe.png)", "image")])
+def test_a_symlink_loop_is_a_message_not_a_traceback(library, markdown, what):
+    """`Path.resolve()` raises RuntimeError on a loop (Python < 3.13)."""
+    path = _bad_lesson(library)
+    name = markdown.split("(")[1].rstrip(")")
+    (path.parent / name).symlink_to(name)
+    _edit(path, "## Lærernoter\n", "## Lærernoter\n{}\n".format(markdown))
+    _refused_by_everything(library, "{}:{}: ".format(path, _line_of(path, markdown)),
+                           "{} '{}' is a link that goes round in a circle".format(what, name))
+
+
+def test_a_symlink_planted_in_an_earlier_site_is_not_written_through(library, tmp_path):
+    assert _run("export", "site", "-o", "site").exit_code == 0
+    victim = tmp_path / "offer.txt"
+    victim.write_text("urørt\n")
+    page = Path("site/hav/lesson.html")
+    page.unlink()
+    page.symlink_to(victim)
+    result = _run("export", "site", "-o", "site")
+    assert result.exit_code == 1 and "site/hav/lesson.html is a symbolic link" in result.stderr
+    assert victim.read_text() == "urørt\n"
+
+
+@pytest.mark.parametrize("marker", [b"\xff\xfe\x00garbage", b"index.html\n../../offer.txt\n"],
+                         ids=["binary", "leaves-the-folder"])
+def test_a_tampered_export_marker_is_refused(library, tmp_path, marker):
+    assert _run("export", "site", "-o", "site").exit_code == 0
+    victim = tmp_path / "offer.txt"
+    victim.write_text("urørt\n")
+    Path("site/.klimakit-export").write_bytes(marker)
+    result = _run("export", "site", "-o", "site")
+    assert result.exit_code == 1 and "site/.klimakit-export" in result.stderr
+    assert "choose a new folder with -o" in result.stderr and victim.exists()

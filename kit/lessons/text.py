@@ -276,8 +276,9 @@ class LessonText:
         source = self.folder.joinpath(*parts)
         try:
             inside = self.folder.resolve() in source.resolve().parents
-        except OSError:
-            inside = False
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+            self._fail(line, "{} {!r} is a link that goes round in a circle; put the file "
+                             "itself in {}/".format(what, relative, self.folder.name))
         if not inside:
             self._fail(line, "{} {!r} leaves the lesson folder (a link points outside {}/)"
                              .format(what, relative, self.folder.name))
