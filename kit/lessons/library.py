@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import LessonError, LessonFormatError
-from kit.lessons.frontmatter import NodePath, parse_front_matter, read_lesson_file
+from kit.lessons.frontmatter import (
+    NodePath, parse_front_matter, read_lesson_file, split_front_matter, split_sections,
+)
 from kit.resources import lessons_dir
 
 LESSON_FILE = "lesson.md"
@@ -45,7 +47,6 @@ REQUIRED_SECTIONS = (
     "Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering", "Elevark",
     "Udvidelse",
 )
-_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 
 @dataclass(frozen=True)
@@ -212,47 +213,13 @@ def _number(value: object, default: float) -> float:
     return default
 
 
-def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
-    """Return (yaml text, body text, line number where the body starts)."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        raise LessonFormatError(str(path), 1,
-                                "a lesson must start with '---' and YAML front matter")
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
-    raise LessonFormatError(str(path), 1, "the front matter has no closing '---'")
-
-
-def split_sections(body: str, first_line: int) -> tuple[dict[str, str], dict[str, int]]:
-    """Split a Markdown body at '## ' headings (outside code fences), in time linear in its size.
-
-    (Each section's lines are collected and joined once: adding to a str held in a dict copies
-    it every time, which took 15 s for a 4.5 MB body.)
-    """
-    parts: dict[str, list[str]] = {}
-    lines_at: dict[str, int] = {}
-    current: list[str] | None = None
-    fenced = False
-    for offset, line in enumerate(body.splitlines()):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        match = None if fenced else _HEADING.match(line)
-        if match:
-            current = parts[match.group(1)] = []
-            lines_at[match.group(1)] = first_line + offset
-        elif current is not None:
-            current.append(line)
-    return {k: "\n".join(v).strip() + "\n" for k, v in parts.items()}, lines_at
-
-
 def load_lesson(path: Path) -> Lesson:
     """Load one lesson.md (or its folder). Raises LessonFormatError naming file:line on a file
     that is not a readable lesson (bad YAML, too large, not text: kit/lessons/frontmatter.py)."""
     path = Path(path)
     if path.is_dir():
         path = path / LESSON_FILE
-    yaml_text, body, body_line = _split_front_matter(read_lesson_file(path), path)
+    yaml_text, body, body_line = split_front_matter(read_lesson_file(path), path)
     front = parse_front_matter(yaml_text, path)
     sections, section_lines = split_sections(body, body_line)
     return Lesson(

@@ -7,19 +7,15 @@ the lesson folder), and a relative path may not leave the lesson folder. Problem
 as ExportError naming lesson.md and the line, so an author can fix them.
 
 A file the lesson links to must also *be* the lesson's: a regular file (no pipe or device), at
-most MAX_ASSET_BYTES, whose every name on the disk is inside the lesson folder. A hard link
-(`ln /etc/passwd noter.txt`) is the same file as its target and looks like an ordinary file, so
-it is found by its link count and inode, not by its path (symlinks are found by resolving).
+most MAX_ASSET_BYTES, whose every name on the disk is inside the lesson folder (a hard link to
+a file elsewhere is found in kit/lessons/assets.py; symlinks are found by resolving).
 """
 from __future__ import annotations
 
-import base64
 import logging
-import os
 import re
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 from urllib.parse import quote, unquote
@@ -30,18 +26,13 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from kit.errors import ExportError, LessonFormatError
+from kit.lessons.assets import IMAGE_TYPES, MAX_ASSET_BYTES, Asset, names_outside
 from kit.lessons.frontmatter import MAX_LESSON_BYTES, read_lesson_file
 
 log = logging.getLogger(__name__)
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
-IMAGE_TYPES = {
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".webp": "image/webp", ".svg": "image/svg+xml",
-}
 LARGE_ASSET_BYTES = 1_000_000  # Meebook's editor and school networks like images under ~1 MB
-MAX_ASSET_BYTES = 25_000_000  # beyond this an export would carry a video, not a lesson file
-MAX_FOLDER_ENTRIES = 10_000  # files looked at when counting a hard link's names in the folder
 # A link's line is searched from the previous link's line, this far at most: linear time even
 # for a paragraph of 10,000 links (it used to search to the end of the file for each one).
 LINE_WINDOW = 200
@@ -100,68 +91,6 @@ class TargetRefused(ExportError):
         super().__init__("{}:{}: {}".format(lesson_file, line, message))
         self.line = line
         self.message = message
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A file in the lesson folder that the lesson links to, exported beside its pages.
-
-    `inode` is (device, inode) of the file that was checked; read() refuses another file put
-    in its place since.
-    """
-
-    name: str  # posix path relative to the lesson folder, e.g. "img/kurve.png"
-    source: Path
-    inode: tuple[int, int] = (0, 0)
-
-    @property
-    def is_image(self) -> bool:
-        return PurePosixPath(self.name).suffix.lower() in IMAGE_TYPES
-
-    def read(self) -> bytes:
-        """The file's bytes, if it is still the regular file that was checked."""
-        try:
-            with open(self.source, "rb") as file:
-                info = os.fstat(file.fileno())
-                if (info.st_dev, info.st_ino) == self.inode and stat.S_ISREG(info.st_mode):
-                    data = file.read(MAX_ASSET_BYTES + 1)
-                    if len(data) <= MAX_ASSET_BYTES:
-                        return data
-        except OSError as err:
-            raise ExportError("cannot read {}: {}".format(self.source, err.strerror)) from None
-        raise ExportError("{} changed while exporting; export again".format(self.source))
-
-    def data_uri(self) -> str:
-        """The file as a data: URI, so a page works on its own (attached or pasted)."""
-        mime = IMAGE_TYPES[PurePosixPath(self.name).suffix.lower()]
-        return "data:{};base64,{}".format(mime, base64.b64encode(self.read()).decode())
-
-
-def names_outside(source: Path, folder: Path, counts: dict[tuple[int, int], int] | None = None
-                  ) -> int:
-    """How many of the file's names on the disk (hard links) are outside the lesson folder.
-
-    A file with one name (almost every file) needs no search; otherwise the folder's files
-    with the same device and inode are counted (at most MAX_FOLDER_ENTRIES files; `counts`
-    keeps that census between calls). The files of a lesson that link to each other are fine.
-    """
-    info = os.stat(source)
-    if info.st_nlink <= 1:
-        return 0
-    if counts is None:
-        counts = {}
-    if not counts:  # one census of the folder per LessonText
-        files = (os.path.join(top, name) for top, _, names in os.walk(folder) for name in names)
-        for number, name in enumerate(files):
-            if number >= MAX_FOLDER_ENTRIES:
-                break
-            try:
-                found = os.stat(name, follow_symlinks=False)
-            except OSError:
-                continue
-            key = (found.st_dev, found.st_ino)
-            counts[key] = counts.get(key, 0) + 1
-    return max(0, info.st_nlink - counts.get((info.st_dev, info.st_ino), 0))
 
 
 class LessonText:
