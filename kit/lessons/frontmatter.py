@@ -21,10 +21,10 @@ import yaml
 
 from kit.errors import LessonFormatError
 
-# A lesson is text (data and pictures are files beside it). Parsing Markdown costs up to ~10 µs
-# a character (markdown-it on a body of '['), so this also keeps a check or export of the
-# worst 256 KB lesson to about 3 s.
-MAX_LESSON_BYTES = 256_000
+# A lesson is text (data and pictures are files beside it): 9x the largest lesson. Parsing
+# Markdown costs up to 10-30 µs a character (markdown-it on a body of '['), so this also keeps
+# `lessons check` or an export of the slowest possible lesson to seconds, not minutes.
+MAX_LESSON_BYTES = 128_000
 MAX_FRONT_MATTER_BYTES = 100_000
 MAX_YAML_VALUES = 10_000  # after expanding aliases (*name)
 MAX_YAML_DEPTH = 32
