@@ -23,7 +23,9 @@ from click.testing import CliRunner, Result
 from test_lesson_check import LESSON, _line_of, make_library
 
 from kit.cli import cli
-from kit.lessons import MAX_LESSON_BYTES, MAX_YAML_DEPTH, MAX_YAML_VALUES, split_sections
+from kit.lessons import (
+    MAX_ASSET_BYTES, MAX_LESSON_BYTES, MAX_YAML_DEPTH, MAX_YAML_VALUES, split_sections,
+)
 
 BAD = "hav"  # the lesson each test breaks; LESSON (lysmaaler) stays good
 
@@ -187,6 +189,14 @@ def test_hostile_yaml_is_refused_at_its_line_and_the_rest_still_loads(library, k
     assert not Path("pakke.zip").exists()
 
 
+def test_a_duplicate_key_with_a_superscript_digit_is_reported(library):
+    """'²'.isdigit() is True but int('²') raises: the duplicate-key rule crashed check."""
+    path = _bad_lesson(library)
+    _edit(path, "licence: CC-BY-4.0\n", "licence: CC-BY-4.0\nx.²: 1\nx.²: 2\n")
+    _refused_by_everything(library, "{}:{}: ".format(path, _line_of(path, "x.²: 2")),
+                           "key 'x.²' appears twice")
+
+
 def test_billion_laughs_stays_small_in_a_process_with_little_memory(library):
     """The bomb used to grow past 3 GB; here klimakit runs under a 1 GB address-space limit
     and must answer within a minute (a regression fails instead of eating the machine)."""
@@ -315,6 +325,15 @@ def test_a_hard_linked_image_and_worksheet_are_refused(library, secret, tmp_path
     exported = _run("export", "site", "-o", "site")
     assert exported.exit_code == 1 and "'elevark.md' is a hard link" in exported.stderr
     _no_secret_anywhere(tmp_path)
+
+
+def test_a_file_too_large_to_be_a_lesson_file_is_refused(library):
+    path = _bad_lesson(library)
+    with (path.parent / "film.csv").open("wb") as file:
+        file.truncate(MAX_ASSET_BYTES + 1)  # sparse: no disk space used
+    _edit(path, "## Lærernoter\n", "## Lærernoter\nSe [data](film.csv).\n")
+    _refused_by_everything(library, "{}:{}: ".format(path, _line_of(path, "(film.csv)")),
+                           "link 'film.csv' is 25 MB; a lesson's files may be at most 25 MB")
 
 
 def test_files_linked_to_each_other_inside_the_lesson_folder_are_exported(library):

@@ -41,7 +41,7 @@ class FrontMatter:
 
     meta: dict[Any, Any]
     node_lines: dict[NodePath, int]
-    duplicate_keys: tuple[tuple[str, int], ...]
+    duplicate_keys: tuple[tuple[NodePath, int], ...]
 
 
 def read_lesson_file(path: Path, max_bytes: int = MAX_LESSON_BYTES) -> str:
@@ -163,11 +163,12 @@ def parse_front_matter(yaml_text: str, path: Path) -> FrontMatter:
     return FrontMatter(meta, lines, tuple(duplicates))
 
 
-def _node_lines(root: yaml.Node | None) -> tuple[dict[NodePath, int], list[tuple[str, int]]]:
+def _node_lines(root: yaml.Node | None
+                ) -> tuple[dict[NodePath, int], list[tuple[NodePath, int]]]:
     """Map every front-matter node to its line in lesson.md, and list duplicated mapping keys
     (YAML silently keeps the last one, hiding a mistake). Bounded by _check_size."""
     lines: dict[NodePath, int] = {}
-    duplicates: list[tuple[str, int]] = []
+    duplicates: list[tuple[NodePath, int]] = []
     todo: list[tuple[yaml.Node, NodePath]] = [(root, ())] if root is not None else []
     while todo:
         node, path = todo.pop()
@@ -176,8 +177,7 @@ def _node_lines(root: yaml.Node | None) -> tuple[dict[NodePath, int], list[tuple
             for key, value in node.value:
                 child = path + (str(key.value),)
                 if child in lines:
-                    duplicates.append((".".join(str(p) for p in child),
-                                       key.start_mark.line + FIRST_LINE))
+                    duplicates.append((child, key.start_mark.line + FIRST_LINE))
                 lines[child] = key.start_mark.line + FIRST_LINE
                 children.append((value, child))
         elif isinstance(node, yaml.SequenceNode):

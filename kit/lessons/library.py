@@ -85,7 +85,7 @@ class Lesson:
     section_lines: dict[str, int] = field(default_factory=dict)
     body_line: int = 1
     node_lines: dict[NodePath, int] = field(default_factory=dict)
-    duplicate_keys: tuple[tuple[str, int], ...] = ()
+    duplicate_keys: tuple[tuple[NodePath, int], ...] = ()  # (where, line of the later one)
 
     def line_of(self, *path: str | int) -> int:
         """Line of the deepest known node on `path` (falls back to the key, then line 1)."""

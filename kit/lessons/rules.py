@@ -192,9 +192,9 @@ def front_matter_problems(lesson: Lesson) -> list[Issue]:
     meta = lesson.meta
     issues: list[Issue] = [((str(key),), "unknown key {!r} (known: {})".format(
         key, ", ".join(RULES))) for key in meta if key not in RULES]
-    issues += [(tuple(int(p) if p.isascii() and p.isdigit() else p for p in key.split(".")),
-                "key {!r} appears twice; YAML keeps only the last (line {})".format(key, line))
-               for key, line in lesson.duplicate_keys]
+    issues += [(where, "key {!r} appears twice; YAML keeps only the last (line {})".format(
+                    ".".join(str(part) for part in where), line))
+               for where, line in lesson.duplicate_keys]
     missing = [key for key in RULES if key not in meta]
     if missing:
         issues.append(((), "missing key{} {} (see lessons/README.md)".format(
