@@ -18,7 +18,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from kit.cli.output import err_console
+from kit.cli.output import err_console, plain
 from kit.record import (
     BoardState, BoardStatus, EndReason, EventKind, Graph, Recorder, RecordingResult, RunEvent,
 )
@@ -53,13 +53,13 @@ def live_table(statuses: list[BoardStatus], fields: tuple[str, ...], elapsed: fl
     table = Table(title="Optager · {:.0f}:{:02.0f}  (Ctrl-C stopper og gemmer)".format(
         *divmod(elapsed, 60)), title_justify="left")
     # Field names come from the board's header line, which allows '[' and '/': plain text.
-    for column in ("Board", "Status", "Seneste ({})".format(escape(", ".join(fields)) or "?"),
+    for column in ("Board", "Status", "Seneste ({})".format(plain(", ".join(fields), 80) or "?"),
                    "Linjer/s", "Gemt", "Afvist", "Tabt"):
         table.add_column(column)
     for s in statuses:
         state = "[{}]{}[/]".format(STATE_COLOURS.get(s.state, "white"), STATES_DA[s.state])
         latest = ", ".join("{:g}".format(v) for v in s.latest)
-        table.add_row(escape(s.name), state, latest, "{:.1f}".format(s.lines_per_s),
+        table.add_row(plain(s.name, 40), state, latest, "{:.1f}".format(s.lines_per_s),
                       str(s.accepted), str(s.rejected), str(s.lost))
     return table
 
@@ -69,8 +69,8 @@ def event_line(item: RunEvent) -> str:
     import time
 
     return "[yellow]{}[/yellow] {}: {} {}".format(
-        time.strftime("%H:%M:%S", time.localtime(item.at)), escape(item.board),
-        EVENTS_DA.get(item.kind, item.kind.value), escape(item.detail))
+        time.strftime("%H:%M:%S", time.localtime(item.at)), plain(item.board, 40),
+        EVENTS_DA.get(item.kind, item.kind.value), plain(item.detail, 200))
 
 
 def _counted(counts: Mapping[str, int], words: Mapping[str, str]) -> str:
