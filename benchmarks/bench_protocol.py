@@ -7,9 +7,8 @@ The need: 30 boards each printing as fast as a micro:bit's USB serial allows, 11
 LINE_BYTES with CR LF) → 30 × 11,520 / LINE_BYTES lines/s. Goal: the parser ≥ 100× that.
 Measured side by side in one run:
 1. parse_line one line at a time, parse_lines on bursts of BURST lines, and the recorder's own
-   path (parse_readings, which gives just the values of a burst of plain readings, and
-   parse_lines for a burst with anything else), each result dropped after use as the recorder
-   does, best of 7 runs by the wall clock
+   path (parse_burst: parse_lines giving each run of plain readings as its values), each result
+   dropped after use as the recorder does, best of 7 runs by the wall clock
    (the goal) and by CPU time (less disturbed by a shared machine's load), on data lines
    with a header every 50 lines (a header repeats every 10 s; a board sending 5 lines/s) and
    every 3,032 lines (the same board streaming at full baud);
@@ -36,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kit.boards import Board, BoardIdentity, QemuBoard, qemu_binary, qemu_version  # noqa: E402
 from kit.build import Program
 from kit.record import (
-    Recorder, format_header, parse_line, parse_lines, parse_readings, plan_recording,
+    Recorder, format_header, parse_burst, parse_line, parse_lines, plan_recording,
 )
 
 BAUD_BYTES_PER_S = 115_200 / 10
@@ -91,8 +90,7 @@ def parse_bursts(bursts: list[list[bytes]]) -> None:
 
 def parse_as_recorder(bursts: list[list[bytes]]) -> None:
     for burst in bursts:
-        if parse_readings(burst) is None:
-            parse_lines(burst)
+        parse_burst(burst)
 
 
 class ReplayBoard(Board):

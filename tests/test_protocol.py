@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kit.boards import BoardIdentity, StreamBoard
 from kit.record import (
     MAX_FIELDS, MAX_LINE_BYTES, Data, GatewayData, Header, Raw, check_fields, format_data,
-    format_gateway, format_header, parse_line, parse_lines, parse_readings, split_lines,
+    Readings, format_gateway, format_header, parse_burst, parse_line, parse_lines, split_lines,
 )
 from kit.record.protocol import _parse_line_slow
 
@@ -211,32 +211,41 @@ def test_parse_lines_edge_cases(line: bytes) -> None:
     assert parse_lines([line]) == [parse_line(line)] == [_parse_line_slow(line)]
 
 
-def _readings_agree(lines: list[bytes]) -> None:
-    rows = parse_readings(lines)
-    reference = [_parse_line_slow(line) for line in lines]
-    if rows is not None:  # only when every line is a plain reading, with the same numbers
-        assert [Data(tuple(r)) for r in rows] == reference
-        assert all(type(a) is type(b) for r, d in zip(rows, reference) for a, b in
-                   zip(r, d.values)), "ints stay ints, floats floats"  # type: ignore[union-attr]
+def _burst_agrees(lines: list[bytes]) -> None:
+    """parse_burst is parse_lines with runs of readings as their values (ints stay ints)."""
+    flat: list[object] = []
+    for item in parse_burst(lines):
+        if isinstance(item, Readings):
+            assert item.start == len(flat)
+            flat += [Data(tuple(values)) for values in item.rows]
+            assert all(type(v) in (int, float) for values in item.rows for v in values)
+        else:
+            flat.append(item)
+    assert flat == [_parse_line_slow(line) for line in lines]
 
 
 @given(st.lists(data_lines | fastish_lines, min_size=1, max_size=30))
 @settings(max_examples=500)
-def test_parse_readings_is_the_fast_path_or_nothing(lines: list[bytes]) -> None:
-    """The recorder's hot path: the values parse_lines would give, or None to ask it."""
-    _readings_agree(lines)
+def test_parse_burst_is_parse_lines_with_runs_of_values(lines: list[bytes]) -> None:
+    """The recorder's hot path gives what parse_lines gives."""
+    _burst_agrees(lines)
 
 
-@given(st.lists(data_lines, min_size=1, max_size=50))
-def test_parse_readings_takes_plain_readings(lines: list[bytes]) -> None:
-    _readings_agree(lines)
-    assert parse_readings(lines) is not None or any(b"e" in line for line in lines)
+@given(st.lists(data_lines, min_size=2, max_size=50), st.integers(0, 49))
+def test_parse_burst_keeps_runs_around_a_header(lines: list[bytes], at: int) -> None:
+    header = format_header("x", ["v"]).encode()
+    burst = lines[:at] + [header] + lines[at:]
+    _burst_agrees(burst)
+    if not any(b"e" in line for line in lines):
+        assert sum(isinstance(i, Readings) for i in parse_burst(burst)) == (
+            (1 if lines[:at] else 0) + (1 if lines[at:] else 0)), "runs stay runs"
 
 
-def test_parse_readings_refuses_anything_else() -> None:
+def test_parse_burst_of_odd_bursts() -> None:
     for burst in ([b"(1, 2)", b"# klimakit 1 fields=a,b"], [b"(1, 2)", b""], [b"(g1, 1, 2)"],
-                  [b"(1, nan)"], [b"(7, 8)\r(9, 10)"], []):
-        assert parse_readings(burst) is None, burst
+                  [b"(1, nan)"], [b"(7, 8)\r(9, 10)"], [b"(1,)"], [b"", b"(1, 2)", b"x"]):
+        _burst_agrees(burst)
+    assert parse_burst([b"(1, 2)"]) == [Readings(0, [[1, 2]])]
 
 
 def test_repeated_header_names_and_lines_too_long_in_bytes() -> None:

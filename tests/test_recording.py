@@ -416,7 +416,8 @@ def test_a_bug_on_one_line_does_not_end_the_recording(tmp_path: Path, monkeypatc
         return real(reading, fields)
 
     monkeypatch.setattr(kit.record.intake, "check_fields", buggy)
-    lines = [HEADER, b"(1, 0)", b"(2, 0)", b"(3, 0)"]
+    # Gateway lines go line by line (plain readings are written as a run, without this call).
+    lines = [HEADER, b"(g1, 1, 1, 0)", b"(g1, 2, 2, 0)", b"(g1, 3, 3, 0)"]
     result = _run_until(Recorder(_plan(tmp_path)), [FakeBoard("a", lines)], 2)
     time.sleep(0.05)
     assert [r[3] for r in _rows(result.paths.csv)[1:]] == ["1", "3"]

@@ -22,7 +22,7 @@ from kit.record.plot import Graph, draw_graph, plot_run
 from kit.record.protocol import (
     MAX_FIELDS, MAX_LINE_BYTES, MAX_LINE_CHARS, MAX_NUMBER_CHARS, PROTOCOL_VERSION, Data,
     GatewayData, Header, Line, Raw, check_fields, format_data, format_gateway, format_header,
-    parse_line, parse_lines, parse_readings, split_lines,
+    Readings, parse_burst, parse_line, parse_lines, split_lines,
 )
 from kit.record.readback import RunData, Series, read_run, repair_sidecar
 from kit.record.reader import BoardEvent, Reopen, read_board
@@ -35,11 +35,12 @@ __all__ = [
     "EXCEL_DA", "MAX_FIELDS", "MAX_LINE_BYTES", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS",
     "PREFIX_COLUMNS", "PROTOCOL_VERSION", "SIDECAR_FORMAT", "STANDARD", "BoardEvent",
     "BoardState", "BoardStatus", "CsvStyle", "Data", "EndReason", "EventKind", "FieldSpec",
-    "GatewayData", "Graph", "Header", "Line", "LostReason", "Raw", "Recorder", "RecordingPlan",
+    "GatewayData", "Graph", "Header", "Line", "LostReason", "Raw", "Readings", "Recorder",
+    "RecordingPlan",
     "RecordingResult", "Reopen", "RunData", "RunEvent", "RunPaths", "RunWriter", "Series",
     "check_fields", "choose_boards", "draw_graph", "firmware_sha256", "format_data",
     "format_gateway", "format_header", "import_my_data", "is_recording", "make_reopen",
-    "new_stem", "open_board", "open_port", "parse_line", "parse_lines", "parse_readings",
+    "new_stem", "open_board", "open_port", "parse_burst", "parse_line", "parse_lines",
     "plan_recording", "plot_run", "read_board", "read_my_data", "read_run", "read_sidecar",
     "recording_error", "repair_sidecar", "split_lines", "write_sidecar",
 ]

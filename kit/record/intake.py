@@ -2,9 +2,9 @@
 
 Only the writer thread calls into an Intake (kit/record/recorder.py), so the counts and files
 have one writer. A burst is the lines one read of one board returned, with one receive time.
-The common case, a burst of plain readings from a board whose fields are known, is parsed by
-one call (kit.record.parse_readings) and written by one call (RunWriter.add_rows), with no
-Python step per line; anything else (headers, gateway lines, noise, a board waiting for its header)
+The common case, a run of plain readings from a board whose fields are known, is parsed by
+one call (kit.record.parse_burst) and written by one call (RunWriter.add_rows), with no Python
+step per line; anything else (headers, gateway lines, noise, a board waiting for its header)
 goes line by line.
 
 Where each line goes: a reading that fits → a CSV row (accepted); anything else → the raw log
@@ -24,7 +24,7 @@ from typing import cast
 from kit.boards import Board
 from kit.record.files import RunWriter
 from kit.record.protocol import (
-    Data, GatewayData, Header, Line, check_fields, parse_lines, parse_readings, split_lines,
+    Data, GatewayData, Header, Line, Readings, check_fields, parse_burst, split_lines,
 )
 from kit.record.reader import REPLUGGED, STOPPED_MID_LINE, BoardEvent
 from kit.record.states import BoardState, BoardStatus, EventKind, LostReason
@@ -73,25 +73,32 @@ class Intake:
         if self.writer.error is not None:  # the disk is full: nothing more can be kept
             status.add_lost(LostReason.DISK_FULL, len(lines))
             return
-        if self.fields and not slot.wrong_program:
-            rows = parse_readings(lines)
-            if rows is not None and set(map(len, rows)) == {len(self.fields)}:
-                self._write(status, when, rows)
-                return
-        pieces, results = lines, parse_lines(lines)
-        if any(b"\r" in line for line in lines):  # a board that is not a StreamBoard
-            pieces = [p for line in lines for p in (split_lines(line) if b"\r" in line
-                                                    else (line,))]
-            results = parse_lines(pieces)
-        for piece, result in zip(pieces, results):
-            try:
-                self._line(slot, when, piece, result)
-            except (ValueError, TypeError, KeyError, IndexError) as err:
-                # A bug met by one odd line must not end a 20-minute recording.
-                log.exception("line from %s: %r", status.name, piece)
-                self._reject(status, when, "internal error: {!r}".format(err),
-                             piece.decode(errors="replace"))
+        if b"\r" in b"".join(lines):  # a board that is not a StreamBoard (it cuts at CR)
+            lines = [p for line in lines for p in split_lines(line)] or [b""]
+        at = 0
+        for item in parse_burst(lines):
+            if type(item) is Readings:
+                if (self.fields and not slot.wrong_program
+                        and set(map(len, item.rows)) == {len(self.fields)}):
+                    self._end_rows()
+                    self._write(status, when, item.rows)
+                else:
+                    for i, values in enumerate(item.rows):
+                        self._guarded(slot, when, lines[item.start + i], Data(tuple(values)))
+                at = item.start + len(item.rows)
+            else:
+                self._guarded(slot, when, lines[at], cast(Line, item))
+                at += 1
         self._end_rows()
+
+    def _guarded(self, slot: Slot, when: float, line: bytes, parsed: Line) -> None:
+        try:
+            self._line(slot, when, line, parsed)
+        except (ValueError, TypeError, KeyError, IndexError) as err:
+            # A bug met by one odd line must not end a 20-minute recording.
+            log.exception("line from %s: %r", slot.status.name, line)
+            self._reject(slot.status, when, "internal error: {!r}".format(err),
+                         line.decode(errors="replace"))
 
     def _write(self, status: BoardStatus, when: float, rows: Sequence[Sequence[float]]) -> None:
         self.writer.add_rows(when, when - self.started, status.name, rows, (status, "csv"))

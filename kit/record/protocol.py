@@ -33,7 +33,7 @@ Everything else (REPL banners, tracebacks, noise, half lines after a replug) is 
 raw log and counted by the caller, never turned into data. `parse_line` never raises.
 
 Speed: `parse_lines` classifies a burst of lines at once (what the recorder receives; its
-writer first tries `parse_readings`, the same fast path returning just the values); plain data
+writer uses `parse_burst`, the same giving runs of plain readings as their values); plain data
 lines take a fast path (C-level checks, one scan by the json module's C scanner, Data built
 without a Python call per line) and everything else the token-by-token `_parse_line_slow`, the
 reference the property tests hold both fast paths to. `parse_line` has its own one-line fast
@@ -55,7 +55,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 __all__ = [
     "Data", "GatewayData", "Header", "Line", "Raw", "MAX_FIELDS", "MAX_LINE_BYTES",
     "MAX_LINE_CHARS", "MAX_NUMBER_CHARS", "PROTOCOL_VERSION", "check_fields", "format_data",
-    "format_gateway", "format_header", "parse_line", "parse_lines", "parse_readings",
+    "format_gateway", "format_header", "parse_burst", "parse_line", "parse_lines", "Readings",
     "split_lines",
 ]
 
@@ -287,13 +287,9 @@ def parse_lines(lines: Sequence[bytes]) -> list[Line]:
     fast = _parse_fast(lines)  # the common case: a burst of data lines only
     if fast is not None:
         return fast
-    try:
-        firsts = bytes(map(_first_byte, lines))  # C speed, no Python loop
-    except IndexError:  # an empty line
-        firsts = b"".join([line[:1] or b" " for line in lines])
     parsed: list[Line] = []
     start = 0
-    for other in _NOT_TUPLE.finditer(firsts):  # headers, noise: rare
+    for other in _NOT_TUPLE.finditer(_first_bytes(lines)):  # headers, noise: rare
         parsed += _parse_run(lines[start:other.start()])
         parsed.append(_parse_line_slow(lines[other.start()]))
         start = other.start() + 1
@@ -305,17 +301,47 @@ def _parse_run(lines: Sequence[bytes]) -> list[Line]:
     return [parse_line(line) for line in lines] if fast is None else fast
 
 
-def parse_readings(lines: Sequence[bytes]) -> list[list[float]] | None:
-    """The values of a burst made only of plain data lines, or None if any line is not one.
+class Readings(NamedTuple):
+    """A run of plain data lines in a burst: lines[start:start + len(rows)], as values."""
 
-    The recorder's hot path: the same checks and the same numbers as parse_lines' fast path,
-    without building a Data per line (that took as long as the parsing itself); one list of
-    values per line, for writing. Anything else (None) goes through parse_lines.
+    start: int
+    rows: list[list[float]]
+
+
+def parse_burst(lines: Sequence[bytes]) -> list[Readings | Line]:
+    """Classify a burst as parse_lines does, but give each run of plain readings as Readings.
+
+    The recorder's hot path: the same checks and the same numbers as parse_lines, without
+    building a Data per reading (that took as long as the parsing itself), so a run can be
+    written as it is. Headers, gateway lines and anything unusual come as their Line.
     """
     if len(lines) == 1:  # one line per read is common (QEMU, slow boards): the one-line path
         parsed = parse_line(lines[0])
-        return [list(parsed.values)] if type(parsed) is Data else None
-    return _fast_rows(lines)
+        return [Readings(0, [list(parsed.values)]) if type(parsed) is Data else parsed]
+    rows = _fast_rows(lines)
+    if rows is not None:
+        return [Readings(0, rows)]
+    out: list[Readings | Line] = []
+    start = 0
+    for other in _NOT_TUPLE.finditer(_first_bytes(lines)):  # headers, noise: rare
+        out += _run(lines, start, other.start())
+        out.append(_parse_line_slow(lines[other.start()]))
+        start = other.start() + 1
+    return out + _run(lines, start, len(lines))
+
+
+def _run(lines: Sequence[bytes], start: int, end: int) -> list[Readings | Line]:
+    rows = _fast_rows(lines[start:end]) if end - start > 1 else None
+    if rows is not None:
+        return [Readings(start, rows)]
+    return [parse_line(line) for line in lines[start:end]]
+
+
+def _first_bytes(lines: Sequence[bytes]) -> bytes:
+    try:
+        return bytes(map(_first_byte, lines))  # C speed, no Python loop
+    except IndexError:  # an empty line
+        return b"".join([line[:1] or b" " for line in lines])
 
 
 def _parse_fast(lines: Sequence[bytes]) -> list[Line] | None:
