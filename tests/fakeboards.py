@@ -50,6 +50,7 @@ class _Sender:
     def __init__(self, script: Sequence[Sequence[Piece]]) -> None:
         self.script = [list(c) for c in script]
         self.sent_connections = 0
+        self.sent_at: list[float] = []  # time.time() just before each piece was written
         self.done = threading.Event()
         self.error: BaseException | None = None
         self._halt = threading.Event()
@@ -78,6 +79,7 @@ class _Sender:
             left = due - time.monotonic()
             if left > 0 and self._halt.wait(left):
                 return
+            self.sent_at.append(time.time())
             write(data)  # type: ignore[operator]
 
     def _serve(self, pieces: list[Piece]) -> None:

@@ -126,20 +126,9 @@ def test_readings_in_flight_at_the_stop_are_kept(tmp_path: Path) -> None:
 def test_a_megabyte_line_is_cut_once_and_costs_later_readings_nothing(tmp_path: Path) -> None:
     """A 1 MB line without an end, then readings: one raw-log entry 'line too long', and the
     readings after it are stamped when they arrive (not seconds later)."""
-    sent_at: list[float] = []
     pieces = [(0.0, fb.HEADER + b"\r\n"), (0.0, b"x" * (1 << 20) + b"\r\n")]
     pieces += [(0.2, fb.reading(n) + b"\r\n") for n in range(5)]
     board = fb.TcpBoard([pieces])
-    real_send = board._send_all
-
-    def send_all(write: object, todo: object) -> None:
-        def stamped(data: bytes) -> None:
-            sent_at.append(time.time())
-            write(data)  # type: ignore[operator]
-
-        real_send(stamped, todo)  # type: ignore[arg-type]
-
-    board._send_all = send_all  # type: ignore[method-assign]
     board.start()
     result, rows = _record(tmp_path, [board], 5)
     _assert_counts(result, rows, 5, 0)
@@ -147,7 +136,7 @@ def test_a_megabyte_line_is_cut_once_and_costs_later_readings_nothing(tmp_path: 
     assert raw.count("line too long") == 1 and result.rejected == 1
     from kit.record.readback import _seconds_from_time
 
-    late = [_seconds_from_time(r[0]) - at for r, at in zip(rows, sent_at[2:])]
+    late = [_seconds_from_time(r[0]) - at for r, at in zip(rows, board.sent_at[2:])]
     assert all(-0.01 < d < 0.15 for d in late), late
 
 

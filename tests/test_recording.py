@@ -539,3 +539,22 @@ def test_the_writers_clock_writes_what_format_time_writes(when: float, nudge: fl
     when = round(when, 3) + nudge if when > 1 else when
     for style in (STANDARD, EXCEL_DA):
         assert _Clock(style).text(when) == format_time(when, style)
+
+
+def test_is_recording_while_the_recorder_has_the_csv(tmp_path: Path) -> None:
+    """A live recording's sidecar must never be 'repaired' (by a live graph or another
+    `klimakit plot`): the recorder holds the CSV's lock until its files are finished."""
+    from kit.record import is_recording, repair_sidecar
+
+    recorder = Recorder(_plan(tmp_path))
+    seen: list[bool] = []
+
+    def update(statuses: object) -> None:
+        seen.append(is_recording(recorder.plan.paths.csv))
+        seen.append(repair_sidecar(recorder.plan.paths.csv))
+        raise KeyboardInterrupt
+
+    result = recorder.run([FakeBoard("a", [HEADER, b"(1, 2)"])], on_update=update)
+    assert seen == [True, False], "recording, and not repaired"
+    assert not is_recording(result.paths.csv) and not repair_sidecar(result.paths.csv)
+    assert json.loads(result.paths.sidecar.read_text())["ended_by"] == "interrupted"
