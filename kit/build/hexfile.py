@@ -7,6 +7,9 @@ board ids in Block Start records (type 0A: 9900/9901 = V1, 9903-9906 = V2). A pl
 board id, so its addresses decide: data above the nRF51's 256 KB flash can only be for V2
 (nRF52833, 512 KB); a plain hex that fits in 256 KB is a V1 program, and a V2 refuses it with
 DAPLink error 529 ("The application image is not compatible with the target.").
+Data anywhere else than flash, the UICR or RAM (where MakeCode keeps its project) is for
+another chip - 0x08000000 is where STM32 boards keep their program - and is refused before
+it reaches a board, with the sentence DAPLink gives for an address it cannot program (524).
 """
 from __future__ import annotations
 
@@ -18,8 +21,12 @@ from kit.hardware import UNKNOWN_VERSION, V1, V1_BOARD_IDS, V2, V2_BOARD_IDS
 V1_FLASH_END = 0x40000  # nRF51822: 256 KB
 V2_FLASH_END = 0x80000  # nRF52833: 512 KB
 UICR_START = 0x10001000  # user config registers, written by both families' hex files
+UICR_END = 0x10002000
+RAM_START, RAM_END = 0x20000000, 0x20020000  # MakeCode V1 hex files keep their project here
 DAPLINK_CHECKSUM = "The hex file cannot be decoded. Checksum calculation failure occurred."
 DAPLINK_PARSER = "The hex file cannot be decoded. Parser logic failure occurred."
+DAPLINK_INVALID_ADDRESS = ("The hex file you dropped isn't compatible with this mode or device. "
+                           "Are you in MAINTENANCE mode? See HELP FAQ.HTM")
 
 
 @dataclass(frozen=True)
@@ -50,11 +57,18 @@ def _bad(line_no: int, daplink_message: str, what: str) -> HexFileError:
     return HexFileError("line {}: {}".format(line_no, what), daplink_message, line_no)
 
 
+def _foreign_address(start: int, end: int) -> bool:
+    """Whether data at [start, end) lies outside every micro:bit memory a hex may fill."""
+    return not (end <= V2_FLASH_END or UICR_START <= start and end <= UICR_END
+                or RAM_START <= start and end <= RAM_END)
+
+
 def inspect_hex(data: bytes | str) -> HexInfo:
     """Decode every record (as DAPLink would) and return which boards the hex is for.
 
     Raises HexFileError (carrying DAPLink's own FAIL.TXT sentence) on a bad checksum, a
-    malformed record, or a file with no data or no end record.
+    malformed record, data where no micro:bit has memory, or a file with no data or no end
+    record.
     """
     text = data.decode("ascii", "replace") if isinstance(data, bytes) else data
     board_ids: list[str] = []
@@ -81,8 +95,15 @@ def inspect_hex(data: bytes | str) -> HexInfo:
         address = int.from_bytes(record[1:3], "big")
         if rtype in (0x00, 0x0D):
             seen_data = True
-            end = upper + address + len(payload)
-            if end <= UICR_START:
+            start = upper + address
+            end = start + len(payload)
+            if _foreign_address(start, end):
+                raise _bad(line_no, DAPLINK_INVALID_ADDRESS, (
+                    "data at address 0x{:08X}, where no micro:bit has memory: this hex is for "
+                    "another kind of board (0x08000000 is where STM32 chips keep their "
+                    "program). Build the program for micro:bit with `klimakit build`.").format(
+                        start))
+            if end <= V2_FLASH_END:
                 highest = max(highest, end)
         elif rtype == 0x01:
             seen_eof = True
