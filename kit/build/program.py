@@ -85,6 +85,12 @@ class Program:
             digest.update(file.data)
         return digest.hexdigest()
 
+    @property
+    def imports(self) -> frozenset[str]:
+        """Every module name any of its files imports (built-in ones included)."""
+        return frozenset(name for file in self.board_files
+                         for name, _, _ in imported_modules(file.text))
+
     def module_sources(self) -> dict[str, str]:
         """The modules by import name ({"klima": "..."}), e.g. for the simulator."""
         return {file.name.removesuffix(".py"): file.text for file in self.modules}
