@@ -14,8 +14,10 @@ from kit.build import (
     DAPLINK_CHECKSUM, DAPLINK_PARSER, MAX_SCRIPT_BYTES, Program, build_target,
     build_universal_hex, inspect_hex, split_universal,
 )
+from kit.build import lesson_program
 from kit.build import targets as build_targets
 from kit.errors import FirmwareError, HexFileError, LessonError
+from kit.lessons import get_lesson
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +165,12 @@ def test_cli_build_writes_the_hex_and_says_what_is_inside(tmp_path: Path):
     assert inspect_hex(out.read_text()).versions == ("v1", "v2")
     assert str(out) in result.output and "V1+V2" in result.output
     assert "V1: MicroPython 1.1.1" in result.output and "V2: MicroPython 2.1.2" in result.output
-    assert "filer: main.py (915 B), klima.py (899 B)" in result.output
-    assert "2.048 af 28.672 bytes" in result.output and "2.048 af 20.480 bytes" in result.output
+    files = {f.name: f.data for f in lesson_program(get_lesson("sensortjek")).board_files}
+    assert "filer: main.py ({} B), klima.py ({} B)".format(
+        len(files["main.py"]), len(files["klima.py"])) in result.output
+    used = "{:,}".format(sum(mfs.File(n, d).size_fs for n, d in files.items())).replace(",", ".")
+    assert "{} af 28.672 bytes".format(used) in result.output
+    assert "{} af 20.480 bytes".format(used) in result.output
 
 
 def test_cli_build_for_one_board_as_json(tmp_path: Path):

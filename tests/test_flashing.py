@@ -243,3 +243,23 @@ def test_result_table_shows_brackets_in_messages_as_written(tmp_path):
     shown = console.export_text()
     assert "FAIL.TXT: x [/] y" in shown and "[red]tag ud[/red]" in shown
     assert "[bold]MICROBIT" in shown
+
+
+@pytest.mark.parametrize("files, words", [
+    ({"prog.py": "import radio\nradio.on()\n", "radio.py": "def on():\n    pass\n"},
+     "built-in module 'radio'"),
+    ({"prog.py": "x = {}\ny = {**x}\n"}, "prog.py:2: '{**x}' does not work on micro:bit"),
+    ({"prog.py": "s = 'bl\u00e5'\n".encode("cp1252")}, "prog.py:1: the file is not saved as UTF-8"),
+    ({"prog.py": "import hj\n", "hj.py": "x = 'a' * 3\n" + "# fyld\n" * 3000},
+     "bytes too large"),
+])
+def test_bad_programs_never_reach_a_board(fleet, tmp_path, files, words):
+    """Each is a clear message from `klimakit flash`, before any byte is copied."""
+    for name, text in files.items():
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (tmp_path / name).write_bytes(data)
+    result = CliRunner().invoke(cli.cli, ["flash", str(tmp_path / "prog.py"), "--all"])
+    assert result.exit_code == 1 and words in result.output, result.output
+    assert "Traceback" not in result.output
+    assert [b.flashes for b in fleet.boards] == [0, 0]
+    assert [b.remount_count for b in fleet.boards] == [0, 0]

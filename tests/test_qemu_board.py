@@ -2,6 +2,7 @@
 klimakit flashes (micropython-microbit-fs, the program's files in its filesystem)."""
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -124,3 +125,52 @@ def test_import_radio_never_returns_on_v1_1_1_in_qemu(qemu_boot):
                       fast_time=True)
     assert board.wait_for("vor", timeout=20)
     assert board.readline(timeout=4) is None, "import radio returned in QEMU"
+
+
+def test_klimakit_boards_asks_which_micropython_a_board_runs(qemu_boot, monkeypatch):
+    """`klimakit boards --micropython` on a board whose port answers (QEMU's serial port),
+    and one whose port does not; the asked board's program runs again afterwards."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kit import cli
+    from kit.boards import BoardInfo, SerialBoard, ask_micropython
+
+    board = qemu_boot("from microbit import sleep\nn = 0\nwhile True:\n    print('tik', n)\n"
+                      "    n += 1\n    sleep(200)\n", source=True, connect=False)
+    deadline = time.monotonic() + 15
+    while True:  # QEMU opens its serial port a moment after it starts (as DAPLink's appears)
+        try:
+            socket.create_connection(("127.0.0.1", board.tcp_port), timeout=1).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "QEMU never opened its serial port"
+            time.sleep(0.05)
+    answering = BoardInfo("9900" + "a" * 44, "v1", None, board.port, name="gruppe-1")
+    silent = BoardInfo("9904" + "b" * 44, "v2", None, "socket://127.0.0.1:9", name="gruppe-2")
+
+    def tik() -> int:
+        serial_board = SerialBoard(board.port)
+        try:
+            serial_board.wait_for("tik", timeout=20)  # skip a half line
+            return int(serial_board.wait_for("tik", timeout=20).split()[-1])
+        finally:
+            serial_board.close()
+
+    time.sleep(1.5)
+    before = tik()
+    text = ask_micropython(answering)
+    assert text.startswith("micro:bit v1.1.1+") and "MicroPython v1.9.2" in text
+    assert tik() < before, "main.py started again from its beginning after the question"
+    monkeypatch.setattr("kit.cli.boards.find_boards", lambda: [answering, silent])
+    result = CliRunner().invoke(cli.cli, ["boards", "--micropython", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert rows["gruppe-1"]["micropython"].startswith("micro:bit v1.1.1+")
+    assert rows["gruppe-2"]["micropython"] is None
+    from kit.cli.output import out_console
+
+    monkeypatch.setattr(out_console, "width", 250)  # so table cells are not wrapped
+    table = CliRunner().invoke(cli.cli, ["boards", "--micropython"])
+    assert "1.1.1" in table.output and "no answer" in table.output
