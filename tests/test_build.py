@@ -204,3 +204,16 @@ def test_pupils_copy_of_a_lesson_program_still_gets_the_shared_lib(tmp_path: Pat
     built = build_target(mine)
     files = {f.name: f.get_text() for f in mfs.get_files(built.hex_for("v1"))}
     assert "from klima import" in files["main.py"] and "def begin(" in files["klima.py"]
+
+
+def test_cache_keeps_the_newest_programs_and_drops_old_formats(tmp_path, monkeypatch, caplog):
+    cache = Path(os.environ["KLIMAKIT_CACHE_DIR"]) / "hex"
+    cache.mkdir(parents=True)
+    (cache / "0123abcd.hex").write_text(":00000001FF\n")  # what uflash-era klimakit left there
+    monkeypatch.setattr(build_targets, "CACHE_KEEP", 2)
+    for number in range(3):
+        prog = tmp_path / "p{}.py".format(number)
+        prog.write_text("print({})\n".format(number))
+        build_target(prog)
+    assert sorted(p.is_dir() for p in cache.iterdir()) == [True, True]
+    assert "not written" not in caplog.text

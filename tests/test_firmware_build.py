@@ -171,6 +171,10 @@ def test_unknown_and_v2_only_imports_are_warnings_unless_guarded(tmp_path):
     assert any("mit.py:1: import hjaelpr" in n and "ImportError" in n for n in notes), notes
     assert any("mit.py:2: import power" in n and "only V2" in n for n in notes), notes
     assert not any("import log" in n for n in notes)
+    both = _program_dir(tmp_path / "b", {"mit.py": "import log\nimport radio\n"})
+    [note] = file_program(both).notes
+    assert "mit.py:1: import log: micro:bit V1 has no module 'log' (only V2 has)" in note
+    assert "boards: [v2]" in note
 
 
 def test_names_the_filesystem_refuses(tmp_path):

@@ -13,6 +13,7 @@ it reaches a board, with the sentence DAPLink gives for an address it cannot pro
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kit.errors import HexFileError
@@ -63,18 +64,9 @@ def _foreign_address(start: int, end: int) -> bool:
                 or RAM_START <= start and end <= RAM_END)
 
 
-def inspect_hex(data: bytes | str) -> HexInfo:
-    """Decode every record (as DAPLink would) and return which boards the hex is for.
-
-    Raises HexFileError (carrying DAPLink's own FAIL.TXT sentence) on a bad checksum, a
-    malformed record, data where no micro:bit has memory, or a file with no data or no end
-    record.
-    """
-    text = data.decode("ascii", "replace") if isinstance(data, bytes) else data
-    board_ids: list[str] = []
-    upper = 0  # extended linear/segment address in effect
-    highest = 0
-    seen_data = seen_eof = False
+def _records(text: str) -> Iterator[tuple[int, int, int, bytes]]:
+    """(line, record type, 16-bit address, data) of every record, checked as DAPLink does."""
+    seen_eof = False
     for line_no, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -91,26 +83,36 @@ def inspect_hex(data: bytes | str) -> HexInfo:
             raise _bad(line_no, DAPLINK_PARSER, "record length does not match its data")
         if sum(record) & 0xFF:
             raise _bad(line_no, DAPLINK_CHECKSUM, "wrong checksum")
-        rtype, payload = record[3], record[4:-1]
-        address = int.from_bytes(record[1:3], "big")
+        seen_eof = record[3] == 0x01
+        yield line_no, record[3], int.from_bytes(record[1:3], "big"), record[4:-1]
+
+
+def inspect_hex(data: bytes | str) -> HexInfo:
+    """Decode every record (as DAPLink would) and return which boards the hex is for.
+
+    Raises HexFileError (carrying DAPLink's own FAIL.TXT sentence) on a bad checksum, a
+    malformed record, data where no micro:bit has memory, or a file with no data or no end
+    record.
+    """
+    text = data.decode("ascii", "replace") if isinstance(data, bytes) else data
+    board_ids: list[str] = []
+    upper = highest = 0  # extended linear/segment address in effect; end of flash data
+    seen_data = seen_eof = False
+    for line_no, rtype, address, payload in _records(text):
         if rtype in (0x00, 0x0D):
             seen_data = True
-            start = upper + address
-            end = start + len(payload)
+            start, end = upper + address, upper + address + len(payload)
             if _foreign_address(start, end):
                 raise _bad(line_no, DAPLINK_INVALID_ADDRESS, (
                     "data at address 0x{:08X}, where no micro:bit has memory: this hex is for "
                     "another kind of board (0x08000000 is where STM32 chips keep their "
                     "program). Build the program for micro:bit with `klimakit build`.").format(
                         start))
-            if end <= V2_FLASH_END:
-                highest = max(highest, end)
+            highest = max(highest, end) if end <= V2_FLASH_END else highest
         elif rtype == 0x01:
             seen_eof = True
-        elif rtype == 0x02 and len(payload) == 2:
-            upper = int.from_bytes(payload, "big") << 4
-        elif rtype == 0x04 and len(payload) == 2:
-            upper = int.from_bytes(payload, "big") << 16
+        elif rtype in (0x02, 0x04) and len(payload) == 2:
+            upper = int.from_bytes(payload, "big") << (4 if rtype == 0x02 else 16)
         elif rtype == 0x0A and len(payload) >= 2:
             board_ids.append(payload[:2].hex())
         elif rtype not in (0x03, 0x05, 0x0B, 0x0C, 0x0E):

@@ -154,10 +154,16 @@ def _module_path(name: str, search: Sequence[Path], versions: Sequence[str],
 
 
 def _unknown_import(name: str, where: str, versions: Sequence[str]) -> str:
-    other = [v for v in VERSIONS if v not in versions and name in BUILTIN_MODULES[v]]
-    if other:
-        return "{}: import {}: micro:bit {} has no module '{}' (only {} has)".format(
-            where, name, "/".join(v.upper() for v in versions), name, other[0].upper())
+    """A warning for an unguarded import no target board has built in, or '' if all have it."""
+    missing = [v.upper() for v in versions if name not in BUILTIN_MODULES[v]]
+    if not missing:
+        return ""
+    having = [v.upper() for v in VERSIONS if name in BUILTIN_MODULES[v]]
+    if having:
+        return ("{}: import {}: micro:bit {} has no module '{}' (only {} has), so the program "
+                "stops there with ImportError; put the import in try/except ImportError, or "
+                "mark the lesson 'boards: [{}]'".format(where, name, "/".join(missing), name,
+                                                         having[0], having[0].lower()))
     return ("{}: import {}: there is no {}.py beside the program and micro:bit has no module "
             "'{}', so the board will stop with ImportError".format(where, name, name, name))
 
@@ -186,8 +192,9 @@ def assemble(path: Path, lib_dir: Path | None = None, *,
             if found is not None:
                 modules[name] = ProgramFile(name + ".py", read_source(found), found)
                 queue.append((found, modules[name].text))
-            elif not guarded and not any(name in BUILTIN_MODULES[v] for v in versions):
-                notes.append(_unknown_import(name, "{}:{}".format(importer, line), versions))
+            elif not guarded:
+                note = _unknown_import(name, "{}:{}".format(importer, line), versions)
+                notes += [note] if note else []
     program = Program(path.stem, main_text, (path,) + tuple(f.path for f in modules.values()
                                                               if f.path is not None),
                       tuple(modules.values()), versions, ())

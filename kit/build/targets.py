@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT = "2"  # bump when the way hex files are built changes
 CACHE_KEEP = 24  # programs kept in the disk cache (each ~1.9 MB)
 _MEMORY: OrderedDict[str, dict[str, str]] = OrderedDict()
-_MEMORY_KEEP = 8
+_MEMORY_KEEP = 16  # programs kept in memory (~3.8 MB each): the whole library in one export
 _BLOCK = {V1: "9900", V2: "9903"}
 
 
@@ -116,13 +117,27 @@ def _write_cache(folder: Path, parts: dict[str, str]) -> None:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(text)
             os.replace(tmp, folder / name)
-        entries = sorted(folder.parent.iterdir(), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-CACHE_KEEP]:
-            for file in old.glob("*"):
-                file.unlink()
-            old.rmdir()
     except OSError as err:
         log.warning("hex cache not written (%s): %s", folder, err)
+        return
+    _prune(folder.parent)
+
+
+def _prune(root: Path) -> None:
+    """Keep the CACHE_KEEP newest programs (and drop files of older cache formats)."""
+    try:
+        entries = sorted(root.iterdir(), key=lambda p: p.stat().st_mtime)
+    except OSError:
+        return
+    old = [p for p in entries if not p.is_dir()] + [p for p in entries if p.is_dir()][:-CACHE_KEEP]
+    for entry in old:
+        try:
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        except OSError as err:  # another process may be using it: next time
+            log.info("hex cache entry %s kept: %s", entry, err)
 
 
 def _build_parts(program: Program, versions: Sequence[str]) -> dict[str, str]:

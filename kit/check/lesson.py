@@ -155,11 +155,17 @@ def _is_begin(node: ast.AST) -> TypeGuard[ast.Call]:
     )
 
 
+def _parse(path: Path) -> ast.Module | None:
+    try:
+        return ast.parse(path.read_text(encoding="utf-8-sig"), filename=str(path))
+    except (SyntaxError, ValueError):
+        return None
+
+
 def _check_begin(lesson: Lesson, path: Path) -> list[Problem]:
     """Read begin("<id>", (<names>), (<units>)) statically and compare it with lesson.md."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8-sig"), filename=str(path))
-    except (SyntaxError, ValueError):  # the board compiles it, CPython does not (e.g. tabs)
+    tree = _parse(path)
+    if tree is None:  # the board compiles it, CPython does not (e.g. tabs and spaces mixed)
         return [Problem(path, 1, "begin(...) cannot be checked: Python on a PC cannot read "
                         "this file", warning=True)]
     problems: list[Problem] = []
