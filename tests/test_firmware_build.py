@@ -294,3 +294,11 @@ def test_assemble_checks_for_the_versions_asked(tmp_path):
     with pytest.raises(FirmwareError, match="mit.py:2: f-strings"):
         assemble(path)
     assert assemble(path, versions=("v2",)).source.endswith("print(f'{x}')\n")
+
+
+def test_the_older_v1_flag_still_picks_the_versions(tmp_path):
+    path = _program_dir(tmp_path, {"mit.py": "x = 1\nprint(f'{x}')\n"})
+    assert file_program(path, v1=False).versions == ("v2",)
+    with pytest.raises(FirmwareError, match="f-strings"):
+        file_program(path, v1=True)
+    assert assemble(path, v1=False).versions == ("v2",)

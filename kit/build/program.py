@@ -168,15 +168,23 @@ def _unknown_import(name: str, where: str, versions: Sequence[str]) -> str:
             "'{}', so the board will stop with ImportError".format(where, name, name, name))
 
 
+def _versions(versions: Sequence[str], v1: bool | None) -> tuple[str, ...]:
+    """The versions to check for; `v1` is the older way to ask (True: V1, False: V2 only)."""
+    if v1 is not None:
+        return (V1,) if v1 else (V2,)
+    return tuple(v for v in VERSIONS if v in versions) or VERSIONS
+
+
 def assemble(path: Path, lib_dir: Path | None = None, *,
-             versions: Sequence[str] = VERSIONS) -> Program:
+             versions: Sequence[str] = VERSIONS, v1: bool | None = None) -> Program:
     """Read a program and every module it imports from beside it or `lib_dir`, and check it.
 
     `versions` are the micro:bit versions it must run on: each file is compiled with their
-    compilers and must fit their filesystems. Raises FirmwareError as file:line.
+    compilers and must fit their filesystems (`v1=True`/`False` is the older spelling of
+    versions=("v1",)/("v2",)). Raises FirmwareError as file:line.
     """
     path = Path(path)
-    versions = tuple(v for v in VERSIONS if v in versions) or (V1, V2)
+    versions = _versions(versions, v1)
     lib_dir = lib_dir if lib_dir is not None else path.parent / "lib"
     search = list(dict.fromkeys([path.parent, lib_dir]))
     main_text = read_source(path)
@@ -214,7 +222,8 @@ def firmware_file(name: object, root: Path | None = None) -> Path | None:
     return (root or firmware_dir()) / (name.removesuffix(".py") + ".py")
 
 
-def file_program(path: Path, *, versions: Sequence[str] = VERSIONS) -> Program:
+def file_program(path: Path, *, versions: Sequence[str] = VERSIONS,
+                 v1: bool | None = None) -> Program:
     """Return the program in a .py file a user names (a pupil's own, or a copy of a lesson's).
 
     Modules it imports come from beside it, then from lib/ beside it if there is one, else
@@ -222,7 +231,7 @@ def file_program(path: Path, *, versions: Sequence[str] = VERSIONS) -> Program:
     """
     beside = Path(path).parent / "lib"
     return assemble(path, beside if beside.is_dir() else firmware_dir() / "lib",
-                    versions=versions)
+                    versions=_versions(versions, v1))
 
 
 def lesson_program(lesson: Lesson, firmware_root: Path | None = None) -> Program:
