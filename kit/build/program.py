@@ -127,20 +127,27 @@ def check_program(program: Program, versions: Sequence[str] | None = None) -> tu
     return tuple(notes)
 
 
+def _shadowed(name: str, search: Sequence[Path], versions: Sequence[str]) -> str:
+    """A warning if a .py file beside the program has the name of a built-in module, or ''.
+
+    The built-in always wins on the board, so such a file is never put on it. It is a warning,
+    not an error: a folder of programs may hold one called radio.py that is not a module.
+    """
+    found = next((f / (name + ".py") for f in search if (f / (name + ".py")).is_file()), None)
+    if found is None or not any(name in BUILTIN_MODULES[v] for v in versions):
+        return ""
+    return ("{}: {} has the name of micro:bit's built-in module '{}': on the board `import {}` "
+            "always gets the built-in one, so your file is not put on it. If it is your own "
+            "module, rename it (e.g. {}_hjaelp.py) and its import.".format(
+                found, found.name, name, name, name))
+
+
 def _module_path(name: str, search: Sequence[Path], versions: Sequence[str],
                  importer: Path) -> Path | None:
     """The file a module import names, or None if it is the board's own (or nowhere)."""
-    candidates = [folder / (name + ".py") for folder in search]
-    found = next((path for path in candidates if path.is_file()), None)
-    builtin_on = [v for v in versions if name in BUILTIN_MODULES[v]]
-    if builtin_on:
-        if found is not None:
-            raise FirmwareError(
-                "{}: {} has the name of micro:bit's built-in module '{}': on the board "
-                "`import {}` always gets the built-in one, so your file would not be used. "
-                "Rename it (e.g. {}_hjaelp.py) and its import, or move it away if it is a PC "
-                "copy of the module.".format(found, found.name, name, name, name))
+    if any(name in BUILTIN_MODULES[v] for v in versions):
         return None
+    found = next((f / (name + ".py") for f in search if (f / (name + ".py")).is_file()), None)
     if found is None:
         return None
     if name + ".py" == MAIN:
@@ -197,6 +204,9 @@ def assemble(path: Path, lib_dir: Path | None = None, *,
             if name in modules:
                 continue
             found = _module_path(name, search, versions, path)
+            shadowed = _shadowed(name, search, versions)
+            if shadowed and shadowed not in notes:
+                notes.append(shadowed)
             if found is not None:
                 modules[name] = ProgramFile(name + ".py", read_source(found), found)
                 queue.append((found, modules[name].text))
