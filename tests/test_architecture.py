@@ -152,10 +152,11 @@ def _modules_after_import(statement: str) -> list[str]:
     "from kit.boards import Board, BoardInfo",
 ])
 def test_low_rooms_import_without_side_effects(statement: str):
-    """The hex checker and the board interface load no pyserial, uflash or QEMU machinery."""
+    """The hex checker and the board interface load no pyserial, MicroPython or QEMU machinery."""
     hooks, *loaded = _modules_after_import(statement)
     assert hooks == "0", "an atexit hook was registered at import"
-    heavy = [m for m in loaded if m.split(".")[0] in ("serial", "matplotlib", "uflash")
+    heavy = [m for m in loaded if m.split(".")[0] in (
+        "serial", "matplotlib", "micropython_microbit_fs", "universal_hex", "intelhex")
              or m == "kit.boards.qemu"]
     assert not heavy, heavy
 

@@ -2,7 +2,10 @@
 
 DAPLink flashes while the file is being copied (the USB write is paced by the flashing), then
 drops off USB and comes back ("remounts"). If it failed it says why in FAIL.TXT on the new
-drive. So one board's flash is: check the hex fits the board (V1/V2), write it in chunks with
+drive. Each board gets the hex of its own version (DETAILS.TXT's board id): 0.64 MB for a V1,
+1.24 MB for a V2, instead of the 1.88 MB universal hex, so a class set flashes sooner; a board
+of unknown version gets the universal hex. So one board's flash is: check the hex fits the
+board (V1/V2), write it in chunks with
 progress, fsync, wait for the drive to go away and come back (found again by its unique id,
 or by DETAILS.TXT's remount counter going up), then read FAIL.TXT. Boards run in parallel
 threads: each is its own USB device, and the copy time is the board's, not the PC's.
@@ -196,15 +199,16 @@ def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | No
         written = done
         progress(board, PHASE_COPY, done, total)
 
+    data = built.data_for(board.version)  # a V1 gets the V1 hex, a V2 the V2 hex
     try:
-        write_hex(built.data, board.drive, copied)
+        write_hex(data, board.drive, copied)
     except OSError as err:
         log.info("%s: write failed after %d bytes: %s", board.label, written, err)
         return _write_error(board, err, written, time.monotonic() - start)
-    progress(board, PHASE_WAIT, len(built.data), len(built.data))
+    progress(board, PHASE_WAIT, len(data), len(data))
     state, info = wait_for_remount(board, remount_before, roots, timeout_s)
     seconds = time.monotonic() - start
-    progress(board, PHASE_DONE, len(built.data), len(built.data))
+    progress(board, PHASE_DONE, len(data), len(data))
     if state == "stuck":
         return _result(board, FAILED, "Filen blev kopieret, men micro:bit'en genstartede ikke "
                        "inden for {:.0f} s.".format(timeout_s), "Tag micro:bit'en ud, sæt den i "
