@@ -1,0 +1,162 @@
+"""The coordinator's overview: per school, the pool kits, and the boards to replace.
+
+Per school: boards, V1/V2, in use / in stock / on loan / defect, and the kits it has borrowed.
+Per kit: its home and where it is now. The replacement list holds every board marked defect
+and every board whose last FAILURES_FOR_REPLACEMENT flashes or more failed in a row (no
+successful flash or repair since), with the DAPLink code of its last failure. All of it is a
+handful of aggregate queries, so 10 schools × 500 boards with 100,000 events take well under
+a second on SQLite and PostgreSQL (benchmarks/bench_inventory.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, func, literal, select
+
+from kit.inventory.db import StoreChoice, target, transaction
+from kit.inventory.pool import KitRecord, list_kits
+from kit.inventory.schema import BoardStatus, EventKind, UtcTime, boards, events, schools, utc_now
+from kit.inventory.store import BOARD_ORDER
+
+FAILURES_FOR_REPLACEMENT = 3
+NO_SCHOOL = ""
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass
+class SchoolSummary:
+    """One school's boards, counted."""
+
+    school: str  # '' for boards that belong to no school yet
+    boards: int = 0
+    v1: int = 0
+    v2: int = 0
+    by_status: dict[BoardStatus, int] = field(default_factory=dict)
+    kits_borrowed: list[str] = field(default_factory=list)
+    kits_home: list[str] = field(default_factory=list)
+
+    def count(self, status: BoardStatus) -> int:
+        return self.by_status.get(status, 0)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A board that should be replaced or looked at."""
+
+    name: str
+    unique_id: str
+    school: str
+    version: str
+    defect: bool
+    failures: int  # failed flashes in a row
+    last_code: int | None  # DAPLink's code of the last failure
+    note: str
+    since: datetime | None  # marked defect, or the last failure
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything `inventory overview` and `inventory report` show."""
+
+    store: str
+    generated_at: datetime
+    schools: Sequence[SchoolSummary]
+    kits: Sequence[KitRecord]
+    replacements: Sequence[Replacement]
+    events: int
+
+    @property
+    def boards(self) -> int:
+        return sum(s.boards for s in self.schools)
+
+
+def overview(store: StoreChoice = None) -> Overview:
+    """Collect the overview from the store in one read transaction."""
+    with transaction(store) as conn:
+        summaries = _schools(conn)
+        kits = list_kits(conn=conn)
+        for kit in kits:
+            summaries.setdefault(kit.home, SchoolSummary(kit.home)).kits_home.append(kit.name)
+            if kit.lent_to:
+                summaries.setdefault(kit.lent_to, SchoolSummary(kit.lent_to)
+                                     ).kits_borrowed.append(kit.name)
+        total = int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+        replacements = _replacements(conn)
+    ordered = sorted(summaries.values(), key=lambda s: (s.school == NO_SCHOOL, s.school))
+    return Overview(target(store).description, utc_now(), ordered, kits, replacements, total)
+
+
+def _schools(conn: Connection) -> dict[str, SchoolSummary]:
+    found = {str(name): SchoolSummary(str(name)) for (name,) in conn.execute(
+        select(schools.c.name))}
+    rows = conn.execute(
+        select(func.coalesce(schools.c.name, NO_SCHOOL), boards.c.version, boards.c.status,
+               func.count())
+        .select_from(boards.outerjoin(schools, schools.c.id == boards.c.school_id))
+        .group_by(schools.c.name, boards.c.version, boards.c.status))
+    for school, version, status, count in rows:
+        summary = found.setdefault(str(school), SchoolSummary(str(school)))
+        summary.boards += int(count)
+        summary.v1 += int(count) if version == "v1" else 0
+        summary.v2 += int(count) if version == "v2" else 0
+        try:
+            kind = BoardStatus(status)
+        except ValueError:
+            kind = BoardStatus.IN_USE
+        summary.by_status[kind] = summary.by_status.get(kind, 0) + int(count)
+    return found
+
+
+def _replacements(conn: Connection) -> list[Replacement]:
+    good = events.alias("good")
+    since_good = (select(func.max(good.c.at))
+                  .where(good.c.board_id == events.c.board_id,
+                         good.c.kind.in_([EventKind.FLASHED.value, EventKind.REPAIRED.value]))
+                  .scalar_subquery())
+    failing = dict((str(b), (int(n), last)) for b, n, last in conn.execute(
+        select(events.c.board_id, func.count(), func.max(events.c.at))
+        .where(events.c.kind == EventKind.FLASH_FAILED.value,
+               events.c.at > func.coalesce(since_good, literal(_EPOCH, UtcTime)))
+        .group_by(events.c.board_id)
+        .having(func.count() >= FAILURES_FOR_REPLACEMENT)))
+    wanted = (boards.c.status == BoardStatus.DEFECT.value) | boards.c.unique_id.in_(
+        list(failing))
+    rows = conn.execute(
+        select(boards.c.name, boards.c.unique_id, func.coalesce(schools.c.name, NO_SCHOOL),
+               boards.c.version, boards.c.status, boards.c.note)
+        .select_from(boards.outerjoin(schools, schools.c.id == boards.c.school_id))
+        .where(wanted).order_by(*BOARD_ORDER)).all()
+    codes = _last_codes(conn, [str(r[1]) for r in rows])
+    found = []
+    for name, uid, school, version, status, note in rows:
+        failures, last = failing.get(str(uid), (0, None))
+        defect = status == BoardStatus.DEFECT.value
+        since = codes.get(str(uid), (None, None))[1] if defect else last
+        found.append(Replacement(str(name), str(uid), str(school), str(version), defect,
+                                 failures, codes.get(str(uid), (None, None))[0], str(note),
+                                 since))
+    return found
+
+
+def _last_codes(conn: Connection, board_ids: list[str]) -> dict[str, tuple[int | None, datetime]]:
+    """{board: (DAPLink code of its last failure, time marked defect or last failed)}."""
+    if not board_ids:
+        return {}
+    found: dict[str, tuple[int | None, datetime]] = {}
+    rows = conn.execute(
+        select(events.c.board_id, events.c.kind, events.c.daplink_code, events.c.at)
+        .where(events.c.board_id.in_(board_ids),
+               events.c.kind.in_([EventKind.FLASH_FAILED.value, EventKind.MARKED_DEFECT.value]))
+        .order_by(events.c.at))
+    codes: dict[str, int | None] = {}
+    marked: dict[str, datetime] = {}
+    for board, kind, code, at in rows:
+        if kind == EventKind.FLASH_FAILED.value:
+            codes[str(board)] = code
+        else:
+            marked[str(board)] = at
+    for board in board_ids:
+        found[board] = (codes.get(board), marked.get(board, _EPOCH))
+    return found
