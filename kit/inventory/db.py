@@ -118,9 +118,16 @@ def target(store: StoreChoice = None) -> Target:
     with _targets_lock:
         found = _targets.get(key)
         if found is None:
-            found = Target(url, _make_engine(url), url.render_as_string(hide_password=True))
+            found = Target(url, _make_engine(url), _describe(url))
             _targets[key] = found
         return found
+
+
+def _describe(url: URL) -> str:
+    """The store as a user wrote it: an SQLite file's path, a URL without its password."""
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
 
 def _make_engine(url: URL) -> Engine:
@@ -205,12 +212,17 @@ def classify(handle: Target, err: exc.DBAPIError) -> KitError:
             "Inventaret {} er optaget af et andet program i mere end {:.0f} s ({}). Prøv "
             "igen om lidt.".format(handle.description, SQLITE_BUSY_TIMEOUT_S, why), "busy",
             handle.description)
-    if isinstance(err, exc.OperationalError) and (handle.is_postgresql or "open" in lowered):
+    if isinstance(err, exc.OperationalError) and handle.is_postgresql:
         handle.down_until = time.monotonic() + RETRY_AFTER_S
         return StoreUnavailable(
             "Inventaret {} kan ikke nås ({}). Tjek netværket og {}; flashning og optagelse "
             "fortsætter imens.".format(handle.description, why, ENV_URL), "unreachable",
             handle.description)
+    if isinstance(err, exc.OperationalError) and "open" in lowered:
+        return StoreUnavailable(
+            "Inventaret {} kan ikke åbnes ({}). Tjek at mappen findes og er skrivbar, eller "
+            "sæt KLIMAKIT_DATA_DIR til en anden mappe.".format(handle.description, why),
+            "unreachable", handle.description)
     return KitError("Inventaret {} gav en fejl: {}".format(handle.description, why))
 
 
