@@ -76,6 +76,7 @@ class Target:
 
 
 _targets: dict[str, Target] = {}
+_chosen: dict[str | None, Target] = {}  # a URL as given -> its handle, without parsing again
 _targets_lock = threading.Lock()
 
 
@@ -113,6 +114,10 @@ def store_url(store: StoreChoice = None) -> URL:
 
 def target(store: StoreChoice = None) -> Target:
     """Return this process's handle on a store (engines are made once per URL)."""
+    chosen = store if store is not None else os.environ.get(ENV_URL, "").strip() or None
+    known = _chosen.get(chosen) if isinstance(chosen, (str, type(None))) else None
+    if known is not None:
+        return known
     url = store_url(store)
     key = url.render_as_string(hide_password=False)
     with _targets_lock:
@@ -120,6 +125,8 @@ def target(store: StoreChoice = None) -> Target:
         if found is None:
             found = Target(url, _make_engine(url), _describe(url))
             _targets[key] = found
+        if chosen is not None and not isinstance(chosen, Path):
+            _chosen[chosen] = found  # the default (None) depends on the data folder: not kept
         return found
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, exc, inspect, text
 
 from kit.inventory.schema import SCHEMA_REVISION, metadata
 
@@ -45,10 +45,13 @@ def _look(conn: Connection) -> tuple[str | None, set[str], set[str]]:
 def ensure_schema(conn: Connection, handle: Target) -> None:
     """Check the store's schema and upgrade it if needed; StoreUnavailable if it is not ours."""
     revision = None
-    try:
-        inspector = inspect(conn)
-        if "alembic_version" in inspector.get_table_names():
-            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    try:  # one query in the usual case; a store without the table fails it and is looked at
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except exc.ProgrammingError:
+        pass  # PostgreSQL: no such table
+    except exc.OperationalError as err:
+        if "no such table" not in str(err):
+            raise  # SQLite says "no such table"; anything else is the store's trouble
     finally:
         conn.rollback()
     if revision == SCHEMA_REVISION:

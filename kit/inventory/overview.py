@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import Connection, func, literal, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from kit.inventory.db import StoreChoice, target, transaction
 from kit.inventory.pool import KitRecord, list_kits
-from kit.inventory.schema import BoardStatus, EventKind, UtcTime, boards, events, schools, utc_now
+from kit.inventory.schema import BoardStatus, EventKind, boards, events, schools, utc_now
 from kit.inventory.store import BOARD_ORDER
 
 FAILURES_FOR_REPLACEMENT = 3
 NO_SCHOOL = ""
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass
@@ -72,20 +71,22 @@ class Overview:
         return sum(s.boards for s in self.schools)
 
 
-def overview(store: StoreChoice = None) -> Overview:
-    """Collect the overview from the store in one read transaction."""
-    with transaction(store) as conn:
-        summaries = _schools(conn)
-        kits = list_kits(conn=conn)
-        for kit in kits:
-            summaries.setdefault(kit.home, SchoolSummary(kit.home)).kits_home.append(kit.name)
-            if kit.lent_to:
-                summaries.setdefault(kit.lent_to, SchoolSummary(kit.lent_to)
-                                     ).kits_borrowed.append(kit.name)
-        total = int(conn.execute(select(func.count()).select_from(events)).scalar_one())
-        replacements = _replacements(conn)
+def overview(store: StoreChoice = None, conn: Connection | None = None) -> Overview:
+    """Collect the overview from the store in one read transaction (or in `conn`'s)."""
+    if conn is None:
+        with transaction(store) as own:
+            return overview(store, own)
+    summaries = _schools(conn)
+    kits = list_kits(conn=conn)
+    for kit in kits:
+        summaries.setdefault(kit.home, SchoolSummary(kit.home)).kits_home.append(kit.name)
+        if kit.lent_to:
+            summaries.setdefault(kit.lent_to, SchoolSummary(kit.lent_to)
+                                 ).kits_borrowed.append(kit.name)
+    total = int(conn.execute(select(func.count()).select_from(events)).scalar_one())
     ordered = sorted(summaries.values(), key=lambda s: (s.school == NO_SCHOOL, s.school))
-    return Overview(target(store).description, utc_now(), ordered, kits, replacements, total)
+    return Overview(target(store).description, utc_now(), ordered, kits, _replacements(conn),
+                    total)
 
 
 def _schools(conn: Connection) -> dict[str, SchoolSummary]:
@@ -110,17 +111,18 @@ def _schools(conn: Connection) -> dict[str, SchoolSummary]:
 
 
 def _replacements(conn: Connection) -> list[Replacement]:
-    good = events.alias("good")
-    since_good = (select(func.max(good.c.at))
-                  .where(good.c.board_id == events.c.board_id,
-                         good.c.kind.in_([EventKind.FLASHED.value, EventKind.REPAIRED.value]))
-                  .scalar_subquery())
-    failing = dict((str(b), (int(n), last)) for b, n, last in conn.execute(
+    # Per board the last good moment (a successful flash or a repair), then its failures
+    # after it: two grouped scans joined by hash, not one lookup per failure.
+    good = (select(events.c.board_id, func.max(events.c.at).label("at"))
+            .where(events.c.kind.in_([EventKind.FLASHED.value, EventKind.REPAIRED.value]))
+            .group_by(events.c.board_id).subquery("good"))
+    failing = {str(b): (int(n), last) for b, n, last in conn.execute(
         select(events.c.board_id, func.count(), func.max(events.c.at))
+        .select_from(events.outerjoin(good, good.c.board_id == events.c.board_id))
         .where(events.c.kind == EventKind.FLASH_FAILED.value,
-               events.c.at > func.coalesce(since_good, literal(_EPOCH, UtcTime)))
+               or_(good.c.at.is_(None), events.c.at > good.c.at))
         .group_by(events.c.board_id)
-        .having(func.count() >= FAILURES_FOR_REPLACEMENT)))
+        .having(func.count() >= FAILURES_FOR_REPLACEMENT))}
     wanted = (boards.c.status == BoardStatus.DEFECT.value) | boards.c.unique_id.in_(
         list(failing))
     rows = conn.execute(
@@ -128,35 +130,35 @@ def _replacements(conn: Connection) -> list[Replacement]:
                boards.c.version, boards.c.status, boards.c.note)
         .select_from(boards.outerjoin(schools, schools.c.id == boards.c.school_id))
         .where(wanted).order_by(*BOARD_ORDER)).all()
-    codes = _last_codes(conn, [str(r[1]) for r in rows])
+    codes, marked = _last_failures(conn, [str(r[1]) for r in rows])
     found = []
     for name, uid, school, version, status, note in rows:
         failures, last = failing.get(str(uid), (0, None))
         defect = status == BoardStatus.DEFECT.value
-        since = codes.get(str(uid), (None, None))[1] if defect else last
         found.append(Replacement(str(name), str(uid), str(school), str(version), defect,
-                                 failures, codes.get(str(uid), (None, None))[0], str(note),
-                                 since))
+                                 failures, codes.get(str(uid)), str(note),
+                                 marked.get(str(uid)) if defect else last))
     return found
 
 
-def _last_codes(conn: Connection, board_ids: list[str]) -> dict[str, tuple[int | None, datetime]]:
-    """{board: (DAPLink code of its last failure, time marked defect or last failed)}."""
+def _last_failures(conn: Connection, board_ids: list[str]
+                   ) -> tuple[dict[str, int | None], dict[str, datetime]]:
+    """({board: DAPLink code of its last failed flash}, {board: when it was marked defect})."""
     if not board_ids:
-        return {}
-    found: dict[str, tuple[int | None, datetime]] = {}
+        return {}, {}
+    kinds = [EventKind.FLASH_FAILED.value, EventKind.MARKED_DEFECT.value]
+    last = (select(events.c.board_id, events.c.kind, func.max(events.c.at).label("at"))
+            .where(events.c.board_id.in_(board_ids), events.c.kind.in_(kinds))
+            .group_by(events.c.board_id, events.c.kind).subquery("last"))
     rows = conn.execute(
-        select(events.c.board_id, events.c.kind, events.c.daplink_code, events.c.at)
-        .where(events.c.board_id.in_(board_ids),
-               events.c.kind.in_([EventKind.FLASH_FAILED.value, EventKind.MARKED_DEFECT.value]))
-        .order_by(events.c.at))
+        select(last.c.board_id, last.c.kind, last.c.at, events.c.daplink_code)
+        .join(events, and_(events.c.board_id == last.c.board_id, events.c.kind == last.c.kind,
+                           events.c.at == last.c.at)))
     codes: dict[str, int | None] = {}
     marked: dict[str, datetime] = {}
-    for board, kind, code, at in rows:
+    for board, kind, at, code in rows:
         if kind == EventKind.FLASH_FAILED.value:
             codes[str(board)] = code
         else:
             marked[str(board)] = at
-    for board in board_ids:
-        found[board] = (codes.get(board), marked.get(board, _EPOCH))
-    return found
+    return codes, marked

@@ -8,6 +8,7 @@ The store's URL is shown without its password.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -34,26 +35,31 @@ def _local(when: datetime | date | None) -> str:
     return when.isoformat()
 
 
-def render_report(view: Overview, records: Sequence[BoardRecord]) -> str:
-    """Return the report page for an overview and the boards it counts."""
+@functools.lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """The template environment, made once per process (jinja2 compiles a template once)."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["local"] = _local
+    return env
+
+
+def render_report(view: Overview, records: Sequence[BoardRecord]) -> str:
+    """Return the report page for an overview and the boards it counts."""
     by_school: dict[str, list[BoardRecord]] = {}
     for record in records:
         by_school.setdefault(record.school, []).append(record)
-    return env.get_template("report.html.j2").render(
+    return _environment().get_template("report.html.j2").render(
         view=view, by_school=by_school, labels={s.value: word for s, word in STATUS_LABELS.items()},
         statuses=list(BoardStatus), today=date.today())
 
 
 def write_report(path: Path, store: StoreChoice = None) -> Overview:
     """Write the report page to `path`; return the overview it shows."""
-    view = overview(store)
-    with transaction(store) as conn:
-        rows = conn.execute(board_query().order_by(*BOARD_ORDER))
-        records = [record_from_row(r) for r in rows]
+    with transaction(store) as conn:  # the counts and the list from one moment
+        view = overview(store, conn)
+        records = [record_from_row(r) for r in conn.execute(board_query().order_by(*BOARD_ORDER))]
     page = render_report(view, records)
     try:
         path.write_text(page, encoding="utf-8")

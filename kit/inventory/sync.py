@@ -78,7 +78,12 @@ def record_flashes(flashes: Sequence[FlashEvent], store: StoreChoice = None) -> 
 
 
 def send_pending(store: StoreChoice = None) -> int:
-    """Send the events this PC kept for a store; return how many were sent."""
+    """Send the events this PC kept for a store; return how many were sent (0: none kept)."""
+    try:
+        if not pending(target(store).description):
+            return 0
+    except (OSError, sqlite3.Error, ValueError):
+        return 0
     return _write(store, lambda conn: 0)[1]
 
 
