@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -32,15 +33,22 @@ def built() -> BuiltHex:
 
 
 def _corrupt_a_data_page(path: Path) -> None:
-    """Overwrite the first page of the boards table's b-tree, as a failing disk would."""
-    with sqlite3.connect(str(path)) as conn:
+    """Overwrite the root page of the boards table's b-tree, as a failing disk would.
+
+    0xff is no b-tree page type, so SQLite reports the page as soon as it reads it. The WAL is
+    checkpointed first and no connection stays open, so the page is read from the file.
+    """
+    with closing(sqlite3.connect(str(path))) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'boards'"
                             ).fetchone()[0]
     with open(path, "r+b") as handle:
         handle.seek((root - 1) * page_size)
-        handle.write(b"\x0d\xff" + b"\xa5" * (page_size - 2))
+        handle.write(b"\xff" * page_size)
+    with closing(sqlite3.connect(str(path))) as conn, pytest.raises(sqlite3.DatabaseError,
+                                                                  match="malformed"):
+        conn.execute("SELECT count(*), max(last_result) FROM boards").fetchall()
 
 
 def _damaged() -> str:
