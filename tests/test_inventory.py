@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from kit import cli
-from kit.cli.output import out_console
 from kit.errors import BoardNotFound, KitError
 from kit.inventory import (
     COLUMNS, BoardStatus, FlashEvent, add_to_kit, assign_names, board_history, create_kit,
@@ -28,8 +27,8 @@ A, B, C = ("9900" + "a" * 44, "9904" + "b" * 44, "9903" + "c" * 44)
 
 @pytest.fixture(autouse=True)
 def _wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables are drawn 250 characters wide, so no cell is cut in the CLI tests."""
-    monkeypatch.setattr(out_console, "width", 250)
+    """Tables are drawn 250 characters wide, so no cell is cut (rich reads COLUMNS per print)."""
+    monkeypatch.setenv("COLUMNS", "250")
 
 
 def _flash(uid: str, ok: bool, code: int | None = None, program: str = "sensortjek"):
