@@ -99,15 +99,21 @@ def store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> st
     'sqlite' is the default file in the private data folder; 'postgresql' a new empty
     database on the throwaway server. Returns the backend's name.
     """
-    from kit.inventory.db import forget_failures
+    return use_store(request, monkeypatch, str(request.param))
+
+
+def use_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+              backend: str) -> str:
+    """Make `backend` ('sqlite' or 'postgresql') this test's inventory store; return it."""
+    from kit.inventory.db import close_stores
     from kit.inventory.sync import forget_told
 
-    forget_failures()
+    close_stores()  # no connections left open to the previous test's database
     forget_told()
-    if request.param == "postgresql":
+    if backend == "postgresql":
         server = request.getfixturevalue("postgres_server")
         monkeypatch.setenv("KLIMAKIT_DATABASE_URL", server.new_database())  # type: ignore
-    return str(request.param)
+    return backend
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from kit.inventory import (
 )
 from kit.inventory import db as inventory_db
 from kit.inventory import outbox
-from kit.inventory.db import forget_failures
+from kit.inventory.db import close_stores
 from kit.inventory.sync import forget_told
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +100,7 @@ def relayed(postgres_server, monkeypatch: pytest.MonkeyPatch):
                        url.replace(":{}/".format(postgres_server.port),
                                    ":{}/".format(relay.port)))
     monkeypatch.setattr(inventory_db, "RETRY_AFTER_S", 0.5)
-    forget_failures()
+    close_stores()
     forget_told()
     yield relay
     relay.down()
@@ -190,7 +190,7 @@ def test_a_lesson_never_waits_for_a_silent_server(monkeypatch, caplog):
     silent.listen(8)
     monkeypatch.setenv("KLIMAKIT_DATABASE_URL",
                        "postgresql://klimakit@127.0.0.1:{}/x".format(silent.getsockname()[1]))
-    forget_failures()
+    close_stores()
     forget_told()
     try:
         start = time.monotonic()

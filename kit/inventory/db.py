@@ -246,3 +246,13 @@ def forget_failures() -> None:
     with _targets_lock:
         for handle in _targets.values():
             handle.down_until = 0.0
+
+
+def close_stores() -> None:
+    """Close every connection this process holds and forget every store (tests; issue 14's
+    virtual fleets switch stores). The next call connects afresh."""
+    with _targets_lock:
+        for handle in _targets.values():
+            handle.engine.dispose()
+        _targets.clear()
+        _chosen.clear()

@@ -72,6 +72,9 @@ def _create_tables() -> None:
         sa.ForeignKeyConstraint(["kit_id"], ["kits.id"], name="fk_kit_items_kit_id"),
     )
     op.create_index("ix_kit_items_kit", "kit_items", ["kit_id", "item"], unique=True)
+
+
+def _create_loans() -> None:
     op.create_table(
         "loans",
         sa.Column("id", sa.Integer, nullable=False),
@@ -171,6 +174,7 @@ def upgrade() -> None:
     rows = list(bind.execute(sa.select(legacy)).mappings())
     op.drop_table("boards")
     _create_tables()
+    _create_loans()
     _create_boards()
     _create_events()
     _copy_boards(rows)
