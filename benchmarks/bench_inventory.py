@@ -8,7 +8,8 @@ again and again, some marked defect). Then measures, side by side in one run, th
 --repeat runs of:
 - the library calls the commands make (overview(); write_report() with every board on the page),
 - the commands as a coordinator runs them (`python3 cli.py inventory overview` / `report`, a
-  new process each time: interpreter start, imports, connect, query, render).
+  new process each time: interpreter start, imports, connect, query, render), and for
+  scale `python3 cli.py --help`, which pays the interpreter and imports alone.
 Goal: each under 1 s on both stores; the last column is time / goal (below 1 is met).
 """
 from __future__ import annotations
@@ -142,6 +143,9 @@ def main() -> None:
         stores.append(("PostgreSQL", server.new_database("bench")))
     else:
         print("PostgreSQL: not installed (apt-get install postgresql), measured SQLite only")
+    startup = median_s(lambda: subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "--help"], check=True,
+        stdout=subprocess.DEVNULL), args.repeat)
     try:
         rows = []
         for name, url in stores:
@@ -160,6 +164,8 @@ def main() -> None:
     for row in rows:
         print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
     print("goal: every column under {:.0f} s on both stores (worst/goal < 1)".format(GOAL_S))
+    print("for scale, `python3 cli.py --help` (interpreter and every command's imports, no "
+          "store): {:.3f} s".format(startup))
 
 
 if __name__ == "__main__":

@@ -8,15 +8,18 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kit.cli.inventory_pool import kit_group, kit_rows
 from kit.cli.output import err_console, print_table
-from kit.inventory import (
-    STATUS_LABELS, BoardRecord, Overview, board_history, export_csv, list_boards, mark_defect,
-    mark_repaired, overview, rename, send_pending, set_school, write_report,
-)
+
+if TYPE_CHECKING:
+    from kit.inventory import BoardRecord, Overview
+
+# kit.inventory (SQLAlchemy, psycopg) is imported inside each command, so commands that
+# never touch the inventory (`lessons`, `export`, `--help`) do not pay for loading it.
 
 _KINDS = {"seen": "set", "flashed": "flashet", "flash_failed": "flash fejlede",
           "marked_defect": "meldt defekt", "repaired": "repareret"}
@@ -28,6 +31,8 @@ def local_time(when: datetime | None) -> str:
 
 
 def _board_row(r: BoardRecord) -> tuple[str, ...]:
+    from kit.inventory import STATUS_LABELS
+
     program = "{} {}".format(r.firmware, r.firmware_hash[:12]) if r.firmware else ""
     return (r.name, r.version.upper(), r.school, STATUS_LABELS[r.status], r.kit,
             local_time(r.last_seen), program, local_time(r.flashed_at), r.unique_id)
@@ -55,6 +60,8 @@ def inventory(ctx: click.Context, school: str | None, as_json: bool,
       klimakit inventory overview
       klimakit inventory report -o overblik.html
     """
+    from kit.inventory import export_csv, list_boards, send_pending
+
     sent = send_pending()
     if sent:
         err_console.print("{} hændelse(r) gemt på denne pc er nu sendt til inventaret."
@@ -78,6 +85,8 @@ def inventory(ctx: click.Context, school: str | None, as_json: bool,
 
 
 def _overview_json(view: Overview) -> dict[str, object]:
+    from kit.inventory import STATUS_LABELS
+
     return {
         "store": view.store, "generated_at": view.generated_at.isoformat(),
         "events": view.events,
@@ -105,6 +114,8 @@ def overview_command(as_json: bool) -> None:
     Example:
       KLIMAKIT_DATABASE_URL=postgresql://klimakit@server/klimakit klimakit inventory overview
     """
+    from kit.inventory import STATUS_LABELS, overview
+
     view = overview()
     if as_json:
         click.echo(json.dumps(_overview_json(view), indent=2, ensure_ascii=False))
@@ -142,6 +153,8 @@ def report_command(out: Path) -> None:
     Example:
       klimakit inventory report -o overblik.html
     """
+    from kit.inventory import write_report
+
     view = write_report(out)
     err_console.print("{} boards på {} skoler, {} kasser → {}".format(
         view.boards, len(view.schools), len(view.kits), out), markup=False)
@@ -153,6 +166,8 @@ def report_command(out: Path) -> None:
 @click.option("--note", default="", help="What is wrong, e.g. \"USB-stik knækket\".")
 def defect_command(board: str, note: str) -> None:
     """Mark a board defect: it is listed for replacement until `inventory repaired`."""
+    from kit.inventory import mark_defect
+
     name = mark_defect(board, note)
     err_console.print("{} er meldt defekt.".format(name), markup=False)
 
@@ -162,6 +177,8 @@ def defect_command(board: str, note: str) -> None:
 @click.option("--note", default="", help="What was done.")
 def repaired_command(board: str, note: str) -> None:
     """A defect board works again: back in use (or in its pool kit)."""
+    from kit.inventory import mark_repaired
+
     name = mark_repaired(board, note)
     err_console.print("{} er repareret og i brug igen.".format(name), markup=False)
 
@@ -170,6 +187,8 @@ def repaired_command(board: str, note: str) -> None:
 @click.argument("board")
 def history_command(board: str) -> None:
     """Show a board's history: seen, flashed (program and hash), failed, defect, repaired."""
+    from kit.inventory import board_history
+
     rows = [(local_time(e.at), _KINDS.get(e.kind.value, e.kind.value), e.program,
              e.program_hash[:12], str(e.daplink_code or ""), e.detail)
             for e in board_history(board)]
@@ -187,6 +206,8 @@ def set_school_command(school: str, boards: tuple[str, ...]) -> None:
     Example:
       klimakit inventory set-school "Lemtorpskolen" gruppe-1 gruppe-2
     """
+    from kit.inventory import set_school
+
     names = set_school(boards, school)
     err_console.print("{} → {}".format(", ".join(names), school), markup=False)
 
@@ -201,6 +222,8 @@ def rename_command(board: str, new_name: str) -> None:
     Example:
       klimakit inventory rename gruppe-3 bord3
     """
+    from kit.inventory import rename
+
     old = rename(board, new_name)
     err_console.print("{} is now {}".format(old, new_name), markup=False)
 

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from kit.cli.output import err_console, print_table
-from kit.inventory import KitRecord, add_to_kit, create_kit, lend_kit, list_kits, return_kit
+
+if TYPE_CHECKING:
+    from kit.inventory import KitRecord
+
+# kit.inventory is imported inside each command (see kit/cli/inventory.py).
 
 
 def _when(value: datetime | date | None) -> str:
@@ -55,6 +60,8 @@ def kit_group() -> None:
 @click.option("--note", default="", help="A line about the kit.")
 def create_command(name: str, home: str, note: str) -> None:
     """Create a pool kit: a named box of boards and accessories with a home."""
+    from kit.inventory import create_kit
+
     create_kit(name, home, note)
     err_console.print("Kassen {} hører til {}.".format(name, home), markup=False)
 
@@ -66,6 +73,8 @@ def create_command(name: str, home: str, note: str) -> None:
               help="Accessories in the kit, e.g. 15:batteripakke (0 takes it out). Repeat.")
 def add_command(kit: str, boards: tuple[str, ...], items: tuple[str, ...]) -> None:
     """Put boards (names or unique ids) and accessories into a kit."""
+    from kit.inventory import add_to_kit
+
     if not boards and not items:
         raise click.UsageError("name boards and/or --item ANTAL:NAVN to put in the kit.")
     names = add_to_kit(kit, boards, _items(items))
@@ -80,6 +89,8 @@ def add_command(kit: str, boards: tuple[str, ...], items: tuple[str, ...]) -> No
               help="The last day of the loan (YYYY-MM-DD).")
 def lend_command(kit: str, school: str, due: datetime | None) -> None:
     """Lend a kit to a school (its boards count as on loan)."""
+    from kit.inventory import lend_kit
+
     lend_kit(kit, school, due.date() if due else None)
     err_console.print("{} er udlånt til {}{}.".format(
         kit, school, " til og med {}".format(due.date().isoformat()) if due else ""),
@@ -90,6 +101,8 @@ def lend_command(kit: str, school: str, due: datetime | None) -> None:
 @click.argument("kit")
 def return_command(kit: str) -> None:
     """Register a lent kit as returned: back at its home, its boards in stock."""
+    from kit.inventory import return_kit
+
     school = return_kit(kit)
     err_console.print("{} er afleveret af {}.".format(kit, school), markup=False)
 
@@ -97,6 +110,8 @@ def return_command(kit: str) -> None:
 @kit_group.command("list")
 def list_command() -> None:
     """Show every pool kit, its contents and where it is now."""
+    from kit.inventory import list_kits
+
     kits = list_kits()
     if not kits:
         err_console.print("Ingen kasser i puljen endnu.")
