@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -121,3 +122,16 @@ def test_events_kept_for_a_damaged_file_reach_the_new_store(fake_drive, built):
     assign_names([(V2_ID, "v2", "")])
     [row] = [r for r in list_boards() if r.unique_id == V2_ID]
     assert row.firmware == "hej" and row.firmware_hash == built.sha256
+
+
+def test_a_pc_without_the_postgresql_driver_is_told_how_to_get_it(monkeypatch, fake_drive):
+    """psycopg without libpq (e.g. a 32-bit Raspberry Pi): a sentence, and boards still work."""
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` raises ImportError
+    monkeypatch.setenv("KLIMAKIT_DATABASE_URL", "postgresql://klimakit@127.0.0.1:9/nodriver")
+    result = CliRunner().invoke(cli.cli, ["inventory"])
+    assert result.exit_code == 1 and "psycopg[binary]" in result.output, result.output
+    drive = fake_drive("MICROBIT", V2_ID)
+    monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(drive.parent))
+    monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
+    shown = CliRunner().invoke(cli.cli, ["boards", "--json"])
+    assert shown.exit_code == 0 and V2_ID in shown.stdout

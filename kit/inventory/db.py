@@ -146,6 +146,13 @@ def _make_engine(url: URL) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    try:
+        import psycopg  # noqa: F401  (the driver is loaded only for a PostgreSQL store)
+    except ImportError as err:
+        raise KitError(
+            "PostgreSQL needs the psycopg driver with libpq ({}). Install it with "
+            "`pip install \"psycopg[binary]\"`, or `apt-get install libpq5` where no binary "
+            "wheel exists.".format(err)) from err
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2, connect_args={
         "connect_timeout": CONNECT_TIMEOUT_S, "application_name": "klimakit",
         "options": "-c statement_timeout={0} -c lock_timeout={0}".format(STATEMENT_TIMEOUT_MS),
