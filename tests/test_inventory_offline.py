@@ -223,3 +223,18 @@ def test_flash_goes_on_when_the_store_is_away_and_records_later(relayed, tmp_pat
     assert listing.exit_code == 0, listing.output
     assert "er nu sendt til inventaret" in listing.stderr
     assert [b.firmware for b in list_boards()] == ["hej", "hej"]
+
+
+def test_a_recorder_polling_for_a_board_costs_the_store_nothing(relayed, caplog):
+    """`record` asks for boards every second while one is unplugged: names come from memory
+    for a minute, and offline one sighting per board is kept, not one per poll."""
+    caplog.set_level(logging.INFO, logger="kit")
+    assert assign_names([(A, "v1", "")]) == {A: "gruppe-1"}
+    relayed.down()
+    for _ in range(20):
+        assert assign_names([(A, "v1", "")]) == {A: "gruppe-1"}
+    assert _warnings(caplog) == [], "the store was not asked, so nothing to warn about"
+    for _ in range(20):
+        assign_names([(A, "v1", ""), (B, "v2", "")])
+    assert len(outbox.pending(inventory_db.target().description)) == 2
+    assert len(_warnings(caplog)) == 1

@@ -14,7 +14,7 @@ from kit.inventory.db import ENV_URL, StoreChoice, StoreUnavailable, default_sql
 from kit.inventory.events import (
     FlashEvent, HistoryEntry, board_history, mark_defect, mark_repaired, set_school,
 )
-from kit.inventory.naming import ENV_SCHOOL, NAME_PREFIX, rename
+from kit.inventory.naming import ENV_SCHOOL, NAME_PREFIX
 from kit.inventory.overview import (
     FAILURES_FOR_REPLACEMENT, Overview, Replacement, SchoolSummary, overview,
 )
@@ -24,7 +24,7 @@ from kit.inventory.schema import BoardStatus, EventKind
 from kit.inventory.store import (
     COLUMNS, STATUS_LABELS, BoardRecord, InventoryRecord, export_csv, list_boards,
 )
-from kit.inventory.sync import assign_names, record_flashes, send_pending
+from kit.inventory.sync import assign_names, record_flashes, rename, send_pending
 
 db_path = default_sqlite_path  # the name before the municipal inventory
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
@@ -22,7 +23,8 @@ from kit.errors import KitError
 from kit.inventory.outbox import Pending, drop, keep, known_names, pending, remember_names
 from kit.inventory.db import StoreChoice, StoreUnavailable, target, transaction
 from kit.inventory.events import FlashEvent, write_flashes
-from kit.inventory.naming import Sighting, clean_sightings, name_boards
+from kit.inventory.naming import SEEN_EVENT_INTERVAL, Sighting, clean_sightings, name_boards
+from kit.inventory.naming import rename as rename_board
 from kit.inventory.schema import utc_now
 
 log = logging.getLogger(__name__)
@@ -30,34 +32,67 @@ T = TypeVar("T")
 
 _told: set[str] = set()
 _told_lock = threading.Lock()
+# Names this process was given in the last RECENT_S, so a recorder asking every second for an
+# unplugged board costs the shared store nothing: (store, unique id) -> (time, name, version).
+RECENT_S = 60.0
+_recent: dict[tuple[str, str], tuple[float, str, str]] = {}
+_kept: dict[tuple[str, str], float] = {}  # (store, unique id) -> when a sighting was kept
+_recent_lock = threading.Lock()
 
 
 def assign_names(sightings: Iterable[Sighting], store: StoreChoice = None) -> dict[str, str]:
     """Return {unique_id: name} for (unique_id, version, daplink_version) triples.
 
     Boards seen for the first time get the next free `gruppe-N`; their version and last-seen
-    time are updated on every call. If the store cannot be used, the names this PC knows are
-    returned and the sightings are kept to be sent later.
+    time are updated, at most once per RECENT_S per board and process (a name is kept that
+    long). If the store cannot be used, the names this PC knows are returned and one sighting
+    per board and hour is kept to be sent later.
     """
     wanted = clean_sightings(list(sightings))
     if not wanted:
         return {}
     where = target(store).description
+    clock = time.monotonic()
+    with _recent_lock:
+        fresh = {u: _recent[where, u][1] for u, v, d in wanted if (where, u) in _recent
+                 and clock - _recent[where, u][0] < RECENT_S and _recent[where, u][2] == v}
+    if len(fresh) == len(wanted):
+        return fresh  # asked again within RECENT_S (a recorder polling for a replug)
     try:
         names, _sent = _write(store, lambda conn: name_boards(conn, wanted, utc_now()))
     except StoreUnavailable as err:
-        now = utc_now().isoformat()
-        _keep_or_say(err, "seen", [{"unique_id": u, "version": v, "daplink_version": d,
-                                    "at": now} for u, v, d in wanted])
+        _keep_sightings(err, wanted, clock)
         try:
             return known_names(where, [u for u, _v, _d in wanted])
         except (OSError, sqlite3.Error):
             return {}
+    with _recent_lock:
+        _recent.update({(where, u): (clock, names[u], v) for u, v, _d in wanted if u in names})
     try:
         remember_names(where, names)
     except (OSError, sqlite3.Error) as err:
         log.info("board names not remembered on this PC: %s", err)
     return names
+
+
+def _keep_sightings(err: StoreUnavailable, wanted: list[Sighting], clock: float) -> None:
+    """Keep sightings to send later: one per board per SEEN_EVENT_INTERVAL, not per poll."""
+    every = SEEN_EVENT_INTERVAL.total_seconds()
+    with _recent_lock:
+        new = [(u, v, d) for u, v, d in wanted
+               if clock - _kept.get((err.store, u), -every) >= every]
+        _kept.update({(err.store, u): clock for u, _v, _d in new})
+    if new:
+        now = utc_now().isoformat()
+        _keep_or_say(err, "seen", [{"unique_id": u, "version": v, "daplink_version": d,
+                                    "at": now} for u, v, d in new])
+
+
+def rename(key: str, new_name: str, store: StoreChoice = None) -> str:
+    """Give a board (name or unique id) a new name; return the old name."""
+    old = rename_board(key, new_name, store)
+    forget_recent()
+    return old
 
 
 def record_flashes(flashes: Sequence[FlashEvent], store: StoreChoice = None) -> int:
@@ -151,3 +186,11 @@ def forget_told() -> None:
     """Say the next problem with any store again (tests; a long-running process)."""
     with _told_lock:
         _told.clear()
+    forget_recent()
+
+
+def forget_recent() -> None:
+    """Ask the store again for every board name (after a rename; tests)."""
+    with _recent_lock:
+        _recent.clear()
+        _kept.clear()
