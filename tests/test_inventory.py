@@ -234,3 +234,17 @@ def test_a_new_board_belongs_to_this_pcs_school(store, monkeypatch):
     monkeypatch.setenv("KLIMAKIT_SCHOOL", "Harboøre Skole")
     assign_names([(A, "v1", "")])
     assert _board(A).school == "Harboøre Skole"
+
+
+def test_an_older_event_sent_late_never_overwrites_a_newer_state(store):
+    """A failed flash kept on a PC at 09:00 and sent at 11:00 must not undo the 10:00 flash."""
+    from datetime import datetime, timezone
+
+    nine, ten = (datetime(2025, 3, 3, h, tzinfo=timezone.utc) for h in (9, 10))
+    record_flashes([FlashEvent(A, "v1", "", "afkoeling", "a" * 64, True, "Flashet.", at=ten)])
+    record_flashes([FlashEvent(A, "v1", "", "vind", "b" * 64, False, "fejl 521",
+                               daplink_code=521, at=nine)])
+    board = _board(A)
+    assert (board.firmware, board.last_result, board.last_seen) == ("afkoeling", "Flashet.", ten)
+    assert [(e.kind.value, e.at) for e in board_history(A) if e.kind.value != "seen"] == [
+        ("flashed", ten), ("flash_failed", nine)], "both are history, in time order"

@@ -55,14 +55,17 @@ def write_flashes(conn: Connection, flashes: Sequence[FlashEvent],
     """Record flashes inside a write transaction (naming unknown boards); return the count."""
     uids = uids or [None] * len(flashes)
     now = utc_now()
-    name_boards(conn, clean_sightings([(f.unique_id, f.version, f.daplink_version)
-                                       for f in flashes]), now)
     written = 0
     for flash, uid in zip(flashes, uids):
         if uid is not None and conn.execute(select(events.c.id).where(events.c.uid == uid)
                                             ).first():
             continue  # sent before, then the PC stopped before forgetting it
-        board_id, at = flash.unique_id.strip().lower(), flash.at or now
+        at = flash.at or now
+        sighting = clean_sightings([(flash.unique_id, flash.version, flash.daplink_version)])
+        if not sighting:
+            continue  # no unique id: nothing to record it for
+        name_boards(conn, sighting, at)  # a board flashed before it was ever named
+        board_id = sighting[0][0]
         row = conn.execute(select(boards.c.last_seen, boards.c.flashed_at)
                            .where(boards.c.unique_id == board_id)).one()
         state: dict[str, object] = {}
