@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kit.export import FirmwareCache, build_meebook, export_meebook, export_site  # noqa: E402
 from kit.export.pages import prepare
 from kit.lessons import Lesson, load_library
-from kit.resources import firmware_path  # noqa: E402
 
 GOAL_S = 2.0
 GOAL_LESSONS = 12
@@ -70,8 +69,9 @@ def main() -> None:
             whole = t_all if name == "zip + site" else whole
             print("{:<14} {:>8.0f} ms {:>9.0f} ms {:>6.1f}x {:>10.0f} ms".format(
                 name, t_one * 1000, t_all * 1000, t_all / t_one, t_all / len(library) * 1000))
-        programs = {firmware_path(lesson.firmware) for lesson in library if lesson.firmware}
-        t_hex = _median(lambda: [FirmwareCache().build(p) for p in programs], repeat)
+        # one lesson per program, as FirmwareCache builds each program once per run
+        programs = {lesson.firmware: lesson for lesson in library if lesson.firmware}
+        t_hex = _median(lambda: [FirmwareCache().build(p) for p in programs.values()], repeat)
         cache = FirmwareCache()
         t_md = _median(lambda: [prepare(lesson, cache) for lesson in library], repeat)
         t_pages = _median(lambda: build_meebook(library, cache), repeat)

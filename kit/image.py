@@ -9,6 +9,8 @@ of each Image.* constant in QEMU), so they match the board pixel for pixel.
 """
 from __future__ import annotations
 
+import struct
+
 # name -> rows of brightness digits, as micro:bit MicroPython 1.9.2 prints them
 BUILTIN_IMAGES = {
     "HEART": "09090:99999:99999:09990:00900",
@@ -74,11 +76,20 @@ BUILTIN_IMAGES = {
     "SKULL": "09990:90909:99999:09990:09990",
     "UMBRELLA": "09990:99999:00900:90900:09900",
     "SNAKE": "99000:99099:09090:09990:00000",
+    "SCISSORS": "99009:99090:00900:99090:99009",
 }
 CLOCK_ORDER = ("CLOCK12", "CLOCK1", "CLOCK2", "CLOCK3", "CLOCK4", "CLOCK5", "CLOCK6", "CLOCK7",
                "CLOCK8", "CLOCK9", "CLOCK10", "CLOCK11")
 ARROW_ORDER = ("ARROW_N", "ARROW_NE", "ARROW_E", "ARROW_SE", "ARROW_S", "ARROW_SW", "ARROW_W",
                "ARROW_NW")
+
+
+def _single(value: float) -> float:
+    """A value as IEEE single precision (the board's float arithmetic)."""
+    try:
+        return float(struct.unpack("<f", struct.pack("<f", value))[0])
+    except OverflowError:
+        return float("inf")
 
 
 def _brightness(value: object) -> int:
@@ -143,7 +154,7 @@ class Image:
 
     def _check_writable(self) -> None:
         if self._name is not None:
-            raise TypeError("This image cannot be modified. Try copying it first.")
+            raise TypeError("image cannot be modified (try copying first)")
 
     def width(self) -> int:
         return self._width
@@ -161,6 +172,8 @@ class Image:
 
     def set_pixel(self, x: int, y: int, value: int) -> None:
         self._check_writable()
+        if not (0 <= x < self._width and 0 <= y < self._height):
+            raise ValueError("index too large")
         self._pixels[self._index(x, y)] = _brightness(value)
 
     def fill(self, value: int) -> None:
@@ -209,11 +222,23 @@ class Image:
         return self._new(self._width, self._height,
                          [min(9, a + b) for a, b in zip(self._pixels, other._pixels)])
 
+    def __sub__(self, other: Image) -> Image:
+        if (other._width, other._height) != (self._width, self._height):
+            raise ValueError("images must be the same size")
+        return self._new(self._width, self._height,
+                         [max(0, a - b) for a, b in zip(self._pixels, other._pixels)])
+
     def __mul__(self, factor: float) -> Image:
         if factor < 0:
             raise ValueError("brightness multiplier must not be negative")
+        # microbitimage.c: int(pixel * factor + 0.5) in single precision, at most 9.
+        factor = _single(factor)
         return self._new(self._width, self._height,
-                         [min(9, int(p * factor)) for p in self._pixels])
+                         [min(9, int(_single(_single(p * factor) + 0.5)))
+                          for p in self._pixels])
+
+    def __truediv__(self, divisor: float) -> Image:
+        return self * _single(1 / divisor)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Image) and (self._width, self._height, self._pixels) == (
@@ -237,7 +262,14 @@ class Image:
     def __repr__(self) -> str:
         return "Image({!r})".format(self.rows())
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        """str() on the board: one quoted row per line (repr() is one line)."""
+        if not self._height:
+            return "Image('')"
+        w = self._width
+        rows = ["    '{}:'".format("".join(str(p) for p in self._pixels[y * w:(y + 1) * w]))
+                for y in range(self._height)]
+        return "Image(\n" + "\n".join(rows) + "\n)"
 
 
 def _install_builtins(cls: type[Image]) -> None:

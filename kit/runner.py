@@ -1,5 +1,8 @@
 """Run an unmodified micro:bit program on the PC (`klimakit run`).
 
+The program is Python running on this PC with the user's rights, on a board and in the
+simulator alike: `klimakit run` is no sandbox (README, `klimakit run --help`).
+
 The program's `import microbit` / `from microbit import *`, `import radio`, `import music`
 and `import utime` get module objects bound to one connected board (kit.microbit), put into
 sys.modules only while the program runs and restored afterwards. The program itself is plain
@@ -35,6 +38,7 @@ class RunResult:
     path: Path
     board: str
     interrupted: bool = False
+    exit_code: int = 0
 
 
 def check_program(path: Path) -> CodeType:
@@ -71,6 +75,7 @@ def program_modules(microbit: object) -> dict[str, ModuleType]:
         for name in dir(source):
             if not name.startswith("_"):
                 setattr(target, name, getattr(source, name))
+    module.radio = radio  # type: ignore[attr-defined]  # bitio programs use microbit.radio
     return {"microbit": module, "radio": radio, "music": music, "utime": _utime(microbit)}
 
 
@@ -96,8 +101,17 @@ def _where(err: BaseException, path: Path) -> tuple[str, str]:
     return "{}:{}".format(path, frames[-1].lineno), (frames[-1].line or "").strip()
 
 
-def execute(code: CodeType, path: Path, microbit: object) -> bool:
-    """Run compiled program code against one board; return True if Ctrl-C stopped it."""
+def exit_status(code: object) -> int:
+    """The process exit status for a SystemExit code, as CPython's interpreter makes it."""
+    if code is None:
+        return 0
+    if isinstance(code, int) and not isinstance(code, bool):
+        return code
+    return 1
+
+
+def execute(code: CodeType, path: Path, microbit: object) -> tuple[bool, int]:
+    """Run compiled program code against one board; return (stopped by Ctrl-C, exit status)."""
     modules = program_modules(microbit)
     saved = {name: sys.modules.get(name) for name in modules}
     sys.modules.update(modules)
@@ -106,9 +120,9 @@ def execute(code: CodeType, path: Path, microbit: object) -> bool:
         exec(code, namespace)
     except KeyboardInterrupt:
         getattr(microbit, "interrupted")()
-        return True
-    except SystemExit:
-        return False
+        return True, 0
+    except SystemExit as err:  # sys.exit(3) in the program: `klimakit run` exits with 3
+        return False, exit_status(err.code)
     except KitError as err:
         where, line = _where(err, path)
         raise ProgramError("{}: {}{}".format(where, err, "\n    " + line if line else "")) from err
@@ -122,27 +136,40 @@ def execute(code: CodeType, path: Path, microbit: object) -> bool:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
-    return False
+    return False, 0
+
+
+@dataclass(frozen=True)
+class SimOptions:
+    """How to simulate: as flashed (board semantics) or as a host program; version, scenario."""
+
+    as_flashed: bool = False
+    version: str | None = None
+    scenario: str | None = None
+    max_seconds: float | None = None
+    speed: float = 1.0
 
 
 def run(path: Path, *, board: str | Board | None = None, sim: bool = False,
         sleep: Callable[[float], None] = time.sleep,
         on_output: Callable[[str], None] | None = None,
-        on_display: Callable[[str], None] | None = None) -> RunResult:
+        on_display: Callable[[str], None] | None = None,
+        options: SimOptions | None = None) -> RunResult:
     """Check, connect, run and tidy up: the whole of `klimakit run`.
 
     On a board the program's print() goes to sys.stdout as usual; in the simulator its lines
-    and display pictures go to on_output / on_display (kit.sim.run_program).
+    and display pictures go to on_output / on_display (kit.sim.run_program). With
+    options.as_flashed the program is simulated as the board runs it once flashed.
     """
     code = check_program(path)
-    if sim:
-        return _run_in_simulator(path, on_output, on_display)
+    if sim or (options is not None and options.as_flashed):
+        return _run_in_simulator(path, on_output, on_display, options or SimOptions())
     from kit.microbit import connect
 
     microbit = connect(board, sleep=sleep)
-    interrupted = False
+    interrupted, status = False, 0
     try:
-        interrupted = execute(code, path, microbit)
+        interrupted, status = execute(code, path, microbit)
     except KeyboardInterrupt:  # Ctrl-C outside the program's own frames (e.g. while closing)
         microbit.interrupted()
         interrupted = True
@@ -153,7 +180,7 @@ def run(path: Path, *, board: str | Board | None = None, sim: bool = False,
             if not interrupted:
                 raise
             log.info("closing after Ctrl-C: %s", err)
-    return RunResult(path, microbit.name, interrupted)
+    return RunResult(path, microbit.name, interrupted, status)
 
 
 def _ignore_line(text: str) -> None:
@@ -161,15 +188,24 @@ def _ignore_line(text: str) -> None:
 
 
 def _run_in_simulator(path: Path, on_output: Callable[[str], None] | None,
-                      on_display: Callable[[str], None] | None) -> RunResult:
+                      on_display: Callable[[str], None] | None,
+                      options: SimOptions) -> RunResult:
     try:
         from kit.sim import run_program
     except (ImportError, AttributeError):
         raise KitError("the simulator is not available in this installation (kit.sim has no "
                        "run_program). Run on a board with --board or --port.") from None
+    host_names = None
+    if not options.as_flashed:
+        from kit.microbit import Image
+
+        host_names = {"Image": Image}  # bitio's Image.STD_IMAGES and STD_IMAGE_NAMES too
     try:
-        run_program(path, on_output=on_output or _ignore_line,
-                    on_display=on_display or _ignore_line)
+        code = run_program(path, version=options.version, scenario=options.scenario,
+                           speed=options.speed, host_names=host_names,
+                           max_seconds=options.max_seconds,
+                           on_output=on_output or _ignore_line,
+                           on_display=on_display or _ignore_line)
     except KeyboardInterrupt:
         return RunResult(path, "simulator", interrupted=True)
-    return RunResult(path, "simulator")
+    return RunResult(path, "simulator", exit_code=exit_status(code))

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from kit import cli
 from kit.errors import BoardNotFound, KitError
 from kit.inventory import (
-    COLUMNS, BoardStatus, FlashEvent, add_to_kit, assign_names, board_history, create_kit,
+    COLUMNS, InventoryStatus, FlashEvent, add_to_kit, assign_names, board_history, create_kit,
     export_csv, lend_kit, list_boards, list_kits, mark_defect, mark_repaired, overview,
     record_flashes, rename, return_kit, set_school,
 )
@@ -108,7 +108,7 @@ def test_unknown_board_lists_the_known_ones(store):
 def test_defect_and_repaired_and_the_replacement_list(store):
     assign_names([(A, "v1", ""), (B, "v2", ""), (C, "v2", "")])
     mark_defect("gruppe-1", note="USB-stik knækket")
-    assert _board(A).status is BoardStatus.DEFECT and _board(A).note == "USB-stik knækket"
+    assert _board(A).status is InventoryStatus.DEFECT and _board(A).note == "USB-stik knækket"
     record_flashes([_flash(B, False, 521), _flash(B, False, 521)])
     assert [r.name for r in overview().replacements] == ["gruppe-1"], "two failures: not yet"
     record_flashes([_flash(B, False, 529)])
@@ -119,7 +119,7 @@ def test_defect_and_repaired_and_the_replacement_list(store):
     record_flashes([_flash(B, True)])
     mark_repaired("gruppe-1", note="nyt stik")
     assert overview().replacements == [], "a good flash and a repair clear the list"
-    assert _board(A).status is BoardStatus.IN_USE and _board(A).note == ""
+    assert _board(A).status is InventoryStatus.IN_USE and _board(A).note == ""
     assert [e.kind.value for e in board_history(A)][:2] == ["repaired", "marked_defect"]
 
 
@@ -132,29 +132,29 @@ def test_pool_kit_lend_and_return(store):
     assert add_to_kit("Klimakasse 1", ["gruppe-1", "gruppe-2"], [("batteripakke", 15)]) == [
         "gruppe-1", "gruppe-2"]
     mark_defect("gruppe-2")
-    assert _board(A).status is BoardStatus.IN_STOCK and _board(A).school == "Lemvig Kommune, IT"
+    assert _board(A).status is InventoryStatus.IN_STOCK and _board(A).school == "Lemvig Kommune, IT"
     due = date.today() + timedelta(days=14)
     lend_kit("Klimakasse 1", "Lemtorpskolen", due)
     with pytest.raises(KitError, match="allerede udlånt til Lemtorpskolen"):
         lend_kit("Klimakasse 1", "Thyborøn Skole")
-    assert _board(A).status is BoardStatus.ON_LOAN
-    assert _board(B).status is BoardStatus.DEFECT, "a defect board stays defect on loan"
+    assert _board(A).status is InventoryStatus.ON_LOAN
+    assert _board(B).status is InventoryStatus.DEFECT, "a defect board stays defect on loan"
     [kit] = list_kits()
     assert (kit.where, kit.due, kit.boards, kit.defect, kit.items) == (
         "Lemtorpskolen", due, 2, 1, (("batteripakke", 15),))
     view = {s.school: s for s in overview().schools}
     assert view["Lemtorpskolen"].kits_borrowed == ["Klimakasse 1"]
-    assert view["Lemvig Kommune, IT"].count(BoardStatus.ON_LOAN) == 1
+    assert view["Lemvig Kommune, IT"].count(InventoryStatus.ON_LOAN) == 1
     assert (view["Thyborøn Skole"].boards, view["Thyborøn Skole"].v2) == (1, 1)
     assert return_kit("Klimakasse 1") == "Lemtorpskolen"
-    assert _board(A).status is BoardStatus.IN_STOCK and list_kits()[0].where == (
+    assert _board(A).status is InventoryStatus.IN_STOCK and list_kits()[0].where == (
         "Lemvig Kommune, IT")
     with pytest.raises(KitError, match="ikke udlånt"):
         return_kit("Klimakasse 1")
     with pytest.raises(KitError, match="Kendte kasser: Klimakasse 1"):
         lend_kit("Klimakasse 9", "X")
     mark_repaired("gruppe-2")
-    assert _board(B).status is BoardStatus.IN_STOCK, "repaired: back in its kit at home"
+    assert _board(B).status is InventoryStatus.IN_STOCK, "repaired: back in its kit at home"
 
 
 def test_csv_export_has_every_column_and_no_formulas(store, tmp_path: Path):

@@ -74,7 +74,7 @@ def test_loader_lists_duplicate_keys(tmp_path):
     root, _ = make_library(tmp_path)
     path = _lesson_md(root)
     path.write_text(path.read_text().replace("licence: CC-BY-4.0", "licence: CC-BY-4.0\nid: x"))
-    assert load_lesson(path).duplicate_keys == (("id", _line_of(path, "id: x")),)
+    assert load_lesson(path).duplicate_keys == ((("id",), _line_of(path, "id: x")),)
 
 
 def test_split_sections_ignores_headings_in_code_fences():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from kit.cli.output import err_console
+from kit.cli.output import echo, err_console, plain
 from kit.export import FORMATS, ExportResult, export_meebook, export_site
 from kit.lessons import Lesson, get_lesson, load_library
 
@@ -15,13 +15,13 @@ def _lessons(ids: tuple[str, ...]) -> list[Lesson]:
 
 
 def _progress(done: int, total: int, lesson_id: str) -> None:
-    err_console.print("  [{}/{}] {}".format(done, total, lesson_id))
+    err_console.print("  [{}/{}] {}".format(done, total, plain(lesson_id)))
 
 
 def _report(result: ExportResult, what: str) -> None:
     err_console.print("[green]Færdig.[/green] {} forløb, {} filer, {:.1f} MB: {}".format(
-        len(result.lessons), result.files, result.bytes / 1e6, what))
-    click.echo(str(result.path))
+        len(result.lessons), result.files, result.bytes / 1e6, plain(what)))
+    echo(str(result.path))
 
 
 @click.group()

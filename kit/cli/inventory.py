@@ -5,7 +5,6 @@ and schools. The shared pool (kits and loans) is `inventory kit …` (kit/cli/in
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kit.cli.inventory_pool import kit_group, kit_rows
-from kit.cli.output import err_console, print_table
+from kit.cli.output import err_console, json_text, print_table
 
 if TYPE_CHECKING:
     from kit.inventory import BoardRecord, Overview
@@ -70,7 +69,7 @@ def inventory(ctx: click.Context, school: str | None, as_json: bool,
         return
     records = list_boards(school)
     if as_json:
-        click.echo(json.dumps([r.as_json() for r in records], indent=2, ensure_ascii=False))
+        click.echo(json_text([r.as_json() for r in records]))
         return
     if csv_path is not None:
         count = export_csv(csv_path, records)
@@ -118,7 +117,7 @@ def overview_command(as_json: bool) -> None:
 
     view = overview()
     if as_json:
-        click.echo(json.dumps(_overview_json(view), indent=2, ensure_ascii=False))
+        click.echo(json_text(_overview_json(view)))
         return
     print_table("Skoler", ("Skole", "Boards", "V1", "V2", *(s.capitalize() for s in
                                                            STATUS_LABELS.values()),

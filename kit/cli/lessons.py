@@ -1,7 +1,6 @@
 """`klimakit lessons check` and `klimakit lessons list`: the lesson library for advisors."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from kit.boards import qemu_binary
 from kit.check import (
     BOOT_TIMEOUT_S, BootResult, Problem, boot_check, check_library, check_paths, lessons_to_boot,
 )
-from kit.cli.output import err_console, print_table
+from kit.cli.output import echo, err_console, json_text, plain, print_table
 from kit.lessons import (
     BANDS, BOARD_VERSIONS, SENSORS, SUBJECTS, Lesson, LessonFilter, lesson_paths, load_lessons,
 )
@@ -49,7 +48,7 @@ def _boot(targets: list[Lesson], firmware_root: Path, timeout: float) -> list[Bo
 
         def done(result: BootResult) -> None:
             progress.update(task, advance=1, description="QEMU: {} {}".format(
-                result.lesson_id, "ok" if result.ok else "FAIL"))
+                plain(result.lesson_id), "ok" if result.ok else "FAIL"))
 
         return boot_check(targets, firmware_root, timeout_s=timeout, on_done=done)
 
@@ -94,7 +93,7 @@ def check(paths: tuple[Path, ...], no_qemu: bool, firmware_root: Path | None, ti
                 "readings").format(sum(r.ok for r in booted), len(booted),
                                    sum(r.ok and r.data_lines > 0 for r in booted))
     for problem in sorted(set(problems)):
-        click.echo(_shown(problem))
+        echo(_shown(problem))
     errors = sum(not p.warning for p in problems)
     warnings = len(problems) - errors
     click.echo("{} lesson{} checked: {} problem{}, {} warning{}. {}.".format(
@@ -139,11 +138,11 @@ def list_lessons(as_json: bool, grade: int | None, band: str | None, subject: st
     """
     loaded, errors = load_lessons(lesson_paths(lessons_dir()))
     for err in errors:
-        click.echo("skipped: {} (run klimakit lessons check)".format(err), err=True)
+        echo("skipped: {} (run klimakit lessons check)".format(err), err=True)
     wanted = LessonFilter(grade, band, subject, sensor, board)
     shown = [lesson for lesson in loaded if wanted.matches(lesson)]
     if as_json:
-        click.echo(json.dumps([_row(lesson) for lesson in shown], indent=2, ensure_ascii=False))
+        click.echo(json_text([_row(lesson) for lesson in shown]))
         return
     if not shown:
         err_console.print("No lessons match. `klimakit lessons list` shows all of them.")

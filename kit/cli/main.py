@@ -23,6 +23,7 @@ from kit.cli.record import COMMANDS as RECORD_COMMANDS
 from kit.cli.run import COMMANDS as RUN_COMMANDS
 from kit.cli.virtual import COMMANDS as VIRTUAL_COMMANDS
 from kit.errors import KitError
+from kit.text import printable
 
 # Each module exposes COMMANDS: the click commands/groups it registers, in --help order.
 COMMANDS = (BOARDS_COMMANDS, DEMO_COMMANDS, RECORD_COMMANDS, LESSONS_COMMANDS, FLASH_COMMANDS,
@@ -43,7 +44,8 @@ class KitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KitError as err:
-            raise click.ClickException(str(err)) from err
+            # The message may quote a file or a board: no control characters reach the terminal.
+            raise click.ClickException(printable(str(err))) from err
 
 
 @click.group(cls=KitGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -18,6 +18,7 @@ from kit.errors import ExportError
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o644
 SITE_MARKER = ".klimakit-export"
+MAX_MARKER_BYTES = 10_000_000
 
 
 def _level(name: str) -> int:
@@ -26,10 +27,15 @@ def _level(name: str) -> int:
     return 1 if name.endswith(".hex") else 6
 
 
-def _check_name(name: str) -> str:
+def _is_safe_name(name: str) -> bool:
+    """A relative posix path without '..', backslashes or NUL: stays inside the export."""
     path = PurePosixPath(name)
-    if (not name or path.is_absolute() or ".." in path.parts or "\\" in name
-            or path.as_posix() != name):
+    return not (not name or path.is_absolute() or ".." in path.parts or "\\" in name
+                or "\x00" in name or path.as_posix() != name)
+
+
+def _check_name(name: str) -> str:
+    if not _is_safe_name(name):
         raise ExportError("internal: unsafe export path {!r}".format(name))
     return name
 
@@ -80,27 +86,60 @@ class Bundle:
         """Write into a folder; refuse a non-empty folder that an export did not make.
 
         A marker file lists what the last export wrote, so files of lessons that were removed
-        since are deleted, and nothing else in the folder is ever touched.
+        since are deleted, and nothing else in the folder is ever touched. A symbolic link
+        inside the folder is refused rather than written through (it could point anywhere).
         """
         folder = Path(folder)
-        marker = folder / SITE_MARKER
-        old: list[str] = []
-        if folder.exists():
-            if not folder.is_dir():
-                raise ExportError("{} is a file; choose a folder with -o".format(folder))
-            if marker.is_file():
-                old = marker.read_text(encoding="utf-8").split("\n")
-            elif any(folder.iterdir()):
-                raise ExportError("{} is not empty and was not made by klimakit export; choose "
-                                  "a new or empty folder with -o".format(folder))
+        old = _previous_export(folder)
         try:
             for name in old:
-                if name and name not in self.files and _check_name(name):
-                    (folder / name).unlink(missing_ok=True)
+                if name not in self.files:
+                    _inside(folder, name).unlink(missing_ok=True)
             for name in self.names():
-                target = folder / name
+                target = _inside(folder, name)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(self.files[name])
-            marker.write_text("\n".join(self.names()) + "\n", encoding="utf-8")
+            _inside(folder, SITE_MARKER).write_text("\n".join(self.names()) + "\n",
+                                                    encoding="utf-8")
         except OSError as err:
             raise ExportError("cannot write {}: {}".format(folder, err)) from err
+
+
+def _previous_export(folder: Path) -> list[str]:
+    """The files an earlier export wrote into `folder` (none for a new or empty folder)."""
+    marker = folder / SITE_MARKER
+    if not folder.exists():
+        return []
+    if not folder.is_dir():
+        raise ExportError("{} is a file; choose a folder with -o".format(folder))
+    if not marker.is_file() or marker.is_symlink():
+        if any(folder.iterdir()):
+            raise ExportError("{} is not empty and was not made by klimakit export; choose "
+                              "a new or empty folder with -o".format(folder))
+        return []
+    try:
+        with marker.open("rb") as file:
+            data = file.read(MAX_MARKER_BYTES + 1)
+        if len(data) > MAX_MARKER_BYTES:
+            raise UnicodeError("larger than any export writes")
+        names = data.decode("utf-8").split("\n")
+    except (OSError, UnicodeError) as err:
+        raise ExportError("{} cannot be read ({}); choose a new folder with -o".format(
+            marker, err)) from None
+    names = [name for name in names if name]
+    unsafe = [name for name in names if not _is_safe_name(name)]
+    if unsafe:
+        raise ExportError("{} lists {!r}, which no export writes: the folder was changed by "
+                          "hand; choose a new folder with -o".format(marker, unsafe[0]))
+    return names
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """folder/name, refusing a symbolic link on the way: the export writes real files only."""
+    path = folder
+    for part in PurePosixPath(name).parts:
+        path = path / part
+        if path.is_symlink():
+            raise ExportError("{} is a symbolic link; the export writes only ordinary files "
+                              "inside {}: delete the link and export again".format(path, folder))
+    return path

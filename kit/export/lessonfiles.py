@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from kit.errors import ExportError
 from kit.export.bundle import Bundle
-from kit.export.pages import FirmwareCache, LessonPage, prepare
+from kit.export.pages import FirmwareCache, LessonPage, prepare, refuse_invalid
 from kit.export.templating import render
 from kit.lessons import Lesson
 
@@ -31,6 +31,14 @@ def prepare_all(lessons: Sequence[Lesson], cache: FirmwareCache | None, embed_im
             raise ExportError("{} and {} both have id {!r}; each lesson needs its own id".format(
                 seen[lesson.id].path, lesson.path, lesson.id))
         seen[lesson.id] = lesson
+    refused: list[str] = []
+    for lesson in ordered:  # every lesson's front matter first: all problems in one message
+        try:
+            refuse_invalid(lesson)
+        except ExportError as err:
+            refused.append(str(err))
+    if refused:
+        raise ExportError("\n".join(refused))
     for number, lesson in enumerate(ordered, start=1):
         pages.append(prepare(lesson, cache, embed_images=embed_images))
         if on_progress:
@@ -50,4 +58,4 @@ def add_lesson_files(bundle: Bundle, page: LessonPage, css_inline: str) -> None:
         bundle.add("{}/{}".format(page.id, page.py_name), page.firmware.source)
         bundle.add("{}/{}".format(page.id, page.hex_name), page.firmware.hex)
     for asset in page.assets:
-        bundle.add("{}/{}".format(page.id, asset.name), asset.source.read_bytes())
+        bundle.add("{}/{}".format(page.id, asset.name), asset.read())

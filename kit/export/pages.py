@@ -14,7 +14,9 @@ from markupsafe import Markup
 
 from kit.build import build_universal_hex, lesson_program
 from kit.errors import ExportError, FirmwareError
-from kit.lessons import Asset, Lesson, LessonText, is_lesson_id
+from kit.lessons import (
+    WORKSHEET_FILE, Asset, Lesson, LessonText, front_matter_problems, is_lesson_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +101,7 @@ class LessonPage:
 
     @property
     def curriculum(self) -> tuple[tuple[str, str, str], ...]:
-        raw = self.lesson.meta.get("curriculum") or []
-        return tuple((str(c.get("subject", "")), str(c.get("area", "")), str(c.get("topic", "")))
-                     for c in raw if isinstance(c, dict))
+        return self.lesson.curriculum
 
     @property
     def sensor_labels(self) -> tuple[str, ...]:
@@ -158,13 +158,37 @@ def _firmware(lesson: Lesson, cache: FirmwareCache) -> Firmware | None:
             lesson.path, line, lesson.firmware, err)) from err
 
 
-def prepare(lesson: Lesson, cache: FirmwareCache, embed_images: bool = False) -> LessonPage:
-    """Render a lesson for publishing. Raises ExportError (file:line) on unsafe links."""
+MAX_PROBLEMS_SHOWN = 10
+
+
+def refuse_invalid(lesson: Lesson) -> None:
+    """Raise ExportError listing the front-matter problems (file:line), if there are any.
+
+    A lesson that breaks lessons/README.md would be published with wrong or missing data
+    (`fields: [temp, 7, null]`, `grades: {a: 1}`), so it is not exported at all; the message
+    lists what `klimakit lessons check` reports for its front matter.
+    """
     if not is_lesson_id(lesson.id):
         # The id names the lesson's folder in every export, so it must be a plain name.
         raise ExportError("{}:{}: id {!r} must be lowercase letters, digits and '-', like the "
                           "folder name".format(lesson.path, lesson.key_lines.get("id", 1),
                                                lesson.id))
+    problems = sorted((lesson.line_of(*where), message)
+                      for where, message in front_matter_problems(lesson))
+    if problems:
+        shown = ["{}:{}: {}".format(lesson.path, line, message)
+                 for line, message in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append("… and {} more".format(len(problems) - MAX_PROBLEMS_SHOWN))
+        raise ExportError("{}\nthe lesson {!r} is not exported until its front matter is "
+                          "fixed; `klimakit lessons check {}` lists every problem".format(
+                              "\n".join(shown), lesson.id, lesson.folder))
+
+
+def prepare(lesson: Lesson, cache: FirmwareCache, embed_images: bool = False) -> LessonPage:
+    """Render a lesson for publishing. Raises ExportError (file:line) on a lesson whose front
+    matter breaks the rules, and on unsafe links."""
+    refuse_invalid(lesson)
     text = LessonText(lesson.path, embed_images=embed_images)
 
     def inline_list(key: str, values: tuple[str, ...]) -> tuple[Markup, ...]:
@@ -176,11 +200,11 @@ def prepare(lesson: Lesson, cache: FirmwareCache, embed_images: bool = False) ->
 
     sections = {name: text.block(body, lesson.section_lines.get(name, 1))
                 for name, body in lesson.sections.items()}
-    elevark_md = lesson.folder / "elevark.md"
-    if elevark_md.is_file():
+    elevark_md = lesson.folder / WORKSHEET_FILE
+    if elevark_md.exists():
         extra = LessonText(elevark_md, embed_images=embed_images)
         sections["Elevark"] = Markup(sections.get("Elevark", "")) + extra.block(
-            elevark_md.read_text(encoding="utf-8"))
+            text.read_own_file(WORKSHEET_FILE))
         text.assets.update(extra.assets)
     page = LessonPage(
         lesson=lesson,

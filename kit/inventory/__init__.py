@@ -20,7 +20,7 @@ from kit.inventory.overview import (
 )
 from kit.inventory.pool import KitRecord, add_to_kit, create_kit, lend_kit, list_kits, return_kit
 from kit.inventory.report import render_report, write_report
-from kit.inventory.schema import BoardStatus, EventKind
+from kit.inventory.schema import InventoryEvent, InventoryStatus
 from kit.inventory.store import (
     COLUMNS, STATUS_LABELS, BoardRecord, InventoryRecord, export_csv, list_boards,
 )
@@ -30,8 +30,9 @@ db_path = default_sqlite_path  # the name before the municipal inventory
 
 __all__ = [
     "COLUMNS", "ENV_SCHOOL", "ENV_URL", "FAILURES_FOR_REPLACEMENT", "NAME_PREFIX",
-    "STATUS_LABELS", "BoardRecord", "BoardStatus", "EventKind", "FlashEvent", "HistoryEntry",
-    "InventoryRecord", "KitRecord", "Overview", "Replacement", "SchoolSummary", "StoreChoice",
+    "STATUS_LABELS", "BoardRecord", "FlashEvent", "HistoryEntry", "InventoryEvent",
+    "InventoryRecord", "InventoryStatus", "KitRecord", "Overview", "Replacement",
+    "SchoolSummary", "StoreChoice",
     "StoreUnavailable", "add_to_kit", "assign_names", "board_history", "create_kit", "db_path",
     "default_sqlite_path", "export_csv", "lend_kit", "list_boards", "list_kits", "mark_defect",
     "mark_repaired", "overview", "record_flashes", "render_report", "rename", "return_kit",

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select, update
 from kit.inventory.db import StoreChoice, transaction
 from kit.inventory.naming import clean_sightings, name_boards
 from kit.inventory.schema import (
-    NOTE_CHARS, RESULT_CHARS, BoardStatus, EventKind, boards, events, utc_now,
+    NOTE_CHARS, RESULT_CHARS, InventoryEvent, InventoryStatus, boards, events, utc_now,
 )
 from kit.inventory.store import add_event, find_board, school_id, settled_status
 from kit.text import one_line
@@ -43,7 +43,7 @@ class HistoryEntry:
     """One event of a board's history."""
 
     at: datetime
-    kind: EventKind
+    kind: InventoryEvent
     program: str
     program_hash: str
     daplink_code: int | None
@@ -76,8 +76,8 @@ def write_flashes(conn: Connection, flashes: Sequence[FlashEvent],
                          firmware_hash=one_line(flash.program_hash, 64), flashed_at=at)
         if state:
             conn.execute(update(boards).where(boards.c.unique_id == board_id).values(**state))
-        add_event(conn, board_id, EventKind.FLASHED if flash.ok else EventKind.FLASH_FAILED, at,
-                  program=flash.program, program_hash=flash.program_hash,
+        kind = InventoryEvent.FLASHED if flash.ok else InventoryEvent.FLASH_FAILED
+        add_event(conn, board_id, kind, at, program=flash.program, program_hash=flash.program_hash,
                   daplink_code=flash.daplink_code, detail=flash.detail or flash.result, uid=uid)
         written += 1
     return written
@@ -99,10 +99,10 @@ def _set_defect(key: str, note: str, defect: bool, store: StoreChoice) -> str:
         uid = find_board(conn, key)
         name, kit_id = conn.execute(select(boards.c.name, boards.c.kit_id)
                                     .where(boards.c.unique_id == uid)).one()
-        status = BoardStatus.DEFECT if defect else settled_status(conn, kit_id)
+        status = InventoryStatus.DEFECT if defect else settled_status(conn, kit_id)
         conn.execute(update(boards).where(boards.c.unique_id == uid).values(
             status=status.value, note=note if defect else ""))
-        add_event(conn, uid, EventKind.MARKED_DEFECT if defect else EventKind.REPAIRED,
+        add_event(conn, uid, InventoryEvent.MARKED_DEFECT if defect else InventoryEvent.REPAIRED,
                   utc_now(), detail=note)
     return str(name)
 
@@ -126,4 +126,4 @@ def board_history(key: str, store: StoreChoice = None, limit: int = 200) -> list
                                    events.c.program_hash, events.c.daplink_code,
                                    events.c.detail).where(events.c.board_id == uid)
                             .order_by(events.c.at.desc(), events.c.id.desc()).limit(limit))
-        return [HistoryEntry(r[0], EventKind(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+        return [HistoryEntry(r[0], InventoryEvent(r[1]), r[2], r[3], r[4], r[5]) for r in rows]

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from kit.errors import KitError
 from kit.inventory.db import StoreChoice, transaction
-from kit.inventory.schema import BoardStatus, EventKind, boards
+from kit.inventory.schema import InventoryEvent, InventoryStatus, boards
 from kit.inventory.store import add_event, find_board, school_id
 from kit.text import one_line
 
@@ -60,9 +60,9 @@ def name_boards(conn: Connection, sightings: Sequence[Sighting], when: datetime,
             conn.execute(insert(boards).values(
                 unique_id=uid, name=name, number=number, version=version,
                 daplink_version=daplink, first_seen=when, last_seen=when,
-                status=BoardStatus.IN_USE.value,
+                status=InventoryStatus.IN_USE.value,
                 school_id=school_id(conn, home, create=True) if home else None))
-            add_event(conn, uid, EventKind.SEEN, when)
+            add_event(conn, uid, InventoryEvent.SEEN, when)
             log.info("new board %s is %s", uid, name)
         else:
             name, last_seen = str(row[0]), row[1]
@@ -70,7 +70,7 @@ def name_boards(conn: Connection, sightings: Sequence[Sighting], when: datetime,
                 conn.execute(update(boards).where(boards.c.unique_id == uid).values(
                     version=version, daplink_version=daplink or row[2], last_seen=when))
             if last_seen is None or when - last_seen >= SEEN_EVENT_INTERVAL:
-                add_event(conn, uid, EventKind.SEEN, when)
+                add_event(conn, uid, InventoryEvent.SEEN, when)
         names[uid] = name
     return names
 

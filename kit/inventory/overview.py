@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from kit.inventory.db import StoreChoice, target, transaction
 from kit.inventory.pool import KitRecord, list_kits
-from kit.inventory.schema import BoardStatus, EventKind, boards, events, schools, utc_now
+from kit.inventory.schema import InventoryEvent, InventoryStatus, boards, events, schools, utc_now
 from kit.inventory.store import BOARD_ORDER
 
 FAILURES_FOR_REPLACEMENT = 3
@@ -32,11 +32,11 @@ class SchoolSummary:
     boards: int = 0
     v1: int = 0
     v2: int = 0
-    by_status: dict[BoardStatus, int] = field(default_factory=dict)
+    by_status: dict[InventoryStatus, int] = field(default_factory=dict)
     kits_borrowed: list[str] = field(default_factory=list)
     kits_home: list[str] = field(default_factory=list)
 
-    def count(self, status: BoardStatus) -> int:
+    def count(self, status: InventoryStatus) -> int:
         return self.by_status.get(status, 0)
 
 
@@ -103,9 +103,9 @@ def _schools(conn: Connection) -> dict[str, SchoolSummary]:
         summary.v1 += int(count) if version == "v1" else 0
         summary.v2 += int(count) if version == "v2" else 0
         try:
-            kind = BoardStatus(status)
+            kind = InventoryStatus(status)
         except ValueError:
-            kind = BoardStatus.IN_USE
+            kind = InventoryStatus.IN_USE
         summary.by_status[kind] = summary.by_status.get(kind, 0) + int(count)
     return found
 
@@ -114,16 +114,16 @@ def _replacements(conn: Connection) -> list[Replacement]:
     # Per board the last good moment (a successful flash or a repair), then its failures
     # after it: two grouped scans joined by hash, not one lookup per failure.
     good = (select(events.c.board_id, func.max(events.c.at).label("at"))
-            .where(events.c.kind.in_([EventKind.FLASHED.value, EventKind.REPAIRED.value]))
+            .where(events.c.kind.in_([InventoryEvent.FLASHED.value, InventoryEvent.REPAIRED.value]))
             .group_by(events.c.board_id).subquery("good"))
     failing = {str(b): (int(n), last) for b, n, last in conn.execute(
         select(events.c.board_id, func.count(), func.max(events.c.at))
         .select_from(events.outerjoin(good, good.c.board_id == events.c.board_id))
-        .where(events.c.kind == EventKind.FLASH_FAILED.value,
+        .where(events.c.kind == InventoryEvent.FLASH_FAILED.value,
                or_(good.c.at.is_(None), events.c.at > good.c.at))
         .group_by(events.c.board_id)
         .having(func.count() >= FAILURES_FOR_REPLACEMENT))}
-    wanted = (boards.c.status == BoardStatus.DEFECT.value) | boards.c.unique_id.in_(
+    wanted = (boards.c.status == InventoryStatus.DEFECT.value) | boards.c.unique_id.in_(
         list(failing))
     rows = conn.execute(
         select(boards.c.name, boards.c.unique_id, func.coalesce(schools.c.name, NO_SCHOOL),
@@ -134,7 +134,7 @@ def _replacements(conn: Connection) -> list[Replacement]:
     found = []
     for name, uid, school, version, status, note in rows:
         failures, last = failing.get(str(uid), (0, None))
-        defect = status == BoardStatus.DEFECT.value
+        defect = status == InventoryStatus.DEFECT.value
         found.append(Replacement(str(name), str(uid), str(school), str(version), defect,
                                  failures, codes.get(str(uid)), str(note),
                                  marked.get(str(uid)) if defect else last))
@@ -146,7 +146,7 @@ def _last_failures(conn: Connection, board_ids: list[str]
     """({board: DAPLink code of its last failed flash}, {board: when it was marked defect})."""
     if not board_ids:
         return {}, {}
-    kinds = [EventKind.FLASH_FAILED.value, EventKind.MARKED_DEFECT.value]
+    kinds = [InventoryEvent.FLASH_FAILED.value, InventoryEvent.MARKED_DEFECT.value]
     last = (select(events.c.board_id, events.c.kind, func.max(events.c.at).label("at"))
             .where(events.c.board_id.in_(board_ids), events.c.kind.in_(kinds))
             .group_by(events.c.board_id, events.c.kind).subquery("last"))
@@ -157,7 +157,7 @@ def _last_failures(conn: Connection, board_ids: list[str]
     codes: dict[str, int | None] = {}
     marked: dict[str, datetime] = {}
     for board, kind, at, code in rows:
-        if kind == EventKind.FLASH_FAILED.value:
+        if kind == InventoryEvent.FLASH_FAILED.value:
             codes[str(board)] = code
         else:
             marked[str(board)] = at

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, and_, case, delete, func, insert, select, upd
 from kit.errors import KitError
 from kit.inventory.db import StoreChoice, transaction
 from kit.inventory.schema import (
-    NAME_CHARS, NOTE_CHARS, BoardStatus, boards, kit_items, kits, loans, schools, utc_now,
+    NAME_CHARS, NOTE_CHARS, InventoryStatus, boards, kit_items, kits, loans, schools, utc_now,
 )
 from kit.inventory.store import find_board, school_id
 from kit.text import one_line
@@ -85,14 +85,14 @@ def add_to_kit(kit: str, board_keys: Iterable[str] = (),
     with transaction(store, write=True) as conn:
         kit_id, home = _kit(conn, kit)
         lent = _open_loan(conn, kit_id) is not None
-        status = BoardStatus.ON_LOAN if lent else BoardStatus.IN_STOCK
+        status = InventoryStatus.ON_LOAN if lent else InventoryStatus.IN_STOCK
         names = []
         for key in board_keys:
             uid = find_board(conn, key)
             conn.execute(update(boards).where(boards.c.unique_id == uid).values(
                 kit_id=kit_id, school_id=home))
             conn.execute(update(boards).where(boards.c.unique_id == uid,
-                                              boards.c.status != BoardStatus.DEFECT.value)
+                                              boards.c.status != InventoryStatus.DEFECT.value)
                          .values(status=status.value))
             names.append(str(conn.execute(select(boards.c.name)
                                           .where(boards.c.unique_id == uid)).scalar_one()))
@@ -128,7 +128,7 @@ def lend_kit(kit: str, school: str, due: date | None = None,
             raise KitError("sidste dag ({}) ligger før i dag.".format(due.isoformat()))
         conn.execute(insert(loans).values(kit_id=kit_id, school_id=borrower, lent_at=now,
                                           due=due))
-        _kit_boards(conn, kit_id, BoardStatus.ON_LOAN)
+        _kit_boards(conn, kit_id, InventoryStatus.ON_LOAN)
 
 
 def return_kit(kit: str, store: StoreChoice = None) -> str:
@@ -139,13 +139,13 @@ def return_kit(kit: str, store: StoreChoice = None) -> str:
         if loan is None:
             raise KitError("kassen {!r} er ikke udlånt.".format(kit))
         conn.execute(update(loans).where(loans.c.id == loan[0]).values(returned_at=utc_now()))
-        _kit_boards(conn, kit_id, BoardStatus.IN_STOCK)
+        _kit_boards(conn, kit_id, InventoryStatus.IN_STOCK)
         return loan[1]
 
 
-def _kit_boards(conn: Connection, kit_id: int, status: BoardStatus) -> None:
+def _kit_boards(conn: Connection, kit_id: int, status: InventoryStatus) -> None:
     conn.execute(update(boards).where(boards.c.kit_id == kit_id,
-                                      boards.c.status != BoardStatus.DEFECT.value)
+                                      boards.c.status != InventoryStatus.DEFECT.value)
                  .values(status=status.value))
 
 
@@ -158,7 +158,7 @@ def list_kits(store: StoreChoice = None, conn: Connection | None = None) -> list
     borrower = schools.alias("borrower")
     open_loans = select(loans).where(loans.c.returned_at.is_(None)).subquery()
     counts = (select(boards.c.kit_id, func.count().label("n"),
-                     func.sum(case((boards.c.status == BoardStatus.DEFECT.value, 1),
+                     func.sum(case((boards.c.status == InventoryStatus.DEFECT.value, 1),
                                    else_=0)).label("defect"))
               .group_by(boards.c.kit_id).subquery())
     rows = conn.execute(

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kit.errors import KitError
 from kit.inventory.db import StoreChoice, transaction
 from kit.inventory.overview import Overview, overview
-from kit.inventory.schema import BoardStatus
+from kit.inventory.schema import InventoryStatus
 from kit.inventory.store import (
     BOARD_ORDER, STATUS_LABELS, BoardRecord, board_query, record_from_row,
 )
@@ -52,7 +52,7 @@ def render_report(view: Overview, records: Sequence[BoardRecord]) -> str:
         by_school.setdefault(record.school, []).append(record)
     return _environment().get_template("report.html.j2").render(
         view=view, by_school=by_school, labels={s.value: word for s, word in STATUS_LABELS.items()},
-        statuses=list(BoardStatus), today=date.today())
+        statuses=list(InventoryStatus), today=date.today())
 
 
 def write_report(path: Path, store: StoreChoice = None) -> Overview:

@@ -28,7 +28,7 @@ RESULT_CHARS = 300
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
 
 
-class BoardStatus(str, Enum):
+class InventoryStatus(str, Enum):
     """Where a board is in its life: the coordinator's four words (Danish in the CLI)."""
 
     IN_USE = "in_use"  # i brug: a school's board, seen or flashed there
@@ -37,7 +37,7 @@ class BoardStatus(str, Enum):
     DEFECT = "defect"  # defekt: marked defect, until `inventory repaired`
 
 
-class EventKind(str, Enum):
+class InventoryEvent(str, Enum):
     """What happened to a board (one row in `events`)."""
 
     SEEN = "seen"
@@ -117,7 +117,7 @@ boards = Table(
     Column("daplink_version", String(16), nullable=False, server_default=""),
     Column("school_id", Integer, ForeignKey("schools.id"), nullable=True, index=True),
     Column("kit_id", Integer, ForeignKey("kits.id"), nullable=True, index=True),
-    Column("status", String(16), nullable=False, server_default=BoardStatus.IN_USE.value),
+    Column("status", String(16), nullable=False, server_default=InventoryStatus.IN_USE.value),
     Column("note", String(NOTE_CHARS), nullable=False, server_default=""),
     Column("first_seen", UtcTime, nullable=True),
     Column("last_seen", UtcTime, nullable=True),

@@ -19,13 +19,13 @@ from sqlalchemy import Connection, Select, func, insert, or_, select
 from kit.errors import BoardNotFound, KitError
 from kit.inventory.db import StoreChoice, transaction
 from kit.inventory.schema import (
-    NAME_CHARS, RESULT_CHARS, BoardStatus, EventKind, boards, events, kits, loans, schools,
+    NAME_CHARS, RESULT_CHARS, InventoryEvent, InventoryStatus, boards, events, kits, loans, schools,
 )
 from kit.text import csv_cell, one_line
 
 STATUS_LABELS = {  # the coordinator's words (issue 17), shown by the CLI and the report
-    BoardStatus.IN_USE: "i brug", BoardStatus.IN_STOCK: "på lager",
-    BoardStatus.ON_LOAN: "udlånt", BoardStatus.DEFECT: "defekt",
+    InventoryStatus.IN_USE: "i brug", InventoryStatus.IN_STOCK: "på lager",
+    InventoryStatus.ON_LOAN: "udlånt", InventoryStatus.DEFECT: "defekt",
 }
 
 
@@ -39,7 +39,7 @@ class BoardRecord:
     daplink_version: str
     school: str
     kit: str
-    status: BoardStatus
+    status: InventoryStatus
     note: str
     first_seen: datetime | None
     last_seen: datetime | None
@@ -88,9 +88,9 @@ def record_from_row(row: Sequence[Any]) -> BoardRecord:
     """Make a BoardRecord from a row of board_query()."""
     values = list(row)
     try:
-        values[6] = BoardStatus(values[6])
+        values[6] = InventoryStatus(values[6])
     except ValueError:
-        values[6] = BoardStatus.IN_USE  # a value written by hand: shown, not a crash
+        values[6] = InventoryStatus.IN_USE  # a value written by hand: shown, not a crash
     return BoardRecord(*values)
 
 
@@ -135,7 +135,7 @@ def school_id(conn: Connection, name: str, *, create: bool) -> int:
     return int(conn.execute(select(schools.c.id).where(schools.c.name == clean)).scalar_one())
 
 
-def add_event(conn: Connection, board_id: str, kind: EventKind, at: datetime, *,
+def add_event(conn: Connection, board_id: str, kind: InventoryEvent, at: datetime, *,
               program: str = "", program_hash: str = "", daplink_code: int | None = None,
               detail: str = "", uid: str | None = None) -> None:
     """Append one event to a board's history (text bounded and made printable)."""
@@ -145,13 +145,13 @@ def add_event(conn: Connection, board_id: str, kind: EventKind, at: datetime, *,
         detail=one_line(detail, RESULT_CHARS), uid=uid))
 
 
-def settled_status(conn: Connection, kit_id: int | None) -> BoardStatus:
+def settled_status(conn: Connection, kit_id: int | None) -> InventoryStatus:
     """The status of a board that is not defect: in use, or in its kit at home or on loan."""
     if kit_id is None:
-        return BoardStatus.IN_USE
+        return InventoryStatus.IN_USE
     lent = conn.execute(select(loans.c.id).where(loans.c.kit_id == kit_id,
                                                  loans.c.returned_at.is_(None))).first()
-    return BoardStatus.ON_LOAN if lent else BoardStatus.IN_STOCK
+    return InventoryStatus.ON_LOAN if lent else InventoryStatus.IN_STOCK
 
 
 def export_csv(path: Path, records: Iterable[BoardRecord]) -> int:
@@ -176,6 +176,6 @@ def export_csv(path: Path, records: Iterable[BoardRecord]) -> int:
 def _cell(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, BoardStatus):
+    if isinstance(value, InventoryStatus):
         return value.value
     return csv_cell("" if value is None else str(value))

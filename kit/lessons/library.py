@@ -6,15 +6,17 @@ lessons/README.md.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kit.errors import LessonError, LessonFormatError
+from kit.lessons.frontmatter import (
+    NodePath, parse_front_matter, read_lesson_file, split_front_matter, split_sections,
+)
 from kit.resources import lessons_dir
 
 LESSON_FILE = "lesson.md"
@@ -45,9 +47,6 @@ REQUIRED_SECTIONS = (
     "Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering", "Elevark",
     "Udvidelse",
 )
-# A YAML node's place in the front matter: ("curriculum", 1, "subject") -> line in lesson.md.
-NodePath = tuple[str | int, ...]
-_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ class Lesson:
     section_lines: dict[str, int] = field(default_factory=dict)
     body_line: int = 1
     node_lines: dict[NodePath, int] = field(default_factory=dict)
-    duplicate_keys: tuple[tuple[str, int], ...] = ()
+    duplicate_keys: tuple[tuple[NodePath, int], ...] = ()  # (where, line of the later one)
 
     def line_of(self, *path: str | int) -> int:
         """Line of the deepest known node on `path` (falls back to the key, then line 1)."""
@@ -101,19 +100,24 @@ class Lesson:
 
     @property
     def title(self) -> str:
-        return str(self.meta.get("title", self.id))
+        title = self.meta.get("title")
+        return self.id if title is None else str(title)
 
     @property
     def summary(self) -> str:
-        return str(self.meta.get("summary", ""))
+        summary = self.meta.get("summary")
+        return "" if summary is None else str(summary)
 
     @property
     def grades(self) -> tuple[int, int]:
-        grades = self.meta.get("grades") or [0, 0]
-        try:
-            return int(grades[0]), int(grades[-1])
-        except (TypeError, ValueError, IndexError):
+        """(first, last) grade; (0, 0) unless the front matter has a list of two whole numbers."""
+        grades = self.meta.get("grades")
+        if not isinstance(grades, list) or not grades:
             return 0, 0
+        first, last = grades[0], grades[-1]
+        if all(isinstance(g, int) and not isinstance(g, bool) for g in (first, last)):
+            return first, last
+        return 0, 0
 
     @property
     def band(self) -> str:
@@ -127,7 +131,9 @@ class Lesson:
         return tuple(name for name, a, b in BANDS if a <= hi and lo <= b)
 
     def _list(self, key: str) -> tuple[str, ...]:
-        value = self.meta.get(key) or []
+        value = self.meta.get(key)
+        if value is None or value == "" or value == []:
+            return ()
         return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
     @property
@@ -172,7 +178,14 @@ class Lesson:
     @property
     def lesson_count(self) -> int:
         value = self.meta.get("lessons", 1)
-        return value if isinstance(value, int) else 1
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
+
+    @property
+    def curriculum(self) -> tuple[tuple[str, str, str], ...]:
+        """(subject, area, topic) of each Fælles Mål reference that is a mapping."""
+        raw = self.meta.get("curriculum")
+        return tuple((str(c.get("subject", "")), str(c.get("area", "")), str(c.get("topic", "")))
+                     for c in (raw if isinstance(raw, list) else []) if isinstance(c, dict))
 
     @property
     def experiment(self) -> Experiment:
@@ -194,102 +207,32 @@ class Lesson:
 
 def _number(value: object, default: float) -> float:
     """A forgiving float for typed views; kit.check reports the bad value itself."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value > 0):
         return float(value)
     return default
 
 
-def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
-    """Return (yaml text, body text, line number where the body starts)."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        raise LessonFormatError(str(path), 1,
-                                "a lesson must start with '---' and YAML front matter")
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
-    raise LessonFormatError(str(path), 1, "the front matter has no closing '---'")
-
-
-def _node_lines(yaml_text: str) -> tuple[dict[NodePath, int], list[tuple[str, int]]]:
-    """Map every front-matter node to its line in lesson.md (line 1 is '---'), and list
-    duplicated mapping keys (YAML silently keeps the last one, hiding a mistake)."""
-    lines: dict[NodePath, int] = {}
-    duplicates: list[tuple[str, int]] = []
-
-    def walk(node: yaml.Node, path: NodePath) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = path + (str(key.value),)
-                if child in lines:
-                    duplicates.append((".".join(str(p) for p in child), key.start_mark.line + 2))
-                lines[child] = key.start_mark.line + 2
-                walk(value, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                lines[path + (index,)] = item.start_mark.line + 2
-                walk(item, path + (index,))
-
-    try:
-        root = yaml.compose(yaml_text)
-    except yaml.YAMLError:
-        return {}, []
-    if root is not None:
-        walk(root, ())
-    return lines, duplicates
-
-
-def split_sections(body: str, first_line: int) -> tuple[dict[str, str], dict[str, int]]:
-    """Split a Markdown body at '## ' headings (outside code fences)."""
-    sections: dict[str, str] = {}
-    lines_at: dict[str, int] = {}
-    current: str | None = None
-    fenced = False
-    for offset, line in enumerate(body.splitlines()):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        match = None if fenced else _HEADING.match(line)
-        if match:
-            current = match.group(1)
-            sections[current] = ""
-            lines_at[current] = first_line + offset
-        elif current is not None:
-            sections[current] += line + "\n"
-    return {k: v.strip() + "\n" for k, v in sections.items()}, lines_at
-
-
 def load_lesson(path: Path) -> Lesson:
-    """Load one lesson.md (or its folder). Raises LessonError naming file:line on bad YAML."""
+    """Load one lesson.md (or its folder). Raises LessonFormatError naming file:line on a file
+    that is not a readable lesson (bad YAML, too large, not text: kit/lessons/frontmatter.py)."""
     path = Path(path)
     if path.is_dir():
         path = path / LESSON_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise LessonFormatError(str(path), 1, "cannot read: {}".format(err)) from err
-    yaml_text, body, body_line = _split_front_matter(text, path)
-    try:
-        meta = yaml.safe_load(yaml_text) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(err, "problem", None) or str(err)
-        raise LessonFormatError(str(path), line, "invalid YAML: {}".format(problem)) from None
-    if not isinstance(meta, dict):
-        raise LessonFormatError(str(path), 2, "the front matter must be a mapping of 'key: value'")
+    yaml_text, body, body_line = split_front_matter(read_lesson_file(path), path)
+    front = parse_front_matter(yaml_text, path)
     sections, section_lines = split_sections(body, body_line)
-    node_lines, duplicates = _node_lines(yaml_text)
     return Lesson(
-        id=str(meta.get("id", path.parent.name)),
+        id=str(front.meta.get("id", path.parent.name)),
         path=path,
-        meta=meta,
+        meta=front.meta,
         body=body,
         sections=sections,
-        key_lines={str(p[0]): n for p, n in node_lines.items() if len(p) == 1},
+        key_lines={str(p[0]): n for p, n in front.node_lines.items() if len(p) == 1},
         section_lines=section_lines,
         body_line=body_line,
-        node_lines=node_lines,
-        duplicate_keys=tuple(duplicates),
+        node_lines=front.node_lines,
+        duplicate_keys=front.duplicate_keys,
     )
 
 
@@ -300,8 +243,16 @@ def lesson_paths(root: Path | None = None) -> list[Path]:
 
 
 def load_library(root: Path | None = None) -> list[Lesson]:
-    """Load every lesson in the library (raises on the first unloadable one)."""
-    return [load_lesson(p) for p in lesson_paths(root)]
+    """Load every lesson in the library; raise LessonError naming each one that cannot be
+    loaded (file:line), so a library is fixed in one go rather than one lesson per run."""
+    loaded, errors = load_lessons(lesson_paths(root))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise LessonError("{} lessons cannot be loaded:\n{}\nFix them (`klimakit lessons "
+                          "check` lists every problem) and try again.".format(
+                              len(errors), "\n".join(str(err) for err in errors)))
+    return loaded
 
 
 def is_lesson_id(text: str) -> bool:

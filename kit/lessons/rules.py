@@ -1,23 +1,19 @@
-"""The rules of lessons/README.md for one lesson's front matter and Markdown body.
+"""The rules of lessons/README.md for one lesson's front matter (the body: bodyrules.py).
 
 Front-matter rules return (node path, message); kit.check turns the path into a line with
-Lesson.line_of, so a problem points at the key or list item to fix. Body rules read the Markdown
-with markdown-it-py (headings and images, outside code blocks) and return (file, line, message).
+Lesson.line_of, so a problem points at the key or list item to fix. The rules take any value
+YAML can give (tests/test_bad_input_fuzz.py feeds them random ones) and never raise.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
-
-from kit.lessons.text import LessonText
+from kit.lessons.frontmatter import NodePath
 from kit.lessons.library import (
-    BOARD_VERSIONS, COMPETENCES, REQUIRED_SECTIONS, SCENARIOS, SENSORS, SUBJECTS, WORKSHEET_FILE,
-    Lesson, NodePath, is_lesson_id,
+    BOARD_VERSIONS, COMPETENCES, SCENARIOS, SENSORS, SUBJECTS, Lesson, is_lesson_id,
 )
 
 Issue = tuple[NodePath, str]
@@ -25,7 +21,6 @@ LICENCES = ("CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0")
 V2_ONLY_SENSORS = ("microphone", "logo-touch", "speaker")
 MAX_SUMMARY_CHARS = 400
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_TIMED = re.compile(r"\d+\s*min", re.I)
 
 
 def _text(value: Any, path: NodePath) -> list[Issue]:
@@ -124,7 +119,8 @@ def _licence(value: Any, path: NodePath) -> list[Issue]:
 
 
 def _positive(value: Any, path: NodePath) -> list[Issue]:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+    if (not isinstance(value, (int, float)) or isinstance(value, bool)
+            or not math.isfinite(value) or value <= 0):
         return [(path, "{} must be a number > 0, not {!r}".format(path[-1], value))]
     return []
 
@@ -196,9 +192,9 @@ def front_matter_problems(lesson: Lesson) -> list[Issue]:
     meta = lesson.meta
     issues: list[Issue] = [((str(key),), "unknown key {!r} (known: {})".format(
         key, ", ".join(RULES))) for key in meta if key not in RULES]
-    issues += [(tuple(int(p) if p.isdigit() else p for p in key.split(".")),
-                "key {!r} appears twice; YAML keeps only the last (line {})".format(key, line))
-               for key, line in lesson.duplicate_keys]
+    issues += [(where, "key {!r} appears twice; YAML keeps only the last (line {})".format(
+                    ".".join(str(part) for part in where), line))
+               for where, line in lesson.duplicate_keys]
     missing = [key for key in RULES if key not in meta]
     if missing:
         issues.append(((), "missing key{} {} (see lessons/README.md)".format(
@@ -216,92 +212,3 @@ def front_matter_problems(lesson: Lesson) -> list[Issue]:
                 issues.append((("sensors", index), "{} exists only on micro:bit V2; set "
                                "'boards: [v2]'".format(sensor)))
     return issues
-
-
-def body_problems(lesson: Lesson) -> list[tuple[Path, int, str]]:
-    """Required `##` sections present, in order, not empty; timed activities; images."""
-    tokens = MarkdownIt("commonmark").parse(lesson.body)
-    headings: list[tuple[str, int]] = [
-        (tokens[i + 1].content.strip(), lesson.body_line + (tok.map or [0])[0])
-        for i, tok in enumerate(tokens) if tok.type == "heading_open" and tok.tag == "h2"
-    ]
-    end_line = lesson.body_line + lesson.body.count("\n")
-    found: dict[str, int] = {}
-    problems: list[tuple[Path, int, str]] = []
-    for title, line in headings:
-        if title in found:
-            problems.append((lesson.path, line, "section '## {}' appears twice (also line {})"
-                             .format(title, found[title])))
-        else:
-            found[title] = line
-    last_title, last_line = "", 0
-    for index, title in enumerate(REQUIRED_SECTIONS):
-        if title not in found:
-            after = [found[t] for t in REQUIRED_SECTIONS[index + 1:] if t in found]
-            problems.append((lesson.path, min(after) if after else end_line, (
-                "missing section '## {}' (required, in this order: {})").format(
-                    title, ", ".join(REQUIRED_SECTIONS))))
-            continue
-        line = found[title]
-        if line < last_line:
-            problems.append((lesson.path, line, "section '## {}' must come after '## {}' "
-                             "(line {})".format(title, last_title, last_line)))
-        else:
-            last_title, last_line = title, line
-        text = lesson.sections.get(title, "").strip()
-        if not text:
-            problems.append((lesson.path, line, "section '## {}' is empty".format(title)))
-        elif title == "Forløb" and not _TIMED.search(text):
-            problems.append((lesson.path, line, "'## Forløb' needs times for the activities, "
-                             "e.g. '1. (10 min) ...'"))
-    problems += image_problems(lesson.path, lesson.body, lesson.body_line, lesson.folder)
-    problems += link_problems(lesson.path, lesson.body, lesson.body_line)
-    worksheet = lesson.folder / WORKSHEET_FILE
-    if worksheet.is_file():
-        try:
-            text = worksheet.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            problems.append((worksheet, 1, "cannot read: {}".format(err)))
-        else:
-            problems += image_problems(worksheet, text, 1, lesson.folder)
-            problems += link_problems(worksheet, text, 1)
-    return problems
-
-
-def link_problems(path: Path, text: str, first_line: int) -> list[tuple[Path, int, str]]:
-    """Links the export would refuse (javascript:, file:, `../`, missing files), found now.
-
-    The rules are the export's own (kit.lessons.LessonText), so check and export agree.
-    """
-    refused = LessonText(path).link_problems(text, first_line)
-    return [(path, line, message) for line, message in refused]
-
-
-def image_problems(path: Path, text: str, first_line: int, folder: Path
-                   ) -> list[tuple[Path, int, str]]:
-    """Images must be files inside the lesson folder: they exist, and no `../`, URL or `/`."""
-    problems: list[tuple[Path, int, str]] = []
-    lines = text.splitlines()
-    for block in MarkdownIt("commonmark").parse(text):
-        for child in block.children or []:
-            if child.type != "image":
-                continue
-            src = str(child.attrs.get("src", ""))
-            start = (block.map or [0, 1])[0]
-            end = (block.map or [0, start + 1])[1]
-            offset = next((n for n in range(start, min(end, len(lines)))
-                           if src in lines[n] or unquote(src) in lines[n]), start)
-            line = first_line + offset
-            target = unquote(src.split("#")[0].split("?")[0])
-            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
-                problems.append((path, line, "image {} must be a file in the lesson folder "
-                                 "(the library works offline)".format(src)))
-            elif target.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", target):
-                problems.append((path, line, "image {} leaves the lesson folder; put the image "
-                                 "in {} and link it by name".format(src, folder)))
-            elif not target or not (folder / target).is_file():
-                problems.append((path, line, "image {} not found in {}".format(src, folder)))
-            elif folder.resolve() not in (folder / target).resolve().parents:
-                problems.append((path, line, "image {} leaves the lesson folder (a link?)"
-                                 .format(src)))
-    return problems

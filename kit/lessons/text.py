@@ -5,14 +5,17 @@ so nothing in it may run: raw HTML is off (markdown-it shows it as text), every 
 checked here instead of trusting markdown-it's defaults (only http, https, mailto and files in
 the lesson folder), and a relative path may not leave the lesson folder. Problems are raised
 as ExportError naming lesson.md and the line, so an author can fix them.
+
+A file the lesson links to must also *be* the lesson's: a regular file (no pipe or device), at
+most MAX_ASSET_BYTES, whose every name on the disk is inside the lesson folder (a hard link to
+a file elsewhere is found in kit/lessons/assets.py; symlinks are found by resolving).
 """
 from __future__ import annotations
 
-import base64
 import logging
 import re
+import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 from urllib.parse import quote, unquote
@@ -22,16 +25,17 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from kit.errors import ExportError
+from kit.errors import ExportError, LessonFormatError
+from kit.lessons.assets import IMAGE_TYPES, MAX_ASSET_BYTES, Asset, names_outside
+from kit.lessons.frontmatter import MAX_LESSON_BYTES, read_lesson_file
 
 log = logging.getLogger(__name__)
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
-IMAGE_TYPES = {
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".webp": "image/webp", ".svg": "image/svg+xml",
-}
 LARGE_ASSET_BYTES = 1_000_000  # Meebook's editor and school networks like images under ~1 MB
+# A link's line is searched from the previous link's line, this far at most: linear time even
+# for a paragraph of 10,000 links (it used to search to the end of the file for each one).
+LINE_WINDOW = 200
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _DRIVE = re.compile(r"^[a-zA-Z]:")
 
@@ -54,6 +58,32 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
+def parse_markdown(text: str) -> list[Token]:
+    """Parse lesson Markdown as the export does (so a check sees the tokens the export sees)."""
+    return _MD.parse(text, {})
+
+
+def find_line(lines: Sequence[str], needles: Sequence[str], start: int) -> int | None:
+    """The first line number from `start` on (1-based, at most LINE_WINDOW lines) containing
+    one of the needles, tried in order; None if none does.
+
+    The window reaches past the token's own block on purpose: a section is rendered from its
+    stripped text, so its line numbers may be a few lines early.
+    """
+    stop = min(start + LINE_WINDOW, len(lines))
+    for needle in needles:
+        if needle:
+            for number in range(max(start, 1), stop + 1):
+                if needle in lines[number - 1]:
+                    return number
+    return None
+
+
+def block_line(token: Token, first_line: int) -> int:
+    """The first line of a block token in the file whose text starts at first_line."""
+    return first_line + token.map[0] if token.map else first_line
+
+
 class TargetRefused(ExportError):
     """A link or image target the export refuses, with its line, so a checker can list them all."""
 
@@ -61,23 +91,6 @@ class TargetRefused(ExportError):
         super().__init__("{}:{}: {}".format(lesson_file, line, message))
         self.line = line
         self.message = message
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A file in the lesson folder that the lesson links to, exported beside its pages."""
-
-    name: str  # posix path relative to the lesson folder, e.g. "img/kurve.png"
-    source: Path
-
-    @property
-    def is_image(self) -> bool:
-        return PurePosixPath(self.name).suffix.lower() in IMAGE_TYPES
-
-    def data_uri(self) -> str:
-        """The file as a data: URI, so a page works on its own (attached or pasted)."""
-        mime = IMAGE_TYPES[PurePosixPath(self.name).suffix.lower()]
-        return "data:{};base64,{}".format(mime, base64.b64encode(self.source.read_bytes()).decode())
 
 
 class LessonText:
@@ -92,10 +105,11 @@ class LessonText:
         self.folder = lesson_file.parent
         self.embed_images = embed_images
         self.assets: dict[str, Asset] = {}
+        self._inodes: dict[tuple[int, int], int] = {}
         try:
-            self._lines = lesson_file.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            self._lines = []
+            self.lines = read_lesson_file(lesson_file).splitlines()
+        except LessonFormatError:
+            self.lines = []
 
     def block(self, text: str, line: int = 1) -> Markup:
         """Render Markdown blocks (a body section) to HTML."""
@@ -111,43 +125,50 @@ class LessonText:
         self._check_targets(tokens, line)
         return Markup(_MD.renderer.render(tokens, _MD.options, env))
 
-    def link_problems(self, text: str, line: int = 1) -> list[tuple[int, str]]:
-        """(line, message) for every link in Markdown `text` that the export would refuse.
+    def link_problems(self, tokens: Sequence[Token], line: int = 1) -> list[tuple[int, str]]:
+        """(line, message) for every link in parsed Markdown (parse_markdown) that the export
+        would refuse.
 
         For `klimakit lessons check`, so an author learns before exporting, by the very rules
         the export applies. Images are left to kit.lessons.rules (its wording is about the
         offline library).
         """
         problems: list[tuple[int, str]] = []
-        for token in _MD.parse(text, {}):
-            line_here = line + token.map[0] if token.map else line
-            for child in token.children or ():
-                if child.type == "link_open":
-                    try:
-                        self._target(str(child.attrGet("href") or ""), line_here, image=False)
-                    except TargetRefused as err:
-                        problems.append((err.line, err.message))
+        for child, where in self._targets(tokens, line):
+            if child.type == "link_open":
+                try:
+                    self._target(str(child.attrGet("href") or ""), where, image=False)
+                except TargetRefused as err:
+                    problems.append((err.line, err.message))
         return problems
 
-    def _check_targets(self, tokens: Sequence[Token], line: int) -> None:
+    def _targets(self, tokens: Sequence[Token], line: int) -> list[tuple[Token, int]]:
+        """Every link and image token with its line: searched forward from the previous one."""
+        found: list[tuple[Token, int]] = []
         for token in tokens:
-            if token.map:
-                line_here = line + token.map[0]
-            else:
-                line_here = line
+            cursor = block_line(token, line)
             for child in token.children or ():
-                if child.type == "image":
-                    child.attrSet("src", self._target(str(child.attrGet("src") or ""), line_here,
-                                                      image=True))
-                elif child.type == "link_open":
-                    child.attrSet("href", self._target(str(child.attrGet("href") or ""),
-                                                       line_here, image=False))
+                if child.type in ("image", "link_open"):
+                    target = unquote(str(child.attrGet("src" if child.type == "image" else
+                                                       "href") or ""))
+                    cursor = find_line(self.lines, (target, re.split(r"[/\\]", target)[-1]),
+                                       cursor) or cursor
+                    found.append((child, cursor))
+        return found
 
-    def _target(self, url: str, line: int, image: bool) -> str:
+    def _check_targets(self, tokens: Sequence[Token], line: int) -> None:
+        for child, where in self._targets(tokens, line):
+            if child.type == "image":
+                child.attrSet("src", self._target(str(child.attrGet("src") or ""), where,
+                                                  image=True))
+            else:
+                child.attrSet("href", self._target(str(child.attrGet("href") or ""), where,
+                                                   image=False))
+
+    def _target(self, url: str, where: int, image: bool) -> str:
         """Return the URL to put in the page, or raise if the lesson may not link there."""
         raw = unquote(url)
         what = "image" if image else "link"
-        where = self._line_of(raw, line)
         if url.startswith("#") and not image:
             return url
         scheme = _SCHEME.match(raw)
@@ -184,31 +205,48 @@ class LessonText:
         source = self.folder.joinpath(*parts)
         try:
             inside = self.folder.resolve() in source.resolve().parents
-        except OSError:
-            inside = False
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+            self._fail(line, "{} {!r} is a link that goes round in a circle; put the file "
+                             "itself in {}/".format(what, relative, self.folder.name))
         if not inside:
             self._fail(line, "{} {!r} leaves the lesson folder (a link points outside {}/)"
                              .format(what, relative, self.folder.name))
-        if not source.is_file():
+        try:
+            info = source.stat()
+        except OSError:
             self._fail(line, "{} {!r} not found: add it to {}/ or fix the name".format(
                 what, relative, self.folder.name))
-        size = source.stat().st_size
-        if size > LARGE_ASSET_BYTES:
+        if not stat.S_ISREG(info.st_mode):
+            self._fail(line, "{} {!r} is not an ordinary file (a folder, pipe or device); link "
+                             "a file in {}/".format(what, relative, self.folder.name))
+        if info.st_size > MAX_ASSET_BYTES:
+            self._fail(line, "{} {!r} is {} MB; a lesson's files may be at most {} MB: make it "
+                             "smaller or link to it on the web".format(
+                                 what, relative, info.st_size // 1_000_000,
+                                 MAX_ASSET_BYTES // 1_000_000))
+        outside = names_outside(source, self.folder, self._inodes)
+        if outside:
+            self._fail(line, "{} {!r} is a hard link: the same file also has {} name{} outside "
+                             "{}/, so it may be someone else's file; the export copies only the "
+                             "lesson's own files: replace it with a copy (cp --remove-destination "
+                             "ORIGINAL {})".format(what, relative, outside,
+                                                   "" if outside == 1 else "s",
+                                                   self.folder.name, relative))
+        if info.st_size > LARGE_ASSET_BYTES:
             log.warning("%s:%d: %s is %d KB; keep files under 1 MB", self.lesson_file, line,
-                        relative, size // 1000)
-        return Asset(PurePosixPath(*parts).as_posix(), source)
+                        relative, info.st_size // 1000)
+        return Asset(PurePosixPath(*parts).as_posix(), source, (info.st_dev, info.st_ino))
 
-    def _line_of(self, target: str, start: int) -> int:
-        """The line of lesson.md at or after `start` that contains the link target.
-
-        Markdown may have changed the target (escapes, entities), so the file name alone is
-        tried next.
-        """
-        for needle in (target, re.split(r"[/\\]", target)[-1]):
-            for number in range(max(start, 1), len(self._lines) + 1):
-                if needle and needle in self._lines[number - 1]:
-                    return number
-        return start
+    def read_own_file(self, relative: str) -> str:
+        """Read a Markdown file of the lesson (elevark.md) by the rules for linked files."""
+        asset = self.resolve(relative, 1)
+        if asset.source.stat().st_size > MAX_LESSON_BYTES:
+            self._fail(1, "{} is larger than {} KB; keep the worksheet short and put data in "
+                          "its own file".format(relative, MAX_LESSON_BYTES // 1000))
+        try:
+            return asset.read().decode("utf-8")
+        except UnicodeDecodeError:
+            self._fail(1, "{} is not UTF-8 text; save it as UTF-8".format(relative))
 
     def _fail(self, line: int, message: str) -> NoReturn:
         raise TargetRefused(self.lesson_file, line, message)

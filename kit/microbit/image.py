@@ -11,15 +11,35 @@ from collections.abc import Iterable
 from kit import image as mbimage
 from kit.image import ARROW_ORDER, BUILTIN_IMAGES, CLOCK_ORDER
 
-__all__ = ["ARROW_ORDER", "BUILTIN_IMAGES", "CLOCK_ORDER", "Image", "images_source"]
+__all__ = ["ARROW_ORDER", "BUILTIN_IMAGES", "CLOCK_ORDER", "STD_IMAGE_NAMES", "Image",
+           "images_source"]
+
+
+# whaleygeek/bitio's Image.STD_IMAGE_NAMES, in its order (src/microbit/api.py): programs
+# written for bitio loop over Image.STD_IMAGES, so the host API has both names too.
+STD_IMAGE_NAMES = [
+    "HEART", "HEART_SMALL", "HAPPY", "SMILE", "SAD", "CONFUSED", "ANGRY", "ASLEEP", "SURPRISED",
+    "SILLY", "FABULOUS", "MEH", "YES", "NO", "TRIANGLE", "TRIANGLE_LEFT", "CHESSBOARD",
+    "DIAMOND", "DIAMOND_SMALL", "SQUARE", "SQUARE_SMALL", "RABBIT", "COW", "MUSIC_CROTCHET",
+    "MUSIC_QUAVER", "MUSIC_QUAVERS", "PITCHFORK", "XMAS", "PACMAN", "TARGET", "TSHIRT",
+    "ROLLERSKATE", "DUCK", "HOUSE", "TORTOISE", "BUTTERFLY", "STICKFIGURE", "GHOST", "SWORD",
+    "GIRAFFE", "SKULL", "UMBRELLA", "SNAKE", "CLOCK12", "CLOCK11", "CLOCK10", "CLOCK9",
+    "CLOCK8", "CLOCK7", "CLOCK6", "CLOCK5", "CLOCK4", "CLOCK3", "CLOCK2", "CLOCK1", "ARROW_N",
+    "ARROW_NE", "ARROW_E", "ARROW_SE", "ARROW_S", "ARROW_SW", "ARROW_W", "ARROW_NW",
+]
 
 
 class Image(mbimage.Image):
-    """A micro:bit Image that can be sent to a board (board_source) and read back (from_board)."""
+    """A micro:bit Image that can be sent to a board (board_source) and read back (from_board).
+
+    Besides the board's names it has bitio's STD_IMAGE_NAMES and STD_IMAGES (host programs).
+    """
 
     HEART: Image
     ALL_CLOCKS: tuple[Image, ...]
     ALL_ARROWS: tuple[Image, ...]
+    STD_IMAGE_NAMES: list[str] = STD_IMAGE_NAMES
+    STD_IMAGES: list[Image] = []
 
     def board_source(self) -> str:
         """Python source that builds this image on the board (`m` is the microbit module)."""
@@ -41,3 +61,6 @@ class Image(mbimage.Image):
 def images_source(images: Iterable[Image]) -> str:
     """Source for a list of images (display.show of an animation)."""
     return "[" + ",".join(i.board_source() for i in images) + "]"
+
+
+Image.STD_IMAGES = [getattr(Image, name) for name in STD_IMAGE_NAMES]

@@ -20,6 +20,8 @@ from kit.hardware import V1, V2, VERSIONS, fake_unique_id
 from kit.sim.clock import US_PER_S, Scheduler, Task
 from kit.sim.errors import SimulatorError
 from kit.sim.hardware import Display
+from kit.sim.mpbuiltins import MISSING_METHODS
+from kit.sim.transform import compile_board_program, compile_host_program
 from kit.sim.radio import Air
 from kit.sim.runtime import SIM_NOTE, RestartProgram, Runtime
 from kit.sim.scenarios import make_scenario
@@ -81,14 +83,18 @@ class SimBoard(Board):
     given the same `sim` share its clock and radio; otherwise the board gets its own
     Simulation(speed, seed, loss). `scenario` names the sensor scenario (kit.sim.scenarios);
     `seed` makes sensor noise and `random` reproducible. The program starts at once (in
-    virtual mode it waits until someone reads or calls run_for).
+    virtual mode it waits until someone reads or calls run_for). By default the program is a
+    board program, run with the board's semantics (kit/sim/transform.py); with `host_names`
+    it is a host program (CPython semantics, the simulator standing in for a board,
+    kit.sim.modules.make_host_builtins).
     """
 
     def __init__(self, program: Program | str | Path, *, name: str | None = None,
                  version: str = V2, scenario: str = "calm", sim: Simulation | None = None,
                  seed: int | None = None, speed: float | None = None, loss: float = 0.0,
                  local_modules: dict[str, str] | None = None,
-                 on_display: Callable[[Display], None] | None = None) -> None:
+                 on_display: Callable[[Display], None] | None = None,
+                 host_names: dict[str, Any] | None = None) -> None:
         if version not in VERSIONS:
             raise SimulatorError("version must be 'v1' or 'v2', not {!r}".format(version))
         if sim is not None and (speed is not None or loss):
@@ -99,13 +105,15 @@ class SimBoard(Board):
         super().__init__(BoardIdentity(name, fake_unique_id(name, version, str(index)), version))
         self.index = index
         self.program_name, self.source = _source_of(program)
-        self._code = self._compile(self.source, version)
+        self._code = self._compile(self.source, version, host_names is not None)
         board_seed = (self.sim.seed if seed is None else seed) * 1000 + index
         self.scenario = make_scenario(scenario, self.sim.seed if seed is None else seed, index)
         self._rt = Runtime(self.sim.scheduler, self.sim.air, name=name,
                            unique_id=self.unique_id, version=version, scenario=self.scenario,
-                           seed=board_seed, local_modules=local_modules)
+                           seed=board_seed, local_modules=local_modules,
+                           host_names=host_names)
         self._rt.on_display = on_display
+        self._rt.program_source = self.source
         self._closed = False
         self.sim.boards.append(self)
         for button, at in self.scenario.presses:
@@ -127,11 +135,17 @@ class SimBoard(Board):
         return cls(lesson_program(lesson), **kwargs)
 
     @staticmethod
-    def _compile(source: str, version: str) -> Any:
+    def _compile(source: str, version: str, host: bool = False) -> Any:
+        if host:  # a host program is CPython on the PC: CPython's own compiler
+            try:
+                return compile_host_program(source, "main.py")
+            except SyntaxError as err:
+                raise FirmwareError("main.py:{}: syntax error: {}. Fix this line.".format(
+                    err.lineno, err.msg)) from None
         if version == V1:
             check_v1_syntax(source, "main.py")
         try:
-            return compile(source, "main.py", "exec")
+            return compile_board_program(source, "main.py", MISSING_METHODS)
         except SyntaxError as err:
             raise FirmwareError("main.py:{}: syntax error: {}. Fix this line.".format(
                 err.lineno, err.msg)) from None
@@ -149,10 +163,12 @@ class SimBoard(Board):
             except RestartProgram:
                 self.sim.scheduler.start(self._restart_later, self.name)
                 return
-            except SystemExit:
+            except SystemExit as err:
+                rt.exit_code = err.code
                 return
             if error:
                 rt.write_text(error)
+                rt.exit_code = 1  # `klimakit run --as-flashed` exits 1 after a traceback
 
         self._task = rt.task = self.sim.scheduler.start(main, self.name)
 
@@ -164,6 +180,11 @@ class SimBoard(Board):
         if task is not None and not task.done.is_set():
             self.sim.scheduler.stop(task)
         self._task = None
+
+    @property
+    def exit_code(self) -> object:
+        """The code of the program's SystemExit (sys.exit(3) gives 3), None otherwise."""
+        return self._rt.exit_code
 
     @property
     def running(self) -> bool:
@@ -198,7 +219,7 @@ class SimBoard(Board):
             raise TransportError("{} is closed".format(self.name))
         self._stop()
         try:
-            compiled = compile(code, "<stdin>", "exec")
+            compiled = compile_board_program(code, "<stdin>", MISSING_METHODS)
         except SyntaxError as err:
             raise BoardCodeError("SyntaxError: {} (line {})".format(err.msg, err.lineno),
                                  board=self.name) from None

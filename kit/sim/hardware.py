@@ -11,6 +11,7 @@ import math
 from typing import TYPE_CHECKING
 
 from kit.sim.errors import SimulatorError
+from kit.sim.firmware_v1 import FONT
 from kit.sim.images import Image
 
 if TYPE_CHECKING:
@@ -106,9 +107,10 @@ class Display(Switchable):
             value = str(value)
         if isinstance(value, str):
             self.text = value
-            self._changed()
-            if wait and len(value) > 1 and not loop:
-                self._rt.sleep_us(int(delay * 1000 * len(value)))
+            for char in value if wait and not loop else value[-1:]:
+                self._show_char(char)
+                if wait and len(value) > 1 and not loop:
+                    self._rt.sleep_us(int(delay * 1000))
         else:
             for frame in list(value):  # type: ignore[call-overload]
                 self._set_image(frame) if isinstance(frame, Image) else self.show(frame, delay)
@@ -116,6 +118,12 @@ class Display(Switchable):
                     self._rt.sleep_us(int(delay * 1000))
         if clear:
             self.clear()
+
+    def _show_char(self, char: str) -> None:
+        """One character of the board's 5x5 font (read from V1 1.1.1, kit/sim/firmware_v1.py)."""
+        glyph = FONT.get(char, FONT["?"])
+        self._pixels = [[int(glyph[y * 5 + x]) for x in range(5)] for y in range(5)]
+        self._changed()
 
     def scroll(self, value: object, delay: int = 150, *, wait: bool = True, loop: bool = False,
                monospace: bool = False) -> None:
@@ -140,6 +148,10 @@ class Display(Switchable):
         self.text = ""
         self._pixels[y][x] = int(value)
         self._changed()
+
+    def __dir__(self) -> list[str]:
+        return ["get_pixel", "set_pixel", "show", "scroll", "clear", "on", "off", "is_on",
+                "read_light_level"]
 
     def get_pixel(self, x: int, y: int) -> int:
         if not (0 <= x < 5 and 0 <= y < 5):

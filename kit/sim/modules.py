@@ -7,17 +7,15 @@ micro:bit does not have raise ImportError as on the board; V2-only names on a V1
 """
 from __future__ import annotations
 
-import builtins
-import io
-import math
-import random
-import struct
 import types
 from typing import TYPE_CHECKING, Any
 
 import kit.sim.pins as pins
+import kit.sim.firmware_v1 as firmware_v1
 from kit.sim.images import Image
+from kit.sim.mpbuiltins import board_builtins
 from kit.sim.radio import Radio
+from kit.sim.stdmodules import BoardRandom, board_module, math_module, small_modules, sys_module
 
 if TYPE_CHECKING:
     from kit.sim.runtime import Runtime
@@ -26,7 +24,6 @@ V2_ONLY = {"microphone": "microphone", "speaker": "speaker", "pin_logo": "touch 
            "pin_speaker": "speaker pin", "set_volume": "volume control",
            "Sound": "built-in sounds", "SoundEvent": "sound events", "run_every": "run_every",
            "power": "power management"}
-PASSTHROUGH = {"math": math, "struct": struct, "ustruct": struct}
 NO_SUCH_ON_V1 = {"log": "the log module (data logging) is only on micro:bit V2",
                  "power": "the power module is only on micro:bit V2"}
 TICKS_PERIOD = 1 << 30
@@ -65,6 +62,12 @@ def microbit_module(rt: Runtime) -> types.ModuleType:
     }
     for number, pin in rt.pins.items():
         ns["pin{}".format(number)] = pin
+    ns["__name__"] = "microbit"
+    if not rt.v2:
+        ns["audio"] = rt.audio
+        module = board_module("microbit", ns)
+        module.__dict__["__getattr__"] = _v1_missing
+        return module
     if rt.v2:
         events = types.SimpleNamespace(LOUD="loud", QUIET="quiet")
         ns.update(microphone=pins.Microphone(rt, events), speaker=pins.Speaker(),
@@ -75,10 +78,18 @@ def microbit_module(rt: Runtime) -> types.ModuleType:
     return _module("microbit", ns, None if rt.v2 else V2_ONLY)
 
 
+def _v1_missing(attr: str) -> object:
+    if attr in V2_ONLY:
+        raise AttributeError("micro:bit V1 has no {} ('microbit.{}' needs a V2)".format(
+            V2_ONLY[attr], attr))
+    raise AttributeError("'module' object has no attribute '{}'".format(attr))
+
+
 def _scale(value: float, from_: tuple[float, float], to: tuple[float, float]) -> float:
     (a, b), (c, d) = from_, to
     result = c + (value - a) * (d - c) / (b - a)
-    return int(result) if isinstance(c, int) and isinstance(d, int) else result
+    # microbit.scale: an int range gives the nearest int (scale(512, (0, 1023), (0, 255)) = 128)
+    return int(round(result)) if isinstance(c, int) and isinstance(d, int) else result
 
 
 def _no_device(*args: object, **kwargs: object) -> None:
@@ -96,16 +107,6 @@ def time_module(rt: Runtime, name: str) -> types.ModuleType:
         "ticks_add": lambda t, d: (t + d) % TICKS_PERIOD,
         "ticks_diff": lambda a, b: ((a - b + TICKS_PERIOD // 2) % TICKS_PERIOD) - TICKS_PERIOD // 2,
         "time": lambda: rt.running_ms() // 1000,
-    })
-
-
-def random_module(seed: int) -> types.ModuleType:
-    """`random`, seeded per board so a simulated run is reproducible."""
-    rng = random.Random(seed)
-    return _module("random", {
-        "seed": rng.seed, "getrandbits": rng.getrandbits, "randint": rng.randint,
-        "randrange": rng.randrange, "choice": rng.choice, "random": rng.random,
-        "uniform": rng.uniform,
     })
 
 
@@ -129,17 +130,14 @@ def music_module(rt: Runtime) -> types.ModuleType:
         if wait and duration > 0:
             rt.sleep_us(duration * 1000)
 
-    def set_tempo(ticks: int = 4, bpm: int = 120) -> None:
-        state.update(ticks=ticks, bpm=bpm)
+    def set_tempo(ticks: int | None = None, bpm: int | None = None) -> None:
+        state.update(ticks=state["ticks"] if ticks is None else ticks,
+                     bpm=state["bpm"] if bpm is None else bpm)
 
-    tunes = {n: ["c4:4", "e", "g", "c5:8"] for n in (
-        "DADADADUM", "ENTERTAINER", "PRELUDE", "ODE", "NYAN", "RINGTONE", "FUNK", "BLUES",
-        "BIRTHDAY", "WEDDING", "FUNERAL", "PUNCHLINE", "PYTHON", "BADDY", "CHASE", "BA_DING",
-        "WAWAWAWAA", "JUMP_UP", "JUMP_DOWN", "POWER_UP", "POWER_DOWN")}
-    return _module("music", dict(tunes, play=play, pitch=pitch, stop=lambda pin=None: None,
-                                 reset=lambda: state.update(bpm=120, ticks=4),
-                                 set_tempo=set_tempo,
-                                 get_tempo=lambda: (state["ticks"], state["bpm"])))
+    return board_module("music", dict(
+        firmware_v1.MELODIES, __name__="music", play=play, pitch=pitch,
+        stop=lambda pin=None: None, reset=lambda: state.update(bpm=120, ticks=4),
+        set_tempo=set_tempo, get_tempo=lambda: (state["bpm"], state["ticks"])))
 
 
 def speech_module(rt: Runtime) -> types.ModuleType:
@@ -183,74 +181,125 @@ def machine_module(rt: Runtime) -> types.ModuleType:
     })
 
 
-def small_modules(rt: Runtime) -> dict[str, types.ModuleType]:
-    """gc, micropython, os, audio: enough for programs that check memory or list files."""
-    return {
-        "gc": _module("gc", {"collect": lambda: None, "mem_free": rt.mem_free,
-                             "mem_alloc": lambda: rt.heap_bytes - rt.mem_free(),
-                             "enable": lambda: None, "disable": lambda: None}),
-        "micropython": _module("micropython", {
-            "const": lambda x: x, "mem_info": lambda *a: None, "opt_level": lambda *a: 0,
-            "kbd_intr": lambda c: None}),
-        "os": _module("os", {"listdir": lambda: sorted(rt.files), "remove": rt.files.pop,
-                             "size": lambda n: len(rt.files[n]),
-                             "uname": lambda: ("microbit", "microbit", "sim", "sim",
-                                               "micro:bit " + rt.version)}),
-        "audio": _module("audio", {"play": lambda *a, **kw: None, "is_playing": lambda: False,
-                                   "stop": lambda: None}),
-    }
-
-
 def build_modules(rt: Runtime, radio: Radio, seed: int) -> dict[str, types.ModuleType]:
+    """Every module the board has, bound to this board (V1: the board's names only)."""
+    rng = BoardRandom(seed, rt.float_cls)
     modules: dict[str, types.ModuleType] = {
         "microbit": microbit_module(rt), "radio": _module("radio", radio.module_namespace()),
         "music": music_module(rt), "speech": speech_module(rt), "machine": machine_module(rt),
         "time": time_module(rt, "time"), "utime": time_module(rt, "utime"),
-        "random": random_module(seed), **small_modules(rt),
+        "random": rng.module(), "math": math_module(rt.float_cls), "sys": sys_module(rt),
+        **small_modules(rt),
     }
-    modules["urandom"] = modules["random"]
+    for name, module in modules.items():
+        if name in firmware_v1.MODULES and name not in ("radio", "microbit"):
+            module.__board_dir__ = list(firmware_v1.MODULES[name])  # type: ignore[attr-defined]
     if rt.v2:
+        modules["urandom"] = modules["random"]
         modules["log"] = log_module(rt)
         modules["power"] = _module("power", {"deep_sleep": lambda *a, **kw: None,
                                              "off": lambda: None})
     return modules
 
 
+def surfaces_of(rt: Runtime, modules: dict[str, types.ModuleType]) -> dict[int, list[str]]:
+    """dir() of the board's modules and objects, by object id (kit.sim.mpbuiltins.make_dir)."""
+    found: dict[int, list[str]] = {}
+    for module in modules.values():
+        names = getattr(module, "__board_dir__", None)
+        found[id(module)] = list(names) if names else [
+            n for n in vars(module) if not n.startswith("_")]
+    microbit = modules["microbit"]
+    for key, names in firmware_v1.OBJECTS.items():
+        owner, _, attr = key.partition(".")
+        target = getattr(microbit, attr, None) if owner == "microbit" else None
+        if target is not None:
+            found[id(target)] = list(names)
+    return found
+
+
 def make_builtins(rt: Runtime, modules: dict[str, types.ModuleType],
                   local_modules: dict[str, str]) -> dict[str, Any]:
-    """A copy of builtins whose __import__, print, input and open belong to this board."""
-    namespace = dict(vars(builtins))
+    """The board's builtins, whose __import__, print, input and open belong to this board."""
+    from kit.sim.transform import compile_board_program
+    from kit.sim.mpbuiltins import MISSING_METHODS
+
     loaded: dict[str, types.ModuleType] = {}
+    namespace: dict[str, Any] = {}
 
     def sim_import(name: str, globals: object = None, locals: object = None,
                    fromlist: object = (), level: int = 0) -> types.ModuleType:
         top = name.split(".")[0]
         if top in modules:
             return modules[top]
-        if top in PASSTHROUGH:
-            return PASSTHROUGH[top]
         if top in local_modules:  # another .py file on the board, e.g. a lib module
             if top not in loaded:
                 module = types.ModuleType(top)
                 module.__dict__["__builtins__"] = namespace
                 loaded[top] = module
-                exec(compile(local_modules[top], top + ".py", "exec"), module.__dict__)
+                code = compile_board_program(local_modules[top], top + ".py", MISSING_METHODS)
+                exec(code, module.__dict__)
             return loaded[top]
-        hint = NO_SUCH_ON_V1.get(top, "") if not rt.v2 else ""
-        raise ImportError("no module named '{}'".format(top) + (" ({})".format(hint) * bool(hint)))
+        raise ImportError("no module named '{}'".format(top))
 
-    def sim_print(*args: object, sep: str = " ", end: str = "\n", file: object = None,
-                  flush: bool = False) -> None:
-        rt.write_text(sep.join(str(a) for a in args) + end)
-
-    def sim_input(prompt: str = "") -> str:
-        rt.write_text(str(prompt))
-        return rt.read_input()
-
-    def sim_open(name: str, mode: str = "r", *args: object, **kwargs: object) -> io.IOBase:
-        return rt.open_file(str(name), mode)
-
-    namespace.update(__import__=sim_import, print=sim_print, input=sim_input, open=sim_open)
+    namespace.update(board_builtins(rt, sim_import, surfaces_of(rt, modules)))
     return namespace
 
 
+HOST_MODULES = ("microbit", "radio", "music", "speech", "neopixel", "audio", "micropython")
+
+
+def _host_time(utime: types.ModuleType) -> types.ModuleType:
+    """CPython's time, plus MicroPython's sleep_ms/ticks_* on the simulated clock."""
+    import time
+
+    module = types.ModuleType("time")
+    module.__dict__.update(vars(time))
+    for name in ("sleep_ms", "sleep_us", "ticks_ms", "ticks_us", "ticks_add", "ticks_diff"):
+        setattr(module, name, getattr(utime, name))
+    return module
+
+
+def make_host_builtins(rt: Runtime, modules: dict[str, types.ModuleType],
+                       host_names: dict[str, Any]) -> dict[str, Any]:
+    """CPython's builtins for a host program; `import microbit` etc. give the simulated board.
+
+    A host program (whaleygeek/bitio style) is CPython on the PC driving a board: `queue`,
+    `threading`, `time.sleep` and files on the PC work as in CPython; only the micro:bit
+    modules come from the simulator. `host_names` adds the host API's names to `microbit`
+    (its Image with bitio's STD_IMAGES), and `microbit.radio` is there as in bitio.
+    """
+    import builtins
+
+    microbit = types.ModuleType("microbit")
+    microbit.__dict__.update({k: v for k, v in vars(modules["microbit"]).items()
+                              if k != "__getattr__"})
+    microbit.__dict__.update(host_names, radio=modules["radio"])
+    microbit.__all__ = [k for k in vars(microbit) if not k.startswith("_")]  # type: ignore[attr-defined]
+    own = {name: modules[name] for name in HOST_MODULES if name in modules}
+    own["microbit"] = microbit
+    own["utime"] = modules["utime"]
+    own["time"] = _host_time(modules["utime"])
+    real_import = builtins.__import__
+
+    def host_import(name: str, globals: Any = None, locals: Any = None,
+                    fromlist: Any = (), level: int = 0) -> types.ModuleType:
+        top = name.split(".")[0]
+        if level == 0 and top in own:
+            return own[top]
+        return real_import(name, globals, locals, fromlist, level)
+
+    def host_print(*args: object, sep: str | None = " ", end: str | None = "\n",
+                   file: Any = None, flush: bool = False) -> None:
+        if file is not None:
+            builtins.print(*args, sep=sep, end=end, file=file, flush=flush)
+            return
+        rt.write_text((" " if sep is None else sep).join(str(a) for a in args)
+                      + ("\n" if end is None else end))
+
+    from kit.sim.stdmodules import NotSimulatedError
+
+    namespace = dict(vars(builtins))
+    namespace.update(__import__=host_import, print=host_print,
+                     _mp_not_simulated=NotSimulatedError)
+    return namespace

@@ -18,7 +18,13 @@ import kit.sim.pins as pins
 from kit.build import V1_CODE_WARN_BYTES, v1_code_bytes
 from kit.hardware import PIN_NUMBERS
 from kit.sim.clock import ProgramStopped, Scheduler, Task
-from kit.sim.modules import V2_ONLY, build_modules, make_builtins
+from kit.sim.firmware_v1 import FIRMWARE
+from kit.sim.modules import (
+    NO_SUCH_ON_V1, V2_ONLY, build_modules, make_builtins, make_host_builtins,
+)
+from kit.sim.mpbuiltins import board_float_class
+from kit.sim.mptext import class_name, exception_str
+from kit.sim.stdmodules import audio_module
 from kit.sim.radio import Air, Radio
 from kit.sim.scenarios import Scenario
 
@@ -33,13 +39,25 @@ CALL_COST_US = 50
 BUSY_CALL_COST_US = 1000
 BUSY_AFTER_CALLS = 100
 HEAP_BYTES = {"v1": 10_000, "v2": 64_000}
+# gc.mem_free() when main.py starts on V1 1.1.1 (docs/qemu.md §11); the heap model's budget.
+HEAP_FREE_AT_START = {"v1": 8_688, "v2": 60_000}
+# Flash filesystem per version (micropython-microbit-fs: V1 29,696 B, V2 20,480 B), in 128-byte
+# chunks of which 126 bytes hold data; a file also needs its name in its first chunk.
+FILESYSTEM_BYTES = {"v1": 29_696, "v2": 20_480}
+FILE_MODES = ("r", "w", "rb", "wb", "rt", "wt")
+TRACEBACK_FILE = {"v1": "__main__", "v2": "main.py"}
 V1_DATA_WARN_BYTES = 6_000  # program data on top of its compiled code that a V1 cannot hold
 MEMORY_CHECK_EVERY_US = 5_000_000
 SIM_NOTE = "# sim: "
+FIRMWARE_RELEASE = FIRMWARE.lstrip("v")
 
 
 class RestartProgram(BaseException):
     """microbit.reset() / machine.reset() in a simulated program."""
+
+
+def _chunks(name: str, size: int) -> int:
+    return (size + len(name) + 3) // 126 + 1
 
 
 def _data_bytes(value: object, depth: int = 0) -> int:
@@ -60,7 +78,8 @@ class Runtime:
 
     def __init__(self, scheduler: Scheduler, air: Air, *, name: str, unique_id: str,
                  version: str, scenario: Scenario, seed: int,
-                 local_modules: dict[str, str] | None = None) -> None:
+                 local_modules: dict[str, str] | None = None,
+                 host_names: dict[str, Any] | None = None) -> None:
         self.scheduler = scheduler
         self.name, self.unique_id, self.version = name, unique_id, version
         self.v2 = version == "v2"
@@ -71,6 +90,7 @@ class Runtime:
         self._partial = ""
         self.capture: list[str] | None = None
         self.files: dict[str, bytes] = {}
+        self.program_source = ""
         self.log_rows: list[dict[str, object]] = []
         self.heap_bytes = HEAP_BYTES.get(version, HEAP_BYTES["v2"])
         self.warnings: list[str] = []
@@ -83,8 +103,14 @@ class Runtime:
         self.pins = {n: pins.Pin(self, n) for n in PIN_NUMBERS}
         self.pin_logo = pins.Pin(self, 26)
         self.radio = Radio(air, self)
+        self.float_cls = board_float_class(version)
+        self.audio = audio_module(self)
         self.modules = build_modules(self, self.radio, seed)
-        self.builtins = make_builtins(self, self.modules, local_modules or {})
+        # A host program (bitio style) keeps CPython's builtins; the board is the simulator.
+        self.host = host_names is not None
+        self.builtins = make_host_builtins(self, self.modules, host_names) if host_names \
+            is not None else make_builtins(self, self.modules, local_modules or {})
+        self.exit_code: object = None
         self.globals: dict[str, Any] = {}
         self._memory_checked_at = 0
         self._calls = 0  # calls since the last sleep (busy-loop detection)
@@ -97,6 +123,8 @@ class Runtime:
             self._calls += 1
             cost_us = BUSY_CALL_COST_US if self._calls > BUSY_AFTER_CALLS else CALL_COST_US
         sched = self.scheduler
+        if self.host and sched.speed is not None:
+            sched.now = max(sched.now, sched.sim_time_now())  # time.sleep() on the PC counts
         target = sched.now + cost_us
         heap = sched._heap
         if target <= sched._limit and (not heap or heap[0][0] >= target) \
@@ -139,7 +167,8 @@ class Runtime:
         raise RestartProgram
 
     def mem_free(self) -> int:
-        return max(0, self.heap_bytes - _data_bytes(list(self.globals.values())))
+        budget = HEAP_FREE_AT_START.get(self.version, HEAP_FREE_AT_START["v2"])
+        return max(0, budget - _data_bytes(list(self.globals.values())))
 
     # ---- output -------------------------------------------------------------------------
 
@@ -170,6 +199,11 @@ class Runtime:
         if self.on_display is not None:
             self.on_display(display)
 
+    def prompt_input(self, prompt: str) -> str:
+        """input(prompt): print the prompt, wait for a line typed on the serial line."""
+        self.write_text(prompt)
+        return self.read_input()
+
     def read_input(self) -> str:
         while "\n" not in self.input_buffer:
             self.sleep_us(10_000)
@@ -177,24 +211,59 @@ class Runtime:
         return line.rstrip("\r")
 
     def open_file(self, name: str, mode: str) -> io.IOBase:
-        """A file in the board's own small filesystem (never the PC's)."""
+        """A file in the board's own small filesystem (never the PC's), with its modes."""
         files = self.files
+        if mode not in FILE_MODES:
+            raise ValueError("illegal mode")
         if "r" in mode:
             if name not in files:
-                raise OSError(2, "ENOENT")
+                raise OSError("file not found")
             data = files[name]
             return io.BytesIO(data) if "b" in mode else io.StringIO(data.decode("utf-8"))
+        rt = self
 
         class _Writer(io.BytesIO if "b" in mode else io.StringIO):  # type: ignore[misc]
-            def close(inner) -> None:  # noqa: N805 - keep the outer self visible
+            def write(inner, data: Any) -> int:  # noqa: N805 - keep the outer self visible
+                written = super().write(data)
+                value = inner.getvalue()
+                rt.check_space(name, len(value.encode("utf-8") if isinstance(value, str)
+                                         else value))
+                return int(written)
+
+            def close(inner) -> None:  # noqa: N805
                 value = inner.getvalue()
                 files[name] = value if isinstance(value, bytes) else value.encode("utf-8")
                 super().close()
 
-        writer = _Writer()
-        if "a" in mode and name in files:
-            writer.write(files[name] if "b" in mode else files[name].decode("utf-8"))
-        return writer
+        files[name] = b""
+        return _Writer()
+
+    def check_space(self, name: str, size: int) -> None:
+        """OSError 28 (ENOSPC) when the files would not fit the board's flash filesystem."""
+        used = sum(_chunks(n, len(d)) for n, d in self.files.items() if n != name)
+        capacity = FILESYSTEM_BYTES.get(self.version, FILESYSTEM_BYTES["v2"]) // 128
+        if used + _chunks(name, size) + _chunks("main.py", len(self.program_source)) > capacity:
+            raise OSError(28)
+
+    def list_files(self) -> list[str]:
+        return ["main.py"] + [n for n in self.files if n != "main.py"]
+
+    def file_size(self, name: str) -> int:
+        if name == "main.py":
+            return len(self.program_source.encode("utf-8"))
+        if name not in self.files:
+            raise OSError("file not found")
+        return len(self.files[name])
+
+    def remove_file(self, name: str) -> None:
+        if name not in self.files:
+            raise OSError("file not found")
+        del self.files[name]
+
+    def uname(self) -> tuple[str, ...]:
+        release = FIRMWARE_RELEASE if not self.v2 else "2.1.2"
+        return ("microbit", "microbit", release, "micro:bit v{} (simulated)".format(release),
+                "micro:bit with nRF51822" if not self.v2 else "micro:bit with nRF52833")
 
     # ---- programs -----------------------------------------------------------------------
 
@@ -221,19 +290,21 @@ class Runtime:
         return None
 
     def format_error(self, err: BaseException) -> str:
-        # Keep the program's own frames (compiled as main.py, <stdin>, lib.py), not the sim's.
+        """The board's traceback: its file name, the program's own frames, its message."""
         frames = [f for f in traceback.extract_tb(err.__traceback__) if "/" not in f.filename
                   and "\\" not in f.filename]
         lines = ["Traceback (most recent call last):"]
-        lines += ['  File "{}", line {}, in {}'.format(f.filename, f.lineno, f.name)
-                  for f in frames]
-        message = str(err).replace("is not defined", "isn't defined").replace(
-            " (unknown location)", "")
-        kind = type(err).__name__
-        lines.append("{}: {}".format(kind, message) if message else kind)
+        main_file = TRACEBACK_FILE.get(self.version, "main.py")
+        lines += ['  File "{}", line {}, in {}'.format(
+            main_file if f.filename == "main.py" else f.filename, f.lineno, f.name)
+            for f in frames]
+        lines.append("{}: {}".format(class_name(err), exception_str(err)))
         name = getattr(err, "name", None)
-        if isinstance(err, ImportError):  # from microbit import microphone
-            name = message.split("'")[1] if message.startswith("cannot import name") else name
+        message = exception_str(err)
+        if isinstance(err, ImportError) and "'" in message:  # from microbit import microphone
+            name = message.split("'")[1]
+        if isinstance(err, ImportError) and not self.v2 and name in NO_SUCH_ON_V1:
+            lines.append(SIM_NOTE + NO_SUCH_ON_V1[name])
         if isinstance(err, (NameError, ImportError)) and not self.v2 and name in V2_ONLY:
             lines.append("{}micro:bit V1 has no {} ('{}' needs a V2)".format(
                 SIM_NOTE, V2_ONLY[name], name))

@@ -1,0 +1,3 @@
+# An uncaught KeyError.
+d = {'a': 1}
+print(d['b'])
