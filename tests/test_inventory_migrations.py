@@ -96,7 +96,7 @@ def test_two_processes_opening_an_old_store_at_once_upgrade_it_once(v0, tmp_path
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
     outputs = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert [p.returncode for p in procs] == [0, 0], "\n".join(err for _out, err in outputs)
     assert [o[0].split() for o in outputs] == [["10", "6"], ["10", "6"]]
 
 

@@ -165,7 +165,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout = {}".format(int(SQLITE_BUSY_TIMEOUT_S * 1000)))
-    cursor.execute("PRAGMA journal_mode = WAL")
+    # Setting the journal mode takes an exclusive lock: only when the file is not WAL yet (a
+    # store made before klimakit used WAL), not on every connect of every process.
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()

@@ -12,6 +12,7 @@ under the store's write lock (two PCs starting at once upgrade it once):
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from kit.inventory.db import Target
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+UPGRADE_ATTEMPTS = 3
 LEGACY_COLUMNS = frozenset((
     "unique_id", "name", "number", "version", "daplink_version", "school", "first_seen",
     "last_seen", "firmware", "firmware_hash", "flashed_at", "last_result",
@@ -56,7 +58,17 @@ def ensure_schema(conn: Connection, handle: Target) -> None:
         conn.rollback()
     if revision == SCHEMA_REVISION:
         return
-    _upgrade(handle)
+    for attempt in range(UPGRADE_ATTEMPTS):
+        try:
+            _upgrade(handle)
+            return
+        except exc.OperationalError as err:
+            # Two processes opening an old SQLite store at once: the one that waited may be
+            # told "database is locked" once the other has upgraded it; looking again finds
+            # the new schema (the upgrade checks again under the lock, so it never runs twice).
+            if "locked" not in str(err) or attempt == UPGRADE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _upgrade(handle: Target) -> None:
