@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kit.boards import BoardInfo, DriveInfo, find_drives, read_drive, select_boards
 from kit.build import BuiltHex
-from kit.flash.daplink import parse_fail_txt
+from kit.flash.daplink import parse_fail_txt, read_fail_txt
 
 log = logging.getLogger(__name__)
 
@@ -219,14 +219,13 @@ def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | No
                        "den.", seconds=seconds, written=True)
     board = BoardInfo(board.unique_id, board.version, info.path, board.port,
                       info.daplink_version or board.daplink_version, board.name)
-    try:
-        fail_text = (info.path / "FAIL.TXT").read_text(encoding="ascii", errors="replace")
-    except OSError:
+    fail_text = read_fail_txt(info.path)  # bounded and printable (kit/flash/daplink.py)
+    if fail_text is None:
         return _result(board, OK, "Flashet og genstartet.", seconds=seconds, written=True)
     report = parse_fail_txt(fail_text)
     code = " (fejl {})".format(report.code) if report.code else ""
     return _result(board, FAILED, report.sentence + code, report.advice, seconds=seconds,
-                   fail_txt=fail_text.strip(), written=True)
+                   fail_txt=fail_text, written=True)
 
 
 def flash_boards(built: BuiltHex, boards: Iterable[BoardInfo], *,
@@ -244,11 +243,22 @@ def flash_boards(built: BuiltHex, boards: Iterable[BoardInfo], *,
 
 
 def record_in_inventory(built: BuiltHex, results: Iterable[FlashResult]) -> None:
-    """Write each flashed board's firmware, hash and result into the inventory."""
-    from kit.inventory import assign_names, record_flash
+    """Write each flash into the inventory: program and hash, result, DAPLink's code.
 
-    results = [r for r in results if r.board.unique_id and r.status != SKIPPED]
-    assign_names((r.board.unique_id, r.board.version, r.board.daplink_version) for r in results)
+    Boards never named before are named there. If the inventory cannot be used, the events
+    are kept on this PC and sent later (kit/inventory/sync.py), said once per process;
+    KitError only if they could not be kept either.
+    """
+    from kit.inventory import FlashEvent, record_flashes
+
+    events = []
     for result in results:
-        record_flash(result.board.unique_id, built.name, built.sha256, result.message,
-                     ok=result.ok)
+        if not result.board.unique_id or result.status == SKIPPED:
+            continue
+        report = parse_fail_txt(result.fail_txt) if result.fail_txt else None
+        events.append(FlashEvent(
+            result.board.unique_id, result.board.version, result.board.daplink_version,
+            built.name, built.sha256, result.ok, result.message,
+            daplink_code=(report.code or None) if report else None,
+            detail=report.error if report else result.message))
+    record_flashes(events)
