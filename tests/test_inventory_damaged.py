@@ -121,7 +121,7 @@ def test_events_kept_for_a_damaged_file_reach_the_new_store(fake_drive, built):
     target().ready = False
     assign_names([(V2_ID, "v2", "")])
     [row] = [r for r in list_boards() if r.unique_id == V2_ID]
-    assert row.firmware == "hej" and row.firmware_hash == built.sha256
+    assert row.firmware == "hej" and row.firmware_hash == built.sha256_for("v2")
 
 
 def test_a_pc_without_the_postgresql_driver_is_told_how_to_get_it(monkeypatch, fake_drive):

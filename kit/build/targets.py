@@ -74,6 +74,10 @@ class BuiltHex:
     def data_for(self, version: str) -> bytes:
         return self.hex_for(version).encode("ascii")
 
+    def sha256_for(self, version: str) -> str:
+        """The hash of the hex a board of `version` gets (what the inventory records)."""
+        return hashlib.sha256(self.data_for(version)).hexdigest()
+
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("ascii", "replace")).hexdigest()

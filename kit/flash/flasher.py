@@ -243,7 +243,8 @@ def flash_boards(built: BuiltHex, boards: Iterable[BoardInfo], *,
 
 
 def record_in_inventory(built: BuiltHex, results: Iterable[FlashResult]) -> None:
-    """Write each flash into the inventory: program and hash, result, DAPLink's code.
+    """Write each flash into the inventory: program, the hash of the hex that board got
+    (its version's own hex), result, DAPLink's code.
 
     Boards never named before are named there. If the inventory cannot be used, the events
     are kept on this PC and sent later (kit/inventory/sync.py), said once per process;
@@ -258,7 +259,7 @@ def record_in_inventory(built: BuiltHex, results: Iterable[FlashResult]) -> None
         report = parse_fail_txt(result.fail_txt) if result.fail_txt else None
         events.append(FlashEvent(
             result.board.unique_id, result.board.version, result.board.daplink_version,
-            built.name, built.sha256, result.ok, result.message,
+            built.name, built.sha256_for(result.board.version), result.ok, result.message,
             daplink_code=(report.code or None) if report else None,
             detail=report.error if report else result.message))
     record_flashes(events)
