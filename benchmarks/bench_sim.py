@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,9 +42,10 @@ def one_board(firmware: str, scenario: str, seconds: float) -> tuple[float, floa
 
 def class_network(seconds: float, senders: int = 6) -> tuple[float, float, int]:
     sim = Simulation(seed=1)
-    source = assemble(firmware_path("vejrstation")).source
+    program = assemble(firmware_path("vejrstation"))  # main.py, with klima.py beside it
     for i in range(senders):
-        SimBoard(source.replace('NAME = "gruppe1"', 'NAME = "gruppe{}"'.format(i + 1)),
+        SimBoard(replace(program, source=program.source.replace(
+            'NAME = "gruppe1"', 'NAME = "gruppe{}"'.format(i + 1))),
                  sim=sim, version="v1", scenario="weather")
     gateway = SimBoard(assemble(firmware_path("gateway")), sim=sim, version="v1")
     wall, cpu = timed(sim.run_for, seconds)

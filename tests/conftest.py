@@ -57,10 +57,63 @@ def require_chromium() -> str:
 @pytest.fixture(autouse=True)
 def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory,
                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Board names, inventory and hex cache go to a temp folder, never the real home."""
+    """Board names, inventory and hex cache go to a temp folder, never the real home.
+
+    A KLIMAKIT_DATABASE_URL or KLIMAKIT_SCHOOL of the person running the tests is ignored, so
+    no test writes into a real shared inventory.
+    """
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("KLIMAKIT_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("KLIMAKIT_CACHE_DIR", str(base / "cache"))
+    monkeypatch.delenv("KLIMAKIT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("KLIMAKIT_SCHOOL", raising=False)
+
+
+def require_postgres() -> Path:
+    """Return PostgreSQL's bin folder; skip on a laptop without it, fail in CI."""
+    from pgserver import find_bin_dir
+
+    found = find_bin_dir()
+    if found is None:
+        message = "PostgreSQL is not installed (apt-get install postgresql)"
+        if IN_CI:
+            pytest.fail(message + " -- CI must run the PostgreSQL tests")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """A throwaway PostgreSQL server for the whole test run (tests/pgserver.py)."""
+    from pgserver import PostgresServer
+
+    server = PostgresServer(require_postgres()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The inventory store a test runs on, chosen as a user would (KLIMAKIT_DATABASE_URL).
+
+    'sqlite' is the default file in the private data folder; 'postgresql' a new empty
+    database on the throwaway server. Returns the backend's name.
+    """
+    return use_store(request, monkeypatch, str(request.param))
+
+
+def use_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+              backend: str) -> str:
+    """Make `backend` ('sqlite' or 'postgresql') this test's inventory store; return it."""
+    from kit.inventory.db import close_stores
+    from kit.inventory.sync import forget_told
+
+    close_stores()  # no connections left open to the previous test's database
+    forget_told()
+    if backend == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        monkeypatch.setenv("KLIMAKIT_DATABASE_URL", server.new_database())  # type: ignore
+    return backend
 
 
 @pytest.fixture

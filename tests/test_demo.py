@@ -12,7 +12,7 @@ from kit import cli
 from kit.build import assemble
 from kit.demo import run_demo
 from kit.errors import RecordingError
-from kit.record import firmware_sha256, read_run
+from kit.record import read_run
 from kit.resources import firmware_path
 
 
@@ -26,8 +26,7 @@ def test_demo_writes_csv_sidecar_and_graph_from_qemu(tmp_path: Path) -> None:
     assert tid == sorted(tid) and len(set(tid)) == len(tid), "every reading once, in order"
     meta = json.loads(result.csv_path.with_suffix(".json").read_text())
     assert meta["lesson"] == "sensortjek"
-    assert meta["firmware"]["sha256"] == firmware_sha256(
-        assemble(firmware_path("sensortjek")).source)
+    assert meta["firmware"]["sha256"] == assemble(firmware_path("sensortjek")).sha256
     assert meta["boards"][0]["unique_id"].startswith("9900")
     assert result.png_path.stat().st_size > 5000
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kit import __version__
-from kit.build import assemble, build_universal_hex, universal_to_v1
+from kit.build import assemble, build_universal_hex, inline_source, universal_to_v1
 from kit.cli import cli
 from kit.errors import ExportError
 from kit.export import export_meebook
@@ -185,7 +185,7 @@ def test_program_runs_as_pasted_and_hex_is_universal(export_library: Path, tmp_p
     archive = _export(export_library, tmp_path / "pakke.zip")
     program = assemble(export_library.parent / "firmware" / "havvand.py")
     source = _text(archive, "havvand/havvand.py")
-    assert source == program.source
+    assert source == inline_source(program)
     compile(source, "havvand.py", "exec")
     hex_text = _text(archive, "havvand/havvand.hex")
     assert hex_text == build_universal_hex(program)

@@ -13,7 +13,7 @@ from conftest import fake_port
 
 from kit import cli
 from kit.boards import BoardInfo, find_boards
-from kit.build import BuiltHex, Program, build_program, inspect_hex, universal_to_v1
+from kit.build import BuiltHex, Program, build_program, inspect_hex
 from kit.cli.output import err_console
 from kit.flash import (
     FAILED, FLASH_FILE_NAME, OK, SKIPPED, VirtualFleet, flash_board, flash_boards, format_fail_txt,
@@ -72,7 +72,9 @@ def test_parallel_flash_remounts_and_records_the_inventory(fleet, built):
     assert [b.remount_count for b in fleet.boards] == [1, 1]
     assert [b.flashes for b in fleet.boards] == [1, 1]
     record_in_inventory(built, results)
-    assert {(r.firmware, r.firmware_hash) for r in list_boards()} == {("hej", built.sha256)}
+    # Each board records the hash of the hex it got (its version's own part).
+    assert {(r.firmware, r.firmware_hash) for r in list_boards()} == {
+        ("hej", built.sha256_for(b.version)) for b in boards}
 
 
 def test_broken_hex_gets_fail_txt_and_a_sentence(fleet, built):
@@ -85,7 +87,7 @@ def test_broken_hex_gets_fail_txt_and_a_sentence(fleet, built):
 
 
 def test_v2_only_hex_is_refused_before_copying_to_a_v1(fleet, built):
-    v2_only = universal_to_v1(built.text, ("9903",))
+    v2_only = built.hex_for("v2")
     hex_v2 = BuiltHex("v2", v2_only, inspect_hex(v2_only))
     [board] = [b for b in find_boards() if b.name == "gruppe-1"]
     result = flash_board(hex_v2, board, timeout_s=5)
@@ -93,6 +95,26 @@ def test_v2_only_hex_is_refused_before_copying_to_a_v1(fleet, built):
     assert not result.written and fleet.boards[0].remount_count == 0, "nothing was copied"
     forced = flash_board(_unchecked(built, v2_only), board, timeout_s=20)
     assert "(fejl 529)" in forced.message, "the board itself refuses it too"
+
+
+def test_each_board_gets_the_hex_of_its_version(tmp_path, monkeypatch, built):
+    """A V1 and a V2 drive (DETAILS.TXT board ids 9900 and 9904) in one class set."""
+    with VirtualFleet(tmp_path / "d", 2, remount_s=0.2, boot=False,
+                      versions=("v1", "v2")) as fleet:
+        monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(fleet.root))
+        boards = find_boards(list_ports=lambda: [])
+        assert sorted(b.version for b in boards) == ["v1", "v2"]
+        results = flash_boards(built, boards, timeout_s=20)
+        assert [r.status for r in results] == [OK, OK], [r.message for r in results]
+        sizes = {b.version: b.last_size for b in fleet.boards}
+        assert sizes == {"v1": len(built.data_for("v1")), "v2": len(built.data_for("v2"))}
+        assert sizes["v1"] < 700_000 < sizes["v2"] < 1_300_000 < len(built.data)
+        v1_only = build_program(Program("v1", "print(1)\n"), versions=("v1",), use_cache=False)
+        [v2_board] = [b for b in boards if b.version == "v2"]
+        refused = flash_board(_unchecked(built, v1_only.text), v2_board, timeout_s=20)
+        assert "(fejl 529)" in refused.message, "a V2 drive refuses a V1-only hex itself"
+    unknown = BoardInfo(V1_ID, "?", tmp_path)
+    assert built.data_for(unknown.version) == built.data, "unknown version: the universal hex"
 
 
 def test_board_unplugged_mid_copy_is_reported_and_others_finish(tmp_path, monkeypatch, built):
@@ -135,7 +157,8 @@ def test_board_that_never_restarts_or_never_comes_back(fake_drive, built):
     drive = fake_drive("MICROBIT", V1_ID)
     stuck = flash_board(built, BoardInfo(V1_ID, "v1", drive), timeout_s=0.5)
     assert stuck.status == FAILED and "genstartede ikke" in stuck.message
-    assert (drive / FLASH_FILE_NAME).stat().st_size == len(built.data), "the whole file was written"
+    assert (drive / FLASH_FILE_NAME).stat().st_size == len(built.data_for("v1")), \
+        "the whole V1 hex was written"
     threading.Timer(0.2, shutil.rmtree, (drive,)).start()
     gone = flash_board(built, BoardInfo(V1_ID, "v1", drive), timeout_s=1.0)
     assert gone.status == FAILED and "kom ikke tilbage" in gone.message
@@ -222,3 +245,32 @@ def test_result_table_shows_brackets_in_messages_as_written(tmp_path):
     shown = console.export_text()
     assert "FAIL.TXT: x [/] y" in shown and "[red]tag ud[/red]" in shown
     assert "[bold]MICROBIT" in shown
+
+
+def test_a_module_named_like_a_builtin_is_said_before_flashing(fleet, tmp_path):
+    (tmp_path / "prog.py").write_text("import radio\nradio.config(group=3)\n")
+    (tmp_path / "radio.py").write_text("def config(group):\n    pass\n")
+    result = CliRunner().invoke(cli.cli, ["flash", str(tmp_path / "prog.py"), "--all",
+                                          "--timeout", "20"])
+    assert result.exit_code == 0, result.output
+    warning = result.output.index("built-in module 'radio'")
+    assert "Advarsel" in result.output[:warning] and warning < result.output.index("gruppe-1")
+    assert [b.flashes for b in fleet.boards] == [1, 1]
+
+
+@pytest.mark.parametrize("files, words", [
+    ({"prog.py": "x = {}\ny = {**x}\n"}, "prog.py:2: '{**x}' does not work on micro:bit"),
+    ({"prog.py": "s = 'bl\u00e5'\n".encode("cp1252")}, "prog.py:1: the file is not saved as UTF-8"),
+    ({"prog.py": "import hj\n", "hj.py": "x = 'a' * 3\n" + "# fyld\n" * 3000},
+     "bytes too large"),
+])
+def test_bad_programs_never_reach_a_board(fleet, tmp_path, files, words):
+    """Each is a clear message from `klimakit flash`, before any byte is copied."""
+    for name, text in files.items():
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (tmp_path / name).write_bytes(data)
+    result = CliRunner().invoke(cli.cli, ["flash", str(tmp_path / "prog.py"), "--all"])
+    assert result.exit_code == 1 and words in result.output, result.output
+    assert "Traceback" not in result.output
+    assert [b.flashes for b in fleet.boards] == [0, 0]
+    assert [b.remount_count for b in fleet.boards] == [0, 0]

@@ -1,5 +1,6 @@
-"""Every lesson's firmware builds, fits, and runs: in QEMU (real V1 MicroPython) where QEMU has
-the lesson's sensors, header-only where it hangs on them, and in the simulator once it exists.
+"""Every lesson's firmware builds (read back: versions, files) and runs: in QEMU (real V1
+MicroPython 1.1.1, the hex a V1 board gets) where QEMU has the lesson's sensors, header-only
+where it hangs on them, and in the simulator once it exists.
 
 QEMU has no temperature, compass, radio, microphone, logo or speaker (temperature(), compass and
 radio hang it, docs/qemu.md §10). Every firmware prints its header before the first
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import time
 
+import micropython_microbit_fs as mfs
 import pytest
 
 from kit.boards import Board
-from kit.build import MAX_SCRIPT_BYTES, build_universal_hex, lesson_program
+from kit.build import build_program, lesson_program, split_universal
 from kit.hardware import V1
 from kit.lessons import Lesson, lesson_paths, load_lesson
 from kit.record import Data, Header, Raw, parse_line
@@ -34,9 +36,11 @@ def _lesson(lesson_id: str) -> Lesson:
 
 
 def how_verified(lesson: Lesson) -> str:
-    """'data' (QEMU data lines), 'header' (QEMU header only) or 'none' (V2 only)."""
+    """'data' (QEMU data lines), 'header' (QEMU header only), 'radio' or 'none' (V2 only)."""
     if not lesson.runs_on(V1):
         return "none"
+    if "radio" in lesson_program(lesson).imports:
+        return "radio"  # V1 1.1.1 hangs at `import radio` in QEMU (test_qemu_board.py)
     return "data" if set(lesson.sensors) <= QEMU_SENSORS else "header"
 
 
@@ -44,14 +48,26 @@ def test_the_library_has_lessons():
     assert len(LESSONS) >= 12, sorted(LESSONS)
 
 
+RELEASES = {"v1": "micro:bit v1.1.1+", "v2": "micro:bit v2.1.2+"}
+
+
 @pytest.mark.parametrize("lesson_id", sorted(LESSONS))
-def test_firmware_builds_a_hex_that_fits(lesson_id):
+def test_every_built_hex_reads_back_with_its_versions_and_files(lesson_id):
+    """The hex a lesson flashes, read back with micropython-microbit-fs (not klimakit's code):
+    the MicroPython of each version the lesson runs on, and exactly the program's files."""
     lesson = _lesson(lesson_id)
     program = lesson_program(lesson)
-    assert "def begin(" in program.source, "klima.py must be inlined"
-    assert program.size_bytes < MAX_SCRIPT_BYTES
-    hex_text = build_universal_hex(program)
-    assert hex_text.startswith(":") and len(hex_text.splitlines()) > 10_000
+    versions = tuple(v for v in ("v1", "v2") if lesson.runs_on(v))
+    assert program.versions == versions
+    assert "from klima import" in program.source, "klima is a file of its own, not pasted in"
+    expected = {f.name: f.text for f in program.board_files}
+    assert set(expected) >= {"main.py", "klima.py"}
+    built = build_program(program, use_cache=False)
+    parts = split_universal(built.text) if built.info.universal else {versions[0]: built.text}
+    assert sorted(parts) == list(versions)
+    for version, text in parts.items():
+        assert mfs.get_device_info(text).micropython_version.startswith(RELEASES[version])
+        assert {f.name: f.get_text() for f in mfs.get_files(text)} == expected
 
 
 def _read(board: Board, want_data: bool) -> tuple[Header | None, list[Data], list[str]]:
@@ -91,6 +107,9 @@ def test_firmware_runs_in_qemu(lesson_id, qemu_boot):
     how = how_verified(lesson)
     if how == "none":
         pytest.skip("boards: [v2]: QEMU has no micro:bit V2 (the simulator covers it)")
+    if how == "radio":
+        pytest.skip("V1 1.1.1 hangs at `import radio` in QEMU (held by test_qemu_board.py); "
+                    "the simulator covers it")
     board = qemu_boot(lesson_program(lesson), fast_time=True)
     header, data, errors = _read(board, want_data=how == "data")
     assert not errors, errors

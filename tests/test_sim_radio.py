@@ -7,11 +7,12 @@ sender's first or after its last delivered message, which no sequence number can
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from kit.build import assemble
+from kit.build import Program, assemble
 from kit.record import GatewayData, Header, Raw, parse_line
 from kit.resources import firmware_path
 from kit.sim import SimBoard, Simulation
@@ -20,11 +21,12 @@ SENDERS = 6
 NAME_LINE = 'NAME = "gruppe1"'
 
 
-def vejrstation_source(group_name: str) -> str:
-    """The lesson firmware as a group would edit it: only NAME changes."""
-    source = assemble(firmware_path("vejrstation")).source
-    assert NAME_LINE in source, "vejrstation.py no longer has the NAME line this test edits"
-    return source.replace(NAME_LINE, 'NAME = "{}"'.format(group_name))
+def vejrstation_source(group_name: str) -> Program:
+    """The lesson firmware as a group would edit it: only NAME changes (klima.py beside it)."""
+    program = assemble(firmware_path("vejrstation"))
+    assert NAME_LINE in program.source, "vejrstation.py no longer has the NAME line this test edits"
+    return replace(program, source=program.source.replace(
+        NAME_LINE, 'NAME = "{}"'.format(group_name)))
 
 
 def class_network(loss: float, seed: int = 7) -> tuple[Simulation, list[SimBoard], SimBoard]:
@@ -160,8 +162,9 @@ def test_radionet_helper_talks_to_the_gateway(tmp_path: Path) -> None:
     gateway = SimBoard(assemble(firmware_path("gateway")), sim=sim, version="v1")
     SimBoard(assemble(program, firmware_dir() / "lib"), sim=sim, version="v1",
              scenario="cooling")
-    bad = SimBoard(assemble(program, firmware_dir() / "lib").source.replace(
-        "hold-7_lang-navn", "7hold"), sim=sim, version="v1")
+    mine = assemble(program, firmware_dir() / "lib")
+    bad = SimBoard(replace(mine, source=mine.source.replace("hold-7_lang-navn", "7hold")),
+                   sim=sim, version="v1")
     sim.run_for(15, timeout=60)
     readings = gateway_readings(gateway.collect())
     assert [(r.sender, r.seq, r.values[1]) for r in readings] == [

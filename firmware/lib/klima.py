@@ -1,7 +1,7 @@
 """klimakit data lines on the micro:bit: a '# klimakit' header naming the fields, then tuples.
 
-Inlined into each firmware program by the host (uflash can only flash main.py). V1-compatible:
-MicroPython 1.9.2, no f-strings, ~9 KB heap, so it stays tiny. The header is repeated every
+A file of its own beside main.py on the board. V1-compatible: MicroPython 1.9.2, no
+f-strings, ~9.5 KB heap, so it stays tiny. The header is repeated every
 10 s so a recorder that connects late still learns the columns. Tuples print as Mu's plotter
 expects them: (21.5, 130)
 """

@@ -1,6 +1,6 @@
 """Send readings to the class radio gateway (firmware/gateway.py) as k1,<name>,<seq>,<values>.
 
-Inlined into a program by the host, like klima. V1-compatible and tiny. The sequence number
+A file of its own beside main.py, like klima. V1-compatible and tiny. The sequence number
 lets the recorder count messages lost on the way. Usage:
     radio_begin("gruppe3")
     radio_send((temperature(), display.read_light_level()))

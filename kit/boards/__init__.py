@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         VIRTUAL_REGISTRY, BoardInfo, DriveInfo, PortInfo, find_boards, find_drives, find_ports,
         parse_details, pid_alive, read_drive, select_boards,
     )
+    from kit.boards.micropython import ask_all, ask_micropython, micropython_release
     from kit.boards.qemu import QemuBoard, qemu_binary, qemu_version
     from kit.boards.serial_board import SerialBoard, looks_like_port
     from kit.boards.stream import StreamBoard
@@ -30,15 +31,17 @@ _WHERE = {
     "kit.boards.discover": ("VIRTUAL_REGISTRY", "BoardInfo", "DriveInfo", "PortInfo",
                             "find_boards", "find_drives", "find_ports", "parse_details",
                             "pid_alive", "read_drive", "select_boards"),
+    "kit.boards.micropython": ("ask_all", "ask_micropython", "micropython_release"),
     "kit.boards.qemu": ("QemuBoard", "qemu_binary", "qemu_version"),
     "kit.boards.serial_board": ("SerialBoard", "looks_like_port"),
     "kit.boards.stream": ("StreamBoard",),
 }
 __all__ = [
     "VIRTUAL_REGISTRY", "Board", "BoardIdentity", "BoardInfo", "DriveInfo", "PortInfo",
-    "QemuBoard", "SerialBoard", "StreamBoard", "find_boards", "find_drives", "find_ports",
-    "looks_like_port", "parse_details", "pid_alive", "qemu_binary", "qemu_version",
-    "raise_for_board_error", "read_drive", "select_boards",
+    "QemuBoard", "SerialBoard", "StreamBoard", "ask_all", "ask_micropython", "find_boards",
+    "find_drives", "find_ports", "looks_like_port", "micropython_release", "parse_details",
+    "pid_alive", "qemu_binary", "qemu_version", "raise_for_board_error", "read_drive",
+    "select_boards",
 ]
 
 

@@ -1,4 +1,8 @@
-"""QemuBoard: real micro:bit V1 MicroPython (from uflash) running in qemu-system-arm -M microbit.
+"""QemuBoard: real micro:bit V1 MicroPython 1.1.1 running in qemu-system-arm -M microbit.
+
+The hex is the one klimakit flashes onto a V1 (kit.build: MicroPython from
+micropython-microbit-fs, the program's files in its filesystem), so a module imported by the
+program is a file here too and a traceback names it.
 
 Serial goes over a TCP socket with nodelay=on (without it every raw-REPL round trip costs 44 ms)
 and wait=on by default (the CPU starts only when we connect, so no boot output is lost). Buttons
@@ -152,10 +156,14 @@ class QemuBoard(StreamBoard):
 
     @classmethod
     def from_program(cls, program: Program, **kwargs: object) -> QemuBoard:
-        """Build a V1 hex for `program` in a fresh work folder and boot it."""
+        """Build the V1 hex for `program` (main.py and its modules) and boot it.
+
+        Raises FirmwareError before QEMU starts if V1's compiler refuses a file.
+        """
+        v1_hex = build_v1_hex(program)
         workdir = Path(tempfile.mkdtemp(prefix="klimakit-qemu-"))
         hex_path = workdir / "{}.hex".format(program.name)
-        hex_path.write_text(build_v1_hex(program))
+        hex_path.write_text(v1_hex)
         board = cls(hex_path, workdir=workdir, **kwargs)  # type: ignore[arg-type]
         board._own_workdir = True
         return board

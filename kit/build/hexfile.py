@@ -7,9 +7,13 @@ board ids in Block Start records (type 0A: 9900/9901 = V1, 9903-9906 = V2). A pl
 board id, so its addresses decide: data above the nRF51's 256 KB flash can only be for V2
 (nRF52833, 512 KB); a plain hex that fits in 256 KB is a V1 program, and a V2 refuses it with
 DAPLink error 529 ("The application image is not compatible with the target.").
+Data anywhere else than flash, the UICR or RAM (where MakeCode keeps its project) is for
+another chip - 0x08000000 is where STM32 boards keep their program - and is refused before
+it reaches a board, with the sentence DAPLink gives for an address it cannot program (524).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kit.errors import HexFileError
@@ -18,8 +22,12 @@ from kit.hardware import UNKNOWN_VERSION, V1, V1_BOARD_IDS, V2, V2_BOARD_IDS
 V1_FLASH_END = 0x40000  # nRF51822: 256 KB
 V2_FLASH_END = 0x80000  # nRF52833: 512 KB
 UICR_START = 0x10001000  # user config registers, written by both families' hex files
+UICR_END = 0x10002000
+RAM_START, RAM_END = 0x20000000, 0x20020000  # MakeCode V1 hex files keep their project here
 DAPLINK_CHECKSUM = "The hex file cannot be decoded. Checksum calculation failure occurred."
 DAPLINK_PARSER = "The hex file cannot be decoded. Parser logic failure occurred."
+DAPLINK_INVALID_ADDRESS = ("The hex file you dropped isn't compatible with this mode or device. "
+                           "Are you in MAINTENANCE mode? See HELP FAQ.HTM")
 
 
 @dataclass(frozen=True)
@@ -50,17 +58,15 @@ def _bad(line_no: int, daplink_message: str, what: str) -> HexFileError:
     return HexFileError("line {}: {}".format(line_no, what), daplink_message, line_no)
 
 
-def inspect_hex(data: bytes | str) -> HexInfo:
-    """Decode every record (as DAPLink would) and return which boards the hex is for.
+def _foreign_address(start: int, end: int) -> bool:
+    """Whether data at [start, end) lies outside every micro:bit memory a hex may fill."""
+    return not (end <= V2_FLASH_END or UICR_START <= start and end <= UICR_END
+                or RAM_START <= start and end <= RAM_END)
 
-    Raises HexFileError (carrying DAPLink's own FAIL.TXT sentence) on a bad checksum, a
-    malformed record, or a file with no data or no end record.
-    """
-    text = data.decode("ascii", "replace") if isinstance(data, bytes) else data
-    board_ids: list[str] = []
-    upper = 0  # extended linear/segment address in effect
-    highest = 0
-    seen_data = seen_eof = False
+
+def _records(text: str) -> Iterator[tuple[int, int, int, bytes]]:
+    """(line, record type, 16-bit address, data) of every record, checked as DAPLink does."""
+    seen_eof = False
     for line_no, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -77,19 +83,36 @@ def inspect_hex(data: bytes | str) -> HexInfo:
             raise _bad(line_no, DAPLINK_PARSER, "record length does not match its data")
         if sum(record) & 0xFF:
             raise _bad(line_no, DAPLINK_CHECKSUM, "wrong checksum")
-        rtype, payload = record[3], record[4:-1]
-        address = int.from_bytes(record[1:3], "big")
+        seen_eof = record[3] == 0x01
+        yield line_no, record[3], int.from_bytes(record[1:3], "big"), record[4:-1]
+
+
+def inspect_hex(data: bytes | str) -> HexInfo:
+    """Decode every record (as DAPLink would) and return which boards the hex is for.
+
+    Raises HexFileError (carrying DAPLink's own FAIL.TXT sentence) on a bad checksum, a
+    malformed record, data where no micro:bit has memory, or a file with no data or no end
+    record.
+    """
+    text = data.decode("ascii", "replace") if isinstance(data, bytes) else data
+    board_ids: list[str] = []
+    upper = highest = 0  # extended linear/segment address in effect; end of flash data
+    seen_data = seen_eof = False
+    for line_no, rtype, address, payload in _records(text):
         if rtype in (0x00, 0x0D):
             seen_data = True
-            end = upper + address + len(payload)
-            if end <= UICR_START:
-                highest = max(highest, end)
+            start, end = upper + address, upper + address + len(payload)
+            if _foreign_address(start, end):
+                raise _bad(line_no, DAPLINK_INVALID_ADDRESS, (
+                    "data at address 0x{:08X}, where no micro:bit has memory: this hex is for "
+                    "another kind of board (0x08000000 is where STM32 chips keep their "
+                    "program). Build the program for micro:bit with `klimakit build`.").format(
+                        start))
+            highest = max(highest, end) if end <= V2_FLASH_END else highest
         elif rtype == 0x01:
             seen_eof = True
-        elif rtype == 0x02 and len(payload) == 2:
-            upper = int.from_bytes(payload, "big") << 4
-        elif rtype == 0x04 and len(payload) == 2:
-            upper = int.from_bytes(payload, "big") << 16
+        elif rtype in (0x02, 0x04) and len(payload) == 2:
+            upper = int.from_bytes(payload, "big") << (4 if rtype == 0x02 else 16)
         elif rtype == 0x0A and len(payload) >= 2:
             board_ids.append(payload[:2].hex())
         elif rtype not in (0x03, 0x05, 0x0B, 0x0C, 0x0E):

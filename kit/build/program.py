@@ -1,213 +1,224 @@
-"""Turn a firmware program into a hex a micro:bit (or QEMU) can run.
+"""A program as the board gets it: main.py and the modules it imports, as files, checked.
 
-Firmware programs live in firmware/<name>.py and may use shared modules from firmware/lib/.
-uflash can only place one file (main.py) in the board's filesystem, so a line
-``from <module> import ...`` naming a firmware/lib module is replaced by that module's source
-(inlined once). Checks run before any hex is built, so a pupil's mistake is reported with its
-file and line instead of being scrolled across the LEDs of 28 boards.
+Firmware programs live in firmware/<name>.py and may use shared modules from firmware/lib/; a
+pupil's program may import modules of its own from .py files beside it. Each module a program
+imports (and each one those import) goes into the board's filesystem as a file of its own, so
+`import` works as on the board and a traceback names the real file and line. That also leaves
+more of V1's heap free than pasting the modules into main.py did (measured in QEMU: 500-700
+bytes more for every lesson, docs/firmware.md). Checks run before any hex is built, so a
+pupil's mistake is reported as file:line instead of scrolled across the LEDs of 28 boards.
 """
 from __future__ import annotations
 
-import ast
-import io
+import hashlib
 import re
-import tokenize
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import uflash
-
+from kit.build.compiler import check_source
+from kit.build.firmware import (
+    BUILTIN_MODULES, CHUNK_BYTES, CHUNK_DATA_BYTES, FS_BYTES, MAX_FILE_NAME_BYTES,
+    filesystem_problem,
+)
+from kit.build.imports import imported_modules
+from kit.build.source import read_source
 from kit.errors import FirmwareError
-from kit.hardware import V1, V1_BOARD_IDS
+from kit.hardware import V1, V2, VERSIONS
 from kit.resources import firmware_dir
 
 if TYPE_CHECKING:
     from kit.lessons import Lesson
 
-# uflash places main.py in both filesystems of the universal hex; the V2 one is the smaller, so it
-# sets the limit (uflash.script_to_fs raises at this size).
-_CHUNK, _CHUNK_DATA = 128, 126
-MAX_SCRIPT_BYTES = min(
-    int(((end - start) / _CHUNK) * _CHUNK_DATA) - 9
-    for start, end in (
-        (uflash._FS_START_ADDR_V1, uflash._FS_END_ADDR_V1),
-        (uflash._FS_START_ADDR_V2, uflash._FS_END_ADDR_V2),
-    )
-)
-# V1 compiles all of main.py at once into a ~10 KB heap; past roughly this much real code it
-# fails with MemoryError before printing anything (measured in QEMU, docs/qemu.md §7).
-V1_CODE_WARN_BYTES = 3000
-
-_LIB_IMPORT = re.compile(r"^from\s+(\w+)\s+import\s+.+$")
+MAIN = "main.py"
+# The largest main.py that fits alone in the smaller filesystem (V2's): 20,150 bytes (its file
+# header takes 2 bytes + the name, and one 0xFF byte ends it).
+MAX_SCRIPT_BYTES = FS_BYTES[V2] // CHUNK_BYTES * CHUNK_DATA_BYTES - len(MAIN) - 3
 FIRMWARE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")  # firmware/<name>.py, no folders
 
 
 @dataclass(frozen=True)
+class ProgramFile:
+    """One file in the board's filesystem: its name there, its text, where it came from."""
+
+    name: str
+    text: str
+    path: Path | None = None
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode("utf-8")
+
+
+@dataclass(frozen=True)
 class Program:
-    """A firmware program ready to build: the source as flashed, plus what went into it."""
+    """A program ready to build: main.py as flashed, and the modules beside it on the board.
+
+    `files` are the PC files that went in (the program first, then its modules); `versions`
+    the micro:bit versions it was checked for; `notes` what the checks want a user to know.
+    """
 
     name: str
     source: str
-    files: tuple[Path, ...]
+    files: tuple[Path, ...] = ()
+    modules: tuple[ProgramFile, ...] = ()
+    versions: tuple[str, ...] = VERSIONS
+    notes: tuple[str, ...] = ()
+
+    @property
+    def board_files(self) -> tuple[ProgramFile, ...]:
+        """Every file the board's filesystem gets, main.py first."""
+        main = ProgramFile(MAIN, self.source, self.files[0] if self.files else None)
+        return (main,) + self.modules
 
     @property
     def size_bytes(self) -> int:
-        return len(self.source.encode("utf-8"))
+        return sum(len(file.data) for file in self.board_files)
+
+    @property
+    def sha256(self) -> str:
+        """Hash of every file as flashed (name and text), e.g. for a recording's sidecar."""
+        digest = hashlib.sha256()
+        for file in self.board_files:
+            digest.update("{}\0{}\0".format(file.name, len(file.data)).encode("utf-8"))
+            digest.update(file.data)
+        return digest.hexdigest()
+
+    @property
+    def imports(self) -> frozenset[str]:
+        """Every module name any of its files imports (built-in ones included)."""
+        return frozenset(name for file in self.board_files
+                         for name, _, _ in imported_modules(file.text))
+
+    def module_sources(self) -> dict[str, str]:
+        """The modules by import name ({"klima": "..."}), e.g. for the simulator."""
+        return {file.name.removesuffix(".py"): file.text for file in self.modules}
+
+    def file_path(self, board_name: str) -> Path | None:
+        """The PC file that became `board_name` (main.py, klima.py, ...) on the board."""
+        return next((f.path for f in self.board_files if f.name == board_name), None)
 
 
 def check_v1_syntax(source: str, filename: str) -> None:
-    """Raise FirmwareError naming file:line if `source` is not valid micro:bit V1 MicroPython.
+    """Raise FirmwareError naming file:line if micro:bit V1's compiler refuses `source`."""
+    check_source(source, filename, V1)
 
-    V1 runs MicroPython 1.9.2: no f-strings (it reports a misleading "cannot mix bytes and
-    nonbytes literals"), no walrus operator, no positional-only parameters, no match.
+
+def check_program(program: Program, versions: Sequence[str] | None = None) -> tuple[str, ...]:
+    """Check every file with the compiler of each version, then the filesystem sizes.
+
+    Raises FirmwareError ('file:line: why', or by how many bytes it is too large); returns
+    notes (e.g. that a fallback check was used). A program built for V1 is checked for V1.
     """
-    try:
-        tree = ast.parse(source, filename=filename)
-    except SyntaxError as err:
-        raise FirmwareError(
-            "{}:{}: syntax error: {}. Fix this line before flashing.".format(
-                filename, err.lineno, err.msg
-            )
-        ) from None
-    for node in ast.walk(tree):
-        problem = None
-        if isinstance(node, ast.JoinedStr):
-            problem = "f-strings do not work on micro:bit V1; use '{}'.format(...) instead"
-        elif isinstance(node, ast.NamedExpr):
-            problem = "':=' does not work on micro:bit V1; assign on its own line"
-        elif isinstance(node, ast.Match):
-            problem = "'match' does not work on micro:bit MicroPython; use if/elif"
-        elif isinstance(node, ast.arguments) and node.posonlyargs:
-            problem = "positional-only parameters ('/') do not work on micro:bit V1"
+    versions = tuple(versions or program.versions)
+    data = {file.name: file.data for file in program.board_files}
+    for version in versions:
+        problem = filesystem_problem(data, version, program.name)
         if problem:
-            raise FirmwareError("{}:{}: {}".format(filename, getattr(node, "lineno", 1), problem))
+            raise FirmwareError(problem)
+    notes: list[str] = []
+    for version in versions:
+        for file in program.board_files:
+            where = str(file.path) if file.path is not None else file.name
+            note = check_source(file.text, where, version)
+            if note and note not in notes:
+                notes.append(note)
+    return tuple(notes)
 
 
-def _check_python_syntax(source: str, filename: str) -> None:
-    try:
-        ast.parse(source, filename=filename)
-    except SyntaxError as err:
-        raise FirmwareError(
-            "{}:{}: syntax error: {}".format(filename, err.lineno, err.msg)) from None
+def _shadowed(name: str, search: Sequence[Path], versions: Sequence[str]) -> str:
+    """A warning if a .py file beside the program has the name of a built-in module, or ''.
+
+    The built-in always wins on the board, so such a file is never put on it. It is a warning,
+    not an error: a folder of programs may hold one called radio.py that is not a module.
+    """
+    found = next((f / (name + ".py") for f in search if (f / (name + ".py")).is_file()), None)
+    if found is None or not any(name in BUILTIN_MODULES[v] for v in versions):
+        return ""
+    return ("{}: {} has the name of micro:bit's built-in module '{}': on the board `import {}` "
+            "always gets the built-in one, so your file is not put on it. If it is your own "
+            "module, rename it (e.g. {}_hjaelp.py) and its import.".format(
+                found, found.name, name, name, name))
 
 
-def assemble(path: Path, lib_dir: Path | None = None, *, v1: bool = True) -> Program:
-    """Read a firmware program and inline the firmware/lib modules it imports.
+def _module_path(name: str, search: Sequence[Path], versions: Sequence[str],
+                 importer: Path) -> Path | None:
+    """The file a module import names, or None if it is the board's own (or nowhere)."""
+    if any(name in BUILTIN_MODULES[v] for v in versions):
+        return None
+    found = next((f / (name + ".py") for f in search if (f / (name + ".py")).is_file()), None)
+    if found is None:
+        return None
+    if name + ".py" == MAIN:
+        raise FirmwareError("{}: a module cannot be called main.py: that is the name the board "
+                            "gives the program itself. Rename it.".format(found))
+    if len((name + ".py").encode("utf-8")) > MAX_FILE_NAME_BYTES:
+        raise FirmwareError("{}: the name is longer than the {} bytes the micro:bit's "
+                            "filesystem allows. Give it a shorter name.".format(
+                                found, MAX_FILE_NAME_BYTES))
+    return found if found.resolve() != importer.resolve() else None
 
-    v1=False (a V2-only lesson) still requires valid Python but allows f-strings etc.
+
+def _unknown_import(name: str, where: str, versions: Sequence[str]) -> str:
+    """A warning for an unguarded import no target board has built in, or '' if all have it."""
+    missing = [v.upper() for v in versions if name not in BUILTIN_MODULES[v]]
+    if not missing:
+        return ""
+    having = [v.upper() for v in VERSIONS if name in BUILTIN_MODULES[v]]
+    if having:
+        return ("{}: import {}: micro:bit {} has no module '{}' (only {} has), so the program "
+                "stops there with ImportError; put the import in try/except ImportError, or "
+                "mark the lesson 'boards: [{}]'".format(where, name, "/".join(missing), name,
+                                                         having[0], having[0].lower()))
+    return ("{}: import {}: there is no {}.py beside the program and micro:bit has no module "
+            "'{}', so the board will stop with ImportError".format(where, name, name, name))
+
+
+def _versions(versions: Sequence[str], v1: bool | None) -> tuple[str, ...]:
+    """The versions to check for; `v1` is the older way to ask (True: V1, False: V2 only)."""
+    if v1 is not None:
+        return (V1,) if v1 else (V2,)
+    return tuple(v for v in VERSIONS if v in versions) or VERSIONS
+
+
+def assemble(path: Path, lib_dir: Path | None = None, *,
+             versions: Sequence[str] = VERSIONS, v1: bool | None = None) -> Program:
+    """Read a program and every module it imports from beside it or `lib_dir`, and check it.
+
+    `versions` are the micro:bit versions it must run on: each file is compiled with their
+    compilers and must fit their filesystems (`v1=True`/`False` is the older spelling of
+    versions=("v1",)/("v2",)). Raises FirmwareError as file:line.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise FirmwareError("cannot read firmware {}: {}".format(path, err)) from err
-    if v1:
-        check_v1_syntax(text, str(path))
-    else:
-        _check_python_syntax(text, str(path))
+    versions = _versions(versions, v1)
     lib_dir = lib_dir if lib_dir is not None else path.parent / "lib"
-    out: list[str] = []
-    used: list[Path] = [path]
-    for line in text.splitlines():
-        match = _LIB_IMPORT.match(line.strip())
-        module = lib_dir / "{}.py".format(match.group(1)) if match else None
-        if module is not None and module.is_file():
-            if module not in used:
-                lib_text = module.read_text(encoding="utf-8")
-                check_v1_syntax(lib_text, str(module))
-                out.append("# --- inlined from lib/{} ---".format(module.name))
-                out.extend(lib_text.splitlines())
-                out.append("# --- end of lib/{} ---".format(module.name))
-                used.append(module)
-            continue
-        out.append(line)
-    return Program(name=path.stem, source="\n".join(out) + "\n", files=tuple(used))
-
-
-def check_size(program: Program) -> None:
-    """Raise FirmwareError if the program cannot fit in the micro:bit filesystem."""
-    over = program.size_bytes - (MAX_SCRIPT_BYTES - 1)
-    if over > 0:
-        raise FirmwareError(
-            "{} is {} bytes, {} bytes too large for the micro:bit (limit {} bytes). "
-            "Remove comments or unused code.".format(
-                program.name, program.size_bytes, over, MAX_SCRIPT_BYTES - 1
-            )
-        )
-
-
-def build_universal_hex(program: Program) -> str:
-    """Build a universal hex (V1 + V2 sections) with the program as main.py."""
-    check_size(program)
-    try:
-        return str(uflash.embed_fs_uhex(uflash._RUNTIME, program.source.encode("utf-8")))
-    except ValueError as err:
-        raise FirmwareError("{}: {}".format(program.name, err)) from err
-
-
-def universal_to_v1(universal_hex: str, board_ids: tuple[str, ...] = V1_BOARD_IDS) -> str:
-    """Keep only the V1 block of a universal hex, as plain Intel hex (what QEMU can load).
-
-    Universal hex record types: 0A block start (data = board id), 0B block end, 0C/0E padding
-    and custom data (dropped), 0D data record in a universal block (becomes 00, new checksum).
-    """
-    out: list[str] = []
-    pending: list[str] = []
-    keep: bool | None = None  # None: between blocks
-    for raw_line in universal_hex.splitlines():
-        line = raw_line.strip()
-        rtype = line[7:9].upper()
-        if rtype == "0A":
-            keep = line[9:13].upper() in board_ids
-            if keep:
-                out.extend(pending)  # the extended-address record just before the block
-            pending = []
-        elif rtype == "0B":
-            keep = None
-        elif keep is None and rtype in ("02", "04"):
-            pending.append(line)
-        elif keep and rtype in ("00", "02", "03", "04", "05", "0D"):
-            if rtype == "0D":
-                record = bytearray.fromhex(line[1:-2])
-                record[3] = 0x00
-                line = ":{}{:02X}".format(record.hex().upper(), -sum(record) & 0xFF)
-            out.append(line)
-    if not out:
-        raise FirmwareError("the hex has no micro:bit V1 section")
-    return "\n".join(out + [":00000001FF"]) + "\n"
-
-
-def build_v1_hex(program: Program) -> str:
-    """Build a plain Intel hex with only the V1 runtime and the program (for QEMU)."""
-    return universal_to_v1(build_universal_hex(program))
-
-
-def v1_code_bytes(source: str) -> int:
-    """Bytes of real code: comments and blank lines removed (V1 skips them while compiling).
-
-    Docstrings count: V1's parser holds every string of main.py in its ~10 KB heap. This is the
-    one measure of program size held to V1_CODE_WARN_BYTES (build, lesson check, simulator).
-    """
-    lines = source.splitlines()
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.COMMENT:
-                row, col = token.start
-                lines[row - 1] = lines[row - 1][:col]
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass
-    return sum(len(line.rstrip().encode("utf-8")) + 1 for line in lines if line.strip())
-
-
-def v1_memory_warning(program: Program) -> str:
-    """Return a warning if the program is likely too big for a micro:bit V1's heap, else ''."""
-    size = v1_code_bytes(program.source)
-    if size <= V1_CODE_WARN_BYTES:
-        return ""
-    return ("{} bytes of code in {} with firmware/lib inlined (comments not counted); "
-            "micro:bit V1 runs out of memory near {} bytes. Make it smaller, or mark the lesson "
-            "'boards: [v2]'.".format(size, program.name, V1_CODE_WARN_BYTES))
+    search = list(dict.fromkeys([path.parent, lib_dir]))
+    main_text = read_source(path)
+    modules: dict[str, ProgramFile] = {}
+    notes: list[str] = []
+    queue = [(path, main_text)]
+    while queue:
+        importer, text = queue.pop(0)
+        for name, line, guarded in imported_modules(text):
+            if name in modules:
+                continue
+            found = _module_path(name, search, versions, path)
+            shadowed = _shadowed(name, search, versions)
+            if shadowed and shadowed not in notes:
+                notes.append(shadowed)
+            if found is not None:
+                modules[name] = ProgramFile(name + ".py", read_source(found), found)
+                queue.append((found, modules[name].text))
+            elif not guarded:
+                note = _unknown_import(name, "{}:{}".format(importer, line), versions)
+                notes += [note] if note else []
+    program = Program(path.stem, main_text, (path,) + tuple(f.path for f in modules.values()
+                                                              if f.path is not None),
+                      tuple(modules.values()), versions, ())
+    notes += check_program(program)
+    return Program(program.name, program.source, program.files, program.modules, versions,
+                   tuple(notes))
 
 
 def firmware_file(name: object, root: Path | None = None) -> Path | None:
@@ -221,22 +232,24 @@ def firmware_file(name: object, root: Path | None = None) -> Path | None:
     return (root or firmware_dir()) / (name.removesuffix(".py") + ".py")
 
 
-def file_program(path: Path, *, v1: bool = True) -> Program:
+def file_program(path: Path, *, versions: Sequence[str] = VERSIONS,
+                 v1: bool | None = None) -> Program:
     """Return the program in a .py file a user names (a pupil's own, or a copy of a lesson's).
 
-    The firmware/lib modules it imports come from lib/ beside it if there is one, else from
-    klimakit's firmware/lib, so a pupil's copy of a lesson program still gets `klima` filled in.
+    Modules it imports come from beside it, then from lib/ beside it if there is one, else
+    from klimakit's firmware/lib, so a pupil's copy of a lesson program still gets `klima`.
     """
     beside = Path(path).parent / "lib"
-    return assemble(path, beside if beside.is_dir() else firmware_dir() / "lib", v1=v1)
+    return assemble(path, beside if beside.is_dir() else firmware_dir() / "lib",
+                    versions=_versions(versions, v1))
 
 
 def lesson_program(lesson: Lesson, firmware_root: Path | None = None) -> Program:
     """Return the program a lesson puts on its boards: the one rule every caller uses.
 
-    firmware/<name>.py with the firmware/lib modules it imports, checked with the rules of
-    every micro:bit version the lesson runs on (V1's when it runs on V1). Flash, lesson check,
-    export, simulator, recording hash and demo all build a lesson's program here.
+    firmware/<name>.py with the modules it imports (firmware/lib), checked with the compiler
+    of every micro:bit version the lesson runs on. Flash, lesson check, export, simulator,
+    recording hash and demo all build a lesson's program here.
     """
     path = firmware_file(lesson.firmware, firmware_root)
     if path is None:
@@ -245,4 +258,5 @@ def lesson_program(lesson: Lesson, firmware_root: Path | None = None) -> Program
     if not path.is_file():
         raise FirmwareError("lesson {!r} names firmware {} but that file is missing".format(
             lesson.id, path))
-    return assemble(path, path.parent / "lib", v1=lesson.runs_on(V1))
+    versions = tuple(v for v in VERSIONS if lesson.runs_on(v)) or VERSIONS
+    return assemble(path, path.parent / "lib", versions=versions)

@@ -1,11 +1,12 @@
 """Boot each lesson's firmware on a virtual micro:bit V1 (QEMU) and watch its first lines.
 
-Static checks cannot see what V1 MicroPython 1.9.2 refuses at run time: a program too large for
-its ~10 KB heap fails with MemoryError before printing anything, and V1-only syntax gaps or a
-misspelt name end in a Traceback. Every V1 lesson prints its '# klimakit' header before its first
-reading, so waiting for the header works even for firmware that reads temperature, radio or the
-compass (QEMU hangs there, after the header). At most two QEMUs run at once: the machines this
-runs on have two cores, and more makes QEMU miss its timers (docs/qemu.md §9).
+Static checks cannot see what V1 MicroPython 1.1.1 refuses at run time: a program too large for
+its ~9.5 KB heap fails with MemoryError before printing anything, and a misspelt name ends in a
+Traceback, which names the file (main.py or a module) and line it happened in. Every V1 lesson
+prints its '# klimakit' header before its first reading, so waiting for the header works even
+for firmware that reads temperature or the compass (QEMU hangs there, after the header); a
+program that imports radio cannot boot at all (below). At most two QEMUs run at once: the
+machines this runs on have two cores, and more makes QEMU miss its timers (docs/qemu.md §9).
 """
 from __future__ import annotations
 
@@ -31,7 +32,12 @@ BOOT_TIMEOUT_S = 10.0
 SETTLE_S = 1.0  # after the header: long enough for an error in the first loop pass to show
 MAX_PARALLEL = 2
 ERROR_WORDS = ("Traceback", "SyntaxError", "MemoryError")
-_MAIN_LINE = re.compile(r'File "(?:main\.py|__main__)", line (\d+)')  # V1 says __main__
+# V1 1.1.1 hangs for good at `import radio` in QEMU 7.2, which has no nRF51 radio (measured;
+# docs/qemu.md §11): such a program cannot be booted, so it is reported instead of timing out.
+QEMU_CANNOT_IMPORT = frozenset({"radio"})
+NOT_IN_QEMU = ("not booted in QEMU: micro:bit V1 1.1.1 stops at `import {}` in the emulator "
+               "(it has no radio); the simulator runs this program (`klimakit run --sim`)")
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')  # V1 names main.py "__main__"
 
 
 @dataclass(frozen=True)
@@ -66,23 +72,17 @@ def lessons_to_boot(lessons: Iterable[Lesson], problems: Iterable[Problem]) -> l
             and lesson.firmware.removesuffix(".py") not in bad_names]
 
 
-def _source_line(program: Program, main_line: int) -> tuple[Path, int]:
-    """Map a main.py line (firmware with lib inlined) back to the file it came from."""
-    lines = program.source.splitlines()
-    text = lines[main_line - 1].strip() if 0 < main_line <= len(lines) else ""
-    for path in program.files:
-        try:
-            original = path.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            continue
-        hits = [n for n, line in enumerate(original, start=1) if text and line.strip() == text]
-        if len(hits) == 1:
-            return path, hits[0]
-    return program.files[0] if program.files else Path(program.name), 1
+def _source_line(program: Program, file_name: str, line: int) -> tuple[Path, int]:
+    """The PC file and line a traceback frame names: modules are files on the board too."""
+    board_name = "main.py" if file_name in ("__main__", "main.py") else file_name
+    path = program.file_path(board_name)
+    if path is None:
+        return (program.files[0] if program.files else Path(program.name)), 1
+    return path, max(line, 1)
 
 
-def _read_error(board: QemuBoard, first: str) -> tuple[str, int]:
-    """Collect a traceback's lines; return its last line and the main.py line it names."""
+def _read_error(board: QemuBoard, first: str) -> tuple[str, str, int]:
+    """Collect a traceback; return its last line and the innermost file and line it names."""
     lines = [first]
     deadline = time.monotonic() + 2.0
     while not re.match(r"^\w*(Error|Exception|Interrupt)\b", lines[-1]):
@@ -90,8 +90,9 @@ def _read_error(board: QemuBoard, first: str) -> tuple[str, int]:
         if raw is None or time.monotonic() > deadline:
             break
         lines.append(raw.decode("utf-8", "replace").replace("\x00", "").strip())
-    numbers = [int(m.group(1)) for line in lines for m in _MAIN_LINE.finditer(line)]
-    return lines[-1], numbers[-1] if numbers else 0
+    frames = [(m.group(1), int(m.group(2))) for text in lines for m in _FRAME.finditer(text)]
+    name, number = frames[-1] if frames else ("", 0)
+    return lines[-1], name, number
 
 
 def boot_lesson(
@@ -114,6 +115,9 @@ def boot_lesson(
 
     try:
         program = lesson_program(lesson, firmware_root)
+        if QEMU_CANNOT_IMPORT & program.imports:
+            return result(None, 0, Problem(path, 1, NOT_IN_QEMU.format(
+                ", ".join(sorted(QEMU_CANNOT_IMPORT & program.imports))), warning=True))
         board = QemuBoard.from_program(program, name="check-" + lesson.id, fast_time=True)
     except KitError as err:
         return result(None, 0, Problem(path, 1, "cannot boot in QEMU: {}".format(err)))
@@ -127,13 +131,12 @@ def boot_lesson(
                 continue
             text = raw.decode("utf-8", "replace").replace("\x00", "").strip()
             if any(word in text for word in ERROR_WORDS):
-                message, main_line = _read_error(board, text)
-                where = _source_line(program, main_line) if main_line else (path, 1)
+                message, file_name, line = _read_error(board, text)
+                where = _source_line(program, file_name, line) if line else (path, 1)
                 hint = (" The program is too big for micro:bit V1's memory; make it smaller."
                         if "MemoryError" in message else "")
-                at_line = " (main.py line {})".format(main_line) if main_line else ""
                 return result(header, data, Problem(where[0], where[1], "fails on micro:bit V1 "
-                              "(QEMU): {}{}.{}".format(message.rstrip(". "), at_line, hint)))
+                              "(QEMU): {}.{}".format(message.rstrip(". "), hint)))
             parsed = parse_line(raw)
             if isinstance(parsed, Header) and header is None:
                 header = parsed

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kit.boards import BoardInfo, find_boards
+from kit.boards import BoardInfo, ask_all, find_boards, micropython_release
 from kit.cli.output import err_console, print_table
 
 NO_BOARDS_HELP = {
@@ -35,8 +35,9 @@ NO_BOARDS_HELP = {
 }
 
 
-def _as_dict(board: BoardInfo) -> dict[str, str | None]:
-    return {
+def _as_dict(board: BoardInfo, answers: dict[str, str] | None = None
+             ) -> dict[str, str | None]:
+    row: dict[str, str | None] = {
         "name": board.label,
         "version": board.version,
         "drive": str(board.drive) if board.drive else None,
@@ -45,23 +46,33 @@ def _as_dict(board: BoardInfo) -> dict[str, str | None]:
         "daplink": board.daplink_version,
         "problem": board.problem or None,
     }
+    if answers is not None:  # asked with --micropython: '' = the port did not answer
+        row["micropython"] = answers.get(board.unique_id or (board.port or "")) or None
+    return row
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON on stdout.")
-def boards(as_json: bool) -> None:
+@click.option("--micropython", "ask", is_flag=True,
+              help="Ask each board's serial port which MicroPython it runs (this stops the "
+                   "board's program and starts it again from the beginning).")
+def boards(as_json: bool, ask: bool) -> None:
     """List the micro:bits plugged into this PC: drive, serial port, V1/V2.
 
     Every board shows its MICROBIT drive (where hex files are copied) and its serial port
     (where its program's data arrives). V1 or V2 is read from DETAILS.TXT on the drive.
+    With --micropython each board whose serial port answers says which MicroPython it runs
+    (klimakit puts V1 1.1.1 and V2 2.1.2 on them); its program restarts.
 
     \b
     Example:
       klimakit boards
+      klimakit boards --micropython
     """
     found = find_boards()
+    answers = ask_all(found) if ask else None
     if as_json:
-        click.echo(json.dumps([_as_dict(b) for b in found], indent=2))
+        click.echo(json.dumps([_as_dict(b, answers) for b in found], indent=2))
         return
     if not found:
         platform = sys.platform if sys.platform in NO_BOARDS_HELP else "linux"
@@ -69,10 +80,17 @@ def boards(as_json: bool) -> None:
         err_console.print(NO_BOARDS_HELP[platform], markup=False)
         err_console.print("No hardware at hand? Try [bold]klimakit demo[/bold].")
         return
-    keys = ("name", "version", "drive", "port", "unique_id", "daplink", "problem")
-    rows = [[str(row[k] or "") for k in keys] for row in map(_as_dict, found)]
-    print_table("micro:bits", ("Name", "Version", "Drive", "Port", "Unique id", "DAPLink", "Note"),
-                rows)
+    keys = ["name", "version", "drive", "port", "unique_id", "daplink", "problem"]
+    titles = ["Name", "Version", "Drive", "Port", "Unique id", "DAPLink", "Note"]
+    dicts = [_as_dict(b, answers) for b in found]
+    if answers is not None:
+        keys.insert(2, "micropython")
+        titles.insert(2, "MicroPython")
+        for row in dicts:
+            text = row.get("micropython") or ""
+            row["micropython"] = micropython_release(text) or (text[:24] if text else "no answer")
+    rows = [[str(row[k] or "") for k in keys] for row in dicts]
+    print_table("micro:bits", titles, rows)
 
 
 COMMANDS = [boards]

@@ -1,6 +1,7 @@
 """`klimakit build` and `klimakit flash`: a lesson's program onto a whole class set."""
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from kit.errors import KitError
 from kit.flash import (
     FlashPhase, FlashResult, FlashStatus, choose_boards_to_flash, flash_boards, record_in_inventory,
 )
+from kit.hardware import VERSIONS
 
 _STATUS = {
     FlashStatus.OK: "[green]OK[/green]", FlashStatus.FAILED: "[red]FEJL[/red]",
@@ -31,31 +33,74 @@ def _describe(built: BuiltHex) -> str:
         built.info.size_bytes / 1000, " (fra cache)" if built.from_cache else "")
 
 
+def _da(number: int) -> str:
+    """A number as Danish text writes it: 28.672."""
+    return "{:,}".format(number).replace(",", ".")
+
+
+def _inside(built: BuiltHex) -> list[str]:
+    """Per board version: its MicroPython, the files, and the filesystem bytes used."""
+    lines = []
+    for part in built.contents:
+        files = ", ".join("{} ({} B)".format(name, _da(size)) for name, size in part.files)
+        lines += ["  {}: MicroPython {} ({})".format(part.version.upper(), part.release,
+                                                     part.micropython),
+                  "      filer: {}".format(files or "ingen"),
+                  "      filsystem: {} af {} bytes brugt".format(_da(part.used_bytes),
+                                                                 _da(part.fs_bytes))]
+    return lines
+
+
+def _as_json(built: BuiltHex, out: Path) -> dict[str, object]:
+    return {
+        "program": built.name, "file": str(out), "bytes": len(built.data),
+        "universal": built.info.universal, "versions": list(built.info.versions),
+        "boards": [{"version": part.version, "micropython": part.release,
+                    "firmware": part.micropython, "fs_used_bytes": part.used_bytes,
+                    "fs_bytes": part.fs_bytes,
+                    "files": [{"name": name, "bytes": size} for name, size in part.files]}
+                   for part in built.contents],
+        "warnings": list(built.warnings),
+    }
+
+
 @click.command()
 @click.argument("target")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the hex (default: <program>.hex here).")
-def build(target: str, out: Path | None) -> None:
+@click.option("--board", "version", type=click.Choice(VERSIONS),
+              help="Build for one micro:bit version only (a smaller hex).")
+@click.option("--json", "as_json", is_flag=True, help="Describe the hex as JSON on stdout.")
+def build(target: str, out: Path | None, version: str | None, as_json: bool) -> None:
     """Build a micro:bit hex file from a lesson or a .py program.
 
-    The program is checked first (micro:bit V1 Python, size), shared firmware/lib modules are
-    put into it, and the result is one universal hex that runs on V1 and V2. Copy it onto a
-    MICROBIT drive yourself, or use `klimakit flash`.
+    Every file is checked first with each micro:bit's own compiler (file:line for errors) and
+    against the size of its filesystem. The program and the modules it imports (yours beside
+    it, and firmware/lib's) go onto the board as files. The result is one universal hex that
+    runs on V1 and V2 (or, with --board, a hex for one version). It says which MicroPython
+    each board gets and what is in its filesystem. Copy the hex onto a MICROBIT drive
+    yourself, or use `klimakit flash`.
 
     \b
     Examples:
       klimakit build sensortjek
       klimakit build mit_program.py -o mit_program.hex
+      klimakit build sensortjek --board v2 --json
     """
-    built = build_target(target)
+    built = build_target(target, versions=(version,) if version else None)
     for warning in built.warnings:
-        err_console.print("[yellow]Advarsel:[/yellow] " + warning, markup=True)
-    out = out or Path("{}.hex".format(built.name))
+        err_console.print("[yellow]Advarsel:[/yellow] " + escape(warning), markup=True)
+    out = out or Path("{}{}.hex".format(built.name, "-" + version if version else ""))
     try:
         out.write_text(built.text, encoding="ascii")
     except OSError as err:
-        raise KitError("cannot write {}: {}".format(out, err)) from err
-    err_console.print(_describe(built))
+        raise KitError("cannot write {}: {}".format(out, err.strerror or err)) from err
+    if as_json:
+        click.echo(json.dumps(_as_json(built, out), indent=2, ensure_ascii=False))
+        return
+    err_console.print(escape(_describe(built)))
+    for line in _inside(built):
+        err_console.print(line, markup=False, soft_wrap=True)
     click.echo(str(out))
 
 
@@ -65,7 +110,8 @@ def _run_with_progress(built: BuiltHex, boards: list[BoardInfo],
     with Progress(TextColumn("{task.description:<28}"), BarColumn(), DownloadColumn(),
                   TimeElapsedColumn(), console=err_console, transient=False) as progress:
         tasks = {b.unique_id: progress.add_task("{} venter".format(b.label),
-                                                total=len(built.data)) for b in boards}
+                                                total=len(built.data_for(b.version)))
+                 for b in boards}
 
         def update(board: BoardInfo, phase: FlashPhase, done: int, total: int) -> None:
             with lock:
@@ -102,7 +148,8 @@ def flash(target: str, all_boards: bool, names: tuple[str, ...], timeout: float)
     """Put a lesson's program (or a .py / .hex file) onto many micro:bits at once.
 
     The program is built and checked before any board is touched. Then every board gets the
-    hex at the same time, restarts, and is checked for DAPLink's FAIL.TXT. The table at the
+    hex of its own version (V1 or V2, from DETAILS.TXT) at the same time, restarts, and is
+    checked for DAPLink's FAIL.TXT. The table at the
     end says per board what happened and what to do; the exit code is 1 if any board failed.
     Each flash is written into the inventory (`klimakit inventory`).
 

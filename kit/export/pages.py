@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from kit.build import build_universal_hex, lesson_program
+from kit.build import build_universal_hex, inline_source, lesson_program
 from kit.errors import ExportError, FirmwareError
 from kit.lessons import (
     WORKSHEET_FILE, Asset, Lesson, LessonText, front_matter_problems, is_lesson_id,
@@ -53,8 +53,9 @@ class FirmwareCache:
     def build(self, lesson: Lesson) -> Firmware:
         key = (lesson.firmware, tuple(lesson.boards))
         if key not in self._built:
-            program = lesson_program(lesson)
-            self._built[key] = Firmware(program.name, program.source, build_universal_hex(program))
+            program = lesson_program(lesson)  # modules pasted in: the .py must run on its own
+            self._built[key] = Firmware(program.name, inline_source(program),
+                                        build_universal_hex(program))
         return self._built[key]
 
 

@@ -5,10 +5,21 @@ hex could not be flashed, as two lines: ``error: <sentence>`` and ``type: <kinds
 internal, transient, user, target, interface). The sentences come from DAPLink's
 source/daplink/error.c; a micro:bit V2 also scrolls the number 500 + the error's index (e.g.
 521 checksum, 529 incompatible image), which is the number teachers see and search for.
+
+A real FAIL.TXT is well under 200 bytes. Whatever else is found on a drive under that name (a
+20 MB file, terminal escape sequences such as `\x1b[2J`) is read only up to
+FAIL_TXT_MAX_BYTES and made printable with kit.text before it is shown or stored.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from kit.text import one_line, printable
+
+FAIL_TXT_NAME = "FAIL.TXT"
+FAIL_TXT_MAX_BYTES = 4096
+ERROR_MAX_CHARS = 200
 
 # (DAPLink sentence or its start, code shown on a V2, what happened, what to do)
 _KNOWN: tuple[tuple[str, int, str, str], ...] = (
@@ -77,16 +88,31 @@ class FailReport:
     advice: str  # what to do
 
 
+def read_fail_txt(drive: Path) -> str | None:
+    """Return the drive's FAIL.TXT (at most FAIL_TXT_MAX_BYTES, printable); None if absent."""
+    try:
+        with open(drive / FAIL_TXT_NAME, "rb") as handle:
+            data = handle.read(FAIL_TXT_MAX_BYTES)
+    except OSError:
+        return None
+    return printable(data.decode("ascii", errors="replace")).strip()
+
+
 def parse_fail_txt(text: str) -> FailReport:
-    """Explain a FAIL.TXT; unknown or garbled content still gives a useful sentence."""
+    """Explain a FAIL.TXT; unknown or garbled content still gives a useful sentence.
+
+    The text is bounded and stripped of control characters first, so a hostile or huge
+    FAIL.TXT gives a sentence of at most ERROR_MAX_CHARS characters.
+    """
+    text = printable(text[:FAIL_TXT_MAX_BYTES])
     error, kinds = "", tuple[str, ...]()
-    for line in text.replace("\x00", "").splitlines():
+    for line in text.splitlines():
         key, _, value = line.partition(":")
         if key.strip().lower() == "error":
-            error = value.strip()
+            error = one_line(value, ERROR_MAX_CHARS)
         elif key.strip().lower() == "type":
-            kinds = tuple(k.strip() for k in value.split(",") if k.strip())
-    error = error or text.strip()[:200]
+            kinds = tuple(one_line(k, 20) for k in value.split(",") if k.strip())[:8]
+    error = error or one_line(text, ERROR_MAX_CHARS)
     for start, code, sentence, advice in _KNOWN:
         if error.lower().startswith(start.lower()):
             return FailReport(error, kinds, code, sentence, advice)

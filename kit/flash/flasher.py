@@ -2,7 +2,10 @@
 
 DAPLink flashes while the file is being copied (the USB write is paced by the flashing), then
 drops off USB and comes back ("remounts"). If it failed it says why in FAIL.TXT on the new
-drive. So one board's flash is: check the hex fits the board (V1/V2), write it in chunks with
+drive. Each board gets the hex of its own version (DETAILS.TXT's board id): 0.64 MB for a V1,
+1.24 MB for a V2, instead of the 1.88 MB universal hex, so a class set flashes sooner; a board
+of unknown version gets the universal hex. So one board's flash is: check the hex fits the
+board (V1/V2), write it in chunks with
 progress, fsync, wait for the drive to go away and come back (found again by its unique id,
 or by DETAILS.TXT's remount counter going up), then read FAIL.TXT. Boards run in parallel
 threads: each is its own USB device, and the copy time is the board's, not the PC's.
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from kit.boards import BoardInfo, DriveInfo, find_drives, read_drive, select_boards
 from kit.build import BuiltHex
-from kit.flash.daplink import parse_fail_txt
+from kit.flash.daplink import parse_fail_txt, read_fail_txt
 
 log = logging.getLogger(__name__)
 
@@ -196,15 +199,16 @@ def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | No
         written = done
         progress(board, PHASE_COPY, done, total)
 
+    data = built.data_for(board.version)  # a V1 gets the V1 hex, a V2 the V2 hex
     try:
-        write_hex(built.data, board.drive, copied)
+        write_hex(data, board.drive, copied)
     except OSError as err:
         log.info("%s: write failed after %d bytes: %s", board.label, written, err)
         return _write_error(board, err, written, time.monotonic() - start)
-    progress(board, PHASE_WAIT, len(built.data), len(built.data))
+    progress(board, PHASE_WAIT, len(data), len(data))
     state, info = wait_for_remount(board, remount_before, roots, timeout_s)
     seconds = time.monotonic() - start
-    progress(board, PHASE_DONE, len(built.data), len(built.data))
+    progress(board, PHASE_DONE, len(data), len(data))
     if state == "stuck":
         return _result(board, FAILED, "Filen blev kopieret, men micro:bit'en genstartede ikke "
                        "inden for {:.0f} s.".format(timeout_s), "Tag micro:bit'en ud, sæt den i "
@@ -215,14 +219,13 @@ def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | No
                        "den.", seconds=seconds, written=True)
     board = BoardInfo(board.unique_id, board.version, info.path, board.port,
                       info.daplink_version or board.daplink_version, board.name)
-    try:
-        fail_text = (info.path / "FAIL.TXT").read_text(encoding="ascii", errors="replace")
-    except OSError:
+    fail_text = read_fail_txt(info.path)  # bounded and printable (kit/flash/daplink.py)
+    if fail_text is None:
         return _result(board, OK, "Flashet og genstartet.", seconds=seconds, written=True)
     report = parse_fail_txt(fail_text)
     code = " (fejl {})".format(report.code) if report.code else ""
     return _result(board, FAILED, report.sentence + code, report.advice, seconds=seconds,
-                   fail_txt=fail_text.strip(), written=True)
+                   fail_txt=fail_text, written=True)
 
 
 def flash_boards(built: BuiltHex, boards: Iterable[BoardInfo], *,
@@ -240,11 +243,23 @@ def flash_boards(built: BuiltHex, boards: Iterable[BoardInfo], *,
 
 
 def record_in_inventory(built: BuiltHex, results: Iterable[FlashResult]) -> None:
-    """Write each flashed board's firmware, hash and result into the inventory."""
-    from kit.inventory import assign_names, record_flash
+    """Write each flash into the inventory: program, the hash of the hex that board got
+    (its version's own hex), result, DAPLink's code.
 
-    results = [r for r in results if r.board.unique_id and r.status != SKIPPED]
-    assign_names((r.board.unique_id, r.board.version, r.board.daplink_version) for r in results)
+    Boards never named before are named there. If the inventory cannot be used, the events
+    are kept on this PC and sent later (kit/inventory/sync.py), said once per process;
+    KitError only if they could not be kept either.
+    """
+    from kit.inventory import FlashEvent, record_flashes
+
+    events = []
     for result in results:
-        record_flash(result.board.unique_id, built.name, built.sha256, result.message,
-                     ok=result.ok)
+        if not result.board.unique_id or result.status == SKIPPED:
+            continue
+        report = parse_fail_txt(result.fail_txt) if result.fail_txt else None
+        events.append(FlashEvent(
+            result.board.unique_id, result.board.version, result.board.daplink_version,
+            built.name, built.sha256_for(result.board.version), result.ok, result.message,
+            daplink_code=(report.code or None) if report else None,
+            detail=report.error if report else result.message))
+    record_flashes(events)

@@ -1,13 +1,17 @@
 """Virtual micro:bits: MICROBIT drive folders that flash like DAPLink and boot QEMU.
 
-Each virtual board is a folder MICROBIT, MICROBIT1, … with a DETAILS.TXT (V1 board id 9900,
-a stable unique id). Copy a hex onto it and it behaves like a real board's USB chip:
+Each virtual board is a folder MICROBIT, MICROBIT1, … with a DETAILS.TXT (board id 9900 for a
+V1, 9904 for a V2, a stable unique id). Copy a hex onto it and it behaves like a real board's
+USB chip:
 - it takes the file at DAPLink's pace (bytes_per_s; the flash file is a pipe the board reads,
   so the writer's `write` blocks like a USB drive that is busy flashing),
-- it decodes the hex; a broken or foreign one gives FAIL.TXT with DAPLink's own sentence,
+- it decodes the hex; a broken or foreign one, or one without a part for its version, gives
+  FAIL.TXT with DAPLink's own sentence,
 - it "remounts": the folder disappears for remount_s and comes back (Remount count + 1),
-- it boots the V1 part of the hex in QEMU, whose serial port (socket://127.0.0.1:PORT) is
-  written into the fleet's registry in the drive root, where kit.boards finds it.
+- a V1 boots the V1 part of the hex in QEMU, whose serial port (socket://127.0.0.1:PORT) is
+  written into the fleet's registry in the drive root, where kit.boards finds it. A V2 takes
+  its hex but runs nothing yet: QEMU has no V2, and a simulator behind a V2 drive is future
+  work, so a V2 board has no serial port.
 So `klimakit flash` and then `klimakit record` run end to end on real MicroPython firmware.
 A board gets its serial port when its first program boots (there is no default program).
 """
@@ -22,15 +26,15 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kit.boards import VIRTUAL_REGISTRY, QemuBoard, pid_alive
-from kit.build import inspect_hex, universal_to_v1
+from kit.build import inspect_hex, split_universal
 from kit.errors import HexFileError, KitError
 from kit.flash.daplink import INCOMPATIBLE_IMAGE, format_fail_txt
 from kit.flash.flasher import FLASH_FILE_NAME
-from kit.hardware import fake_unique_id
+from kit.hardware import V1, VIRTUAL_BOARD_IDS, fake_unique_id
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ Local Mods: 0
 USB Interfaces: MSD, CDC, HID, WebUSB
 Interface CRC: 0x00000000
 Remount count: {remounts}
-URL: https://microbit.org/device/?id=9900&v=0255
+URL: https://microbit.org/device/?id={board_id}&v=0255
 """
 
 
@@ -67,9 +71,11 @@ class VirtualBoard:
 
     def __init__(self, drive: Path, name: str, workdir: Path, *, bytes_per_s: float | None,
                  remount_s: float, boot: bool, on_event: Event,
-                 on_port: Callable[[], None]) -> None:
+                 on_port: Callable[[], None], version: str = V1) -> None:
         self.drive, self.name, self.workdir = drive, name, workdir
-        self.unique_id = fake_unique_id(name)
+        self.version = version
+        self.unique_id = fake_unique_id(name, version)
+        self.last_size = 0  # bytes of the last hex it took
         self.bytes_per_s, self.remount_s, self.boot = bytes_per_s, remount_s, boot
         self.remount_count = 0
         self.flashes = 0
@@ -105,7 +111,8 @@ class VirtualBoard:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         (staging / "DETAILS.TXT").write_text(
-            _DETAILS.format(uid=self.unique_id, remounts=self.remount_count), newline="\r\n")
+            _DETAILS.format(uid=self.unique_id, remounts=self.remount_count,
+                            board_id=VIRTUAL_BOARD_IDS[self.version]), newline="\r\n")
         if fail_text:
             (staging / "FAIL.TXT").write_text(fail_text, newline="")
         if hasattr(os, "mkfifo"):
@@ -189,27 +196,30 @@ class VirtualBoard:
         return None
 
     # --- flashing --------------------------------------------------------------------------
+    def _decode(self, data: bytes) -> tuple[str, str]:
+        """(FAIL.TXT text or '', the plain hex of this board's version) as DAPLink decides."""
+        if data == b"\x00timeout":
+            return format_fail_txt("The transfer timed out.", ("transient", "user")), ""
+        try:
+            info = inspect_hex(data)
+            if self.version not in info.versions:
+                return format_fail_txt(INCOMPATIBLE_IMAGE, ("user",)), ""
+            text = data.decode("ascii")
+            return "", split_universal(text)[self.version] if info.universal else text
+        except HexFileError as err:
+            return format_fail_txt(err.daplink_message or INCOMPATIBLE_IMAGE,
+                                   ("transient", "user")), ""
+
     def _program(self, data: bytes) -> None:
         start = time.monotonic()
-        fail, v1_hex = "", ""
-        if data == b"\x00timeout":
-            fail = format_fail_txt("The transfer timed out.", ("transient", "user"))
-        else:
-            try:
-                info = inspect_hex(data)
-                if "v1" not in info.versions:
-                    fail = format_fail_txt(INCOMPATIBLE_IMAGE, ("user",))
-                else:
-                    text = data.decode("ascii")
-                    v1_hex = universal_to_v1(text) if info.universal else text
-            except HexFileError as err:
-                fail = format_fail_txt(err.daplink_message, ("transient", "user"))
+        self.last_size = len(data)
+        fail, own_hex = self._decode(data)
         self._unmount()
         self._on_event(self.name, "remounting")
         if not fail:
             self.flashes += 1
-            if self.boot:
-                self._boot(v1_hex)
+            if self.boot and self.version == V1:
+                self._boot(own_hex)
         self.last_fail = fail
         self._stop.wait(max(0.0, self.remount_s - (time.monotonic() - start)))
         self.remount_count += 1
@@ -251,9 +261,15 @@ class VirtualFleet:
 
     def __init__(self, root: Path | None = None, count: int = 2, *,
                  bytes_per_s: float | None = None, remount_s: float = REMOUNT_S,
-                 boot: bool = True, on_event: Event | None = None) -> None:
+                 boot: bool = True, on_event: Event | None = None,
+                 versions: Sequence[str] = ()) -> None:
+        """`versions` gives each board's version ("v1"/"v2"); missing ones are V1."""
         if not 1 <= count <= 32:
             raise KitError("a virtual class has 1 to 32 boards (each QEMU needs ~36 MB)")
+        kinds = list(versions)[:count] + [V1] * (count - len(versions))
+        if any(kind not in VIRTUAL_BOARD_IDS for kind in kinds):
+            raise KitError("a virtual board is 'v1' or 'v2', not {}".format(
+                [kind for kind in kinds if kind not in VIRTUAL_BOARD_IDS][0]))
         self._own_root = root is None
         self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="klimakit-drives-"))
         self._state = Path(tempfile.mkdtemp(prefix="klimakit-virtual-"))
@@ -263,7 +279,7 @@ class VirtualFleet:
             VirtualBoard(self.root / ("MICROBIT" if i == 0 else "MICROBIT{}".format(i)),
                          "virtual-{}".format(i + 1), self._state / str(i + 1),
                          bytes_per_s=bytes_per_s, remount_s=remount_s, boot=boot,
-                         on_event=on_event, on_port=self._write_registry)
+                         on_event=on_event, on_port=self._write_registry, version=kinds[i])
             for i in range(count)
         ]
 

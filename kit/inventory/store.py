@@ -1,47 +1,36 @@
-"""The board inventory: which micro:bits exist, where they belong, what they run.
+"""Boards as the inventory knows them: listing, finding one, exporting, and shared helpers.
 
-One SQLite file in the user data folder (db_path below) holds one row per board, keyed by
-DAPLink's unique id: its stable name (kit/inventory/naming.py), V1/V2, DAPLink version, school,
-when it was first and last seen, and the last firmware flashed onto it with its hash, time and
-result. No pupil data: a board is a school's device, not a person's. `flash` updates it; the
-municipality's shared pool moves boards between schools with set_school().
+A board is keyed by DAPLink's unique id (DETAILS.TXT); it has a stable name (kit/inventory/
+naming.py), V1/V2, a school, maybe a pool kit, a status, and its last program with hash. The
+tables are in kit/inventory/schema.py; kit/inventory/db.py says which store is used. Helpers
+here (find_board, school_id, add_event, settled_status) are the one place for their rule.
 """
 from __future__ import annotations
 
 import csv
-import logging
-import sqlite3
-from collections.abc import Iterable
-from contextlib import closing
-from dataclasses import astuple, dataclass, fields
-from datetime import datetime, timezone
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, insert, or_, select
 
 from kit.errors import BoardNotFound, KitError
-from kit.resources import data_dir
-
-log = logging.getLogger(__name__)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS boards (
-    unique_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    number INTEGER NOT NULL DEFAULT 0,
-    version TEXT NOT NULL DEFAULT '?',
-    daplink_version TEXT NOT NULL DEFAULT '',
-    school TEXT NOT NULL DEFAULT '',
-    first_seen TEXT NOT NULL DEFAULT '',
-    last_seen TEXT NOT NULL DEFAULT '',
-    firmware TEXT NOT NULL DEFAULT '',
-    firmware_hash TEXT NOT NULL DEFAULT '',
-    flashed_at TEXT NOT NULL DEFAULT '',
-    last_result TEXT NOT NULL DEFAULT ''
+from kit.inventory.db import StoreChoice, transaction
+from kit.inventory.schema import (
+    NAME_CHARS, RESULT_CHARS, InventoryEvent, InventoryStatus, boards, events, kits, loans, schools,
 )
-"""
+from kit.text import csv_cell, one_line
+
+STATUS_LABELS = {  # the coordinator's words (issue 17), shown by the CLI and the report
+    InventoryStatus.IN_USE: "i brug", InventoryStatus.IN_STOCK: "på lager",
+    InventoryStatus.ON_LOAN: "udlånt", InventoryStatus.DEFECT: "defekt",
+}
 
 
 @dataclass(frozen=True)
-class InventoryRecord:
+class BoardRecord:
     """One board as the inventory knows it (the columns of the CSV export, in order)."""
 
     name: str
@@ -49,117 +38,144 @@ class InventoryRecord:
     version: str
     daplink_version: str
     school: str
-    first_seen: str
-    last_seen: str
+    kit: str
+    status: InventoryStatus
+    note: str
+    first_seen: datetime | None
+    last_seen: datetime | None
     firmware: str
     firmware_hash: str
-    flashed_at: str
+    flashed_at: datetime | None
     last_result: str
 
+    def as_json(self) -> dict[str, Any]:
+        """Return the board for `inventory --json` (times as ISO 8601 UTC)."""
+        program = None
+        if self.firmware:
+            program = {"name": self.firmware, "sha256": self.firmware_hash,
+                       "flashed_at": _iso(self.flashed_at)}
+        return {
+            "unique_id": self.unique_id, "name": self.name, "version": self.version,
+            "school": self.school or None, "status": self.status.value,
+            "last_seen": _iso(self.last_seen), "last_program": program,
+            "kit": self.kit or None, "daplink_version": self.daplink_version,
+            "note": self.note, "last_result": self.last_result,
+        }
 
-COLUMNS = tuple(f.name for f in fields(InventoryRecord))
-DB_FILE = "klimakit.sqlite3"
+
+COLUMNS = tuple(f.name for f in fields(BoardRecord))
+# Boards by school (boards of no school last, on SQLite as on PostgreSQL), then name number.
+BOARD_ORDER = (schools.c.name.asc().nulls_last(), boards.c.number, boards.c.name)
+InventoryRecord = BoardRecord  # the name before the municipal inventory
 
 
-def db_path() -> Path:
-    """Return the SQLite file holding board names and the inventory."""
-    return data_dir() / DB_FILE
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
 
 
-def now_iso() -> str:
-    """Return the current UTC time as ISO 8601 (seconds), the format stored everywhere."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+def board_query() -> Select[Any]:
+    """SELECT every board with its school's and kit's names, in BoardRecord's column order."""
+    return (select(boards.c.name, boards.c.unique_id, boards.c.version,
+                   boards.c.daplink_version, func.coalesce(schools.c.name, "").label("school"),
+                   func.coalesce(kits.c.name, "").label("kit"), boards.c.status,
+                   boards.c.note, boards.c.first_seen, boards.c.last_seen, boards.c.firmware,
+                   boards.c.firmware_hash, boards.c.flashed_at, boards.c.last_result)
+            .select_from(boards.outerjoin(schools, schools.c.id == boards.c.school_id)
+                         .outerjoin(kits, kits.c.id == boards.c.kit_id)))
 
 
-def open_db(path: Path | None = None) -> sqlite3.Connection:
-    """Open (and create) the board store. Several processes may use it at once."""
+def record_from_row(row: Sequence[Any]) -> BoardRecord:
+    """Make a BoardRecord from a row of board_query()."""
+    values = list(row)
     try:
-        path = path or db_path()
-    except OSError as err:
-        raise KitError(
-            "cannot create the klimakit data folder ({}). Set KLIMAKIT_DATA_DIR to a writable "
-            "folder.".format(err)
-        ) from err
-    try:
-        conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute(_SCHEMA)
-    except sqlite3.Error as err:
-        raise KitError(
-            "cannot open the board store {} ({}). Check that the folder is writable, or set "
-            "KLIMAKIT_DATA_DIR to another folder.".format(path, err)
-        ) from err
-    return conn
+        values[6] = InventoryStatus(values[6])
+    except ValueError:
+        values[6] = InventoryStatus.IN_USE  # a value written by hand: shown, not a crash
+    return BoardRecord(*values)
 
 
-def list_boards(school: str | None = None, path: Path | None = None) -> list[InventoryRecord]:
-    """Return every known board (optionally one school's), in name order."""
-    with closing(open_db(path)) as conn:
-        query = "SELECT {} FROM boards".format(", ".join(COLUMNS))
-        args: tuple[str, ...] = ()
+def list_boards(school: str | None = None, store: StoreChoice = None) -> list[BoardRecord]:
+    """Return every known board (optionally one school's), by school, then name number."""
+    query = board_query()
+    with transaction(store) as conn:
         if school is not None:
-            query += " WHERE school = ?"
-            args = (school,)
-        rows = conn.execute(query + " ORDER BY number, name", args).fetchall()
-    return [InventoryRecord(*row) for row in rows]
+            query = query.where(schools.c.id == school_id(conn, school, create=False))
+        rows = conn.execute(query.order_by(*BOARD_ORDER))
+        return [record_from_row(r) for r in rows]
 
 
-def resolve(conn: sqlite3.Connection, keys: Iterable[str]) -> list[str]:
-    """Map board names or unique ids to unique ids; raise BoardNotFound listing known names."""
-    found: list[str] = []
-    for key in keys:
-        row = conn.execute(
-            "SELECT unique_id FROM boards WHERE name = ? OR unique_id = ?",
-            (key.strip(), key.strip().lower()),
-        ).fetchone()
-        if row is None:
-            known = [r[0] for r in conn.execute("SELECT name FROM boards ORDER BY number")]
-            raise BoardNotFound(
-                "no board named {!r} in the inventory. Known boards: {}. Plug it in and run "
-                "`klimakit boards` to give it a name.".format(key, ", ".join(known) or "none")
-            )
-        found.append(str(row[0]))
-    return found
+def find_board(conn: Connection, key: str) -> str:
+    """Return the unique id of a board named by its name or unique id; BoardNotFound lists."""
+    key = key.strip()
+    found = conn.execute(select(boards.c.unique_id).where(
+        or_(boards.c.name == key, boards.c.unique_id == key.lower()))).scalar()
+    if found is None:
+        known = list(conn.execute(select(boards.c.name).order_by(boards.c.number,
+                                                                 boards.c.name).limit(20)))
+        raise BoardNotFound(
+            "no board named {!r} in the inventory. Known boards: {}. Plug it in and run "
+            "`klimakit boards` to give it a name.".format(
+                key, ", ".join(str(r[0]) for r in known) or "none"))
+    return str(found)
 
 
-def set_school(keys: Iterable[str], school: str, path: Path | None = None) -> list[str]:
-    """Assign boards (names or unique ids) to a school; return their names."""
-    school = school.strip()
-    with closing(open_db(path)) as conn:
-        ids = resolve(conn, list(keys))
-        conn.executemany("UPDATE boards SET school = ? WHERE unique_id = ?",
-                         [(school, uid) for uid in ids])
-        return [str(conn.execute("SELECT name FROM boards WHERE unique_id = ?",
-                                 (uid,)).fetchone()[0]) for uid in ids]
+def school_id(conn: Connection, name: str, *, create: bool) -> int:
+    """Return a school's id; with create=True a new name becomes a new school."""
+    clean = one_line(name, NAME_CHARS)
+    if not clean:
+        raise KitError("a school needs a name, e.g. \"Lemtorpskolen\".")
+    found = conn.execute(select(schools.c.id).where(schools.c.name == clean)).scalar()
+    if found is not None:
+        return int(found)
+    if not create:
+        known = [str(r[0]) for r in conn.execute(select(schools.c.name).order_by(schools.c.name))]
+        raise KitError("ingen skole hedder {!r} i inventaret. Kendte skoler: {}.".format(
+            clean, ", ".join(known) or "ingen endnu"))
+    conn.execute(insert(schools).values(name=clean))
+    return int(conn.execute(select(schools.c.id).where(schools.c.name == clean)).scalar_one())
 
 
-def record_flash(unique_id: str, firmware: str, firmware_hash: str, result: str,
-                 *, ok: bool, path: Path | None = None) -> None:
-    """Remember what was flashed onto a board (firmware and hash only if it succeeded)."""
-    when = now_iso()
-    with closing(open_db(path)) as conn:
-        if ok:
-            conn.execute(
-                "UPDATE boards SET firmware = ?, firmware_hash = ?, flashed_at = ?, "
-                "last_result = ?, last_seen = ? WHERE unique_id = ?",
-                (firmware, firmware_hash, when, result, when, unique_id),
-            )
-        else:
-            conn.execute("UPDATE boards SET last_result = ?, last_seen = ? WHERE unique_id = ?",
-                         (result, when, unique_id))
+def add_event(conn: Connection, board_id: str, kind: InventoryEvent, at: datetime, *,
+              program: str = "", program_hash: str = "", daplink_code: int | None = None,
+              detail: str = "", uid: str | None = None) -> None:
+    """Append one event to a board's history (text bounded and made printable)."""
+    conn.execute(insert(events).values(
+        board_id=board_id, kind=kind.value, at=at, program=one_line(program, NAME_CHARS),
+        program_hash=one_line(program_hash, NAME_CHARS), daplink_code=daplink_code,
+        detail=one_line(detail, RESULT_CHARS), uid=uid))
 
 
-def export_csv(path: Path, records: Iterable[InventoryRecord]) -> int:
-    """Write records as CSV (UTF-8 with BOM so Excel shows æøå); return the row count."""
+def settled_status(conn: Connection, kit_id: int | None) -> InventoryStatus:
+    """The status of a board that is not defect: in use, or in its kit at home or on loan."""
+    if kit_id is None:
+        return InventoryStatus.IN_USE
+    lent = conn.execute(select(loans.c.id).where(loans.c.kit_id == kit_id,
+                                                 loans.c.returned_at.is_(None))).first()
+    return InventoryStatus.ON_LOAN if lent else InventoryStatus.IN_STOCK
+
+
+def export_csv(path: Path, records: Iterable[BoardRecord]) -> int:
+    """Write records as CSV (UTF-8 with BOM so Excel shows æøå); return the row count.
+
+    Every text cell goes through kit.text.csv_cell, so a school or note starting with '='
+    is shown by Excel as text, never run as a formula.
+    """
     count = 0
     try:
         with open(path, "w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
             for record in records:
-                writer.writerow(astuple(record))
+                writer.writerow([_cell(getattr(record, c)) for c in COLUMNS])
                 count += 1
     except OSError as err:
         raise KitError("cannot write {}: {}".format(path, err)) from err
     return count
 
+
+def _cell(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, InventoryStatus):
+        return value.value
+    return csv_cell("" if value is None else str(value))

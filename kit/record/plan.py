@@ -125,7 +125,7 @@ def plan_recording(
             from kit.build import assemble
             from kit.resources import firmware_path
 
-            digest = firmware_sha256(assemble(firmware_path(firmware)).source)
+            digest = assemble(firmware_path(firmware)).sha256  # every file as flashed
         except (KitError, OSError) as err:
             log.info("no firmware hash for %s: %s", firmware, err)
     paths = RunPaths.for_stem(out_dir, stem or new_stem(out_dir, lesson_id or "optagelse",

@@ -104,6 +104,10 @@ class SimBoard(Board):
         name = name or "sim-{}".format(index + 1)
         super().__init__(BoardIdentity(name, fake_unique_id(name, version, str(index)), version))
         self.index = index
+        if isinstance(program, Path):
+            program = assemble(program)
+        if isinstance(program, Program):  # its modules are files beside main.py on the board
+            local_modules = {**program.module_sources(), **(local_modules or {})}
         self.program_name, self.source = _source_of(program)
         self._code = self._compile(self.source, version, host_names is not None)
         board_seed = (self.sim.seed if seed is None else seed) * 1000 + index

@@ -1,0 +1,1 @@
+"""Alembic migrations of the inventory (env.py, versions/), run by kit/inventory/migrate.py."""
