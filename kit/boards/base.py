@@ -19,6 +19,7 @@ from kit.hardware import UNKNOWN_VERSION
 
 log = logging.getLogger(__name__)
 
+MAX_LINES_PER_READ = 1000  # read_lines' default: lines already here are handed over together
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,31 @@ class Board(ABC):
         Partial lines are kept until the rest arrives, so a line split across reads is never
         cut in two.
         """
+
+    def read_lines(self, timeout: float = 1.0) -> list[bytes]:
+        """Return the complete lines that have arrived, waiting up to `timeout` s for one.
+
+        A recorder stamps them with one receive time. This default asks readline();
+        StreamBoard reads all that has arrived in one call instead.
+        """
+        line = self.readline(timeout)
+        if line is None:
+            return []
+        lines = [line]
+        while len(lines) < MAX_LINES_PER_READ:
+            try:
+                more = self.readline(0)
+            except (TransportError, OSError):
+                break  # these lines first; the next call meets the error again
+            if more is None:
+                break
+            lines.append(more)
+        return lines
+
+    def take_partial_line(self) -> bytes:
+        """Return (and forget) the start of a line whose end has not arrived, e.g. when the
+        connection was lost in the middle of it. Boards that keep no partial line return b''."""
+        return b""
 
     def lines(self, timeout: float = 1.0) -> Iterator[bytes]:
         """Yield lines until none arrives within `timeout` seconds."""

@@ -29,6 +29,7 @@ from pathlib import Path
 import serial
 
 from kit.boards.base import BoardIdentity
+from kit.boards.serial_board import open_serial
 from kit.boards.stream import StreamBoard
 from kit.build import Program, build_v1_hex
 from kit.errors import QemuNotAvailable, TransportError
@@ -180,7 +181,7 @@ class QemuBoard(StreamBoard):
         def _open() -> serial.SerialBase:
             if not self.running:
                 raise TransportError("QEMU stopped at start: " + self.qemu_log()[-500:])
-            return serial.serial_for_url(self.port, timeout=1)
+            return open_serial(self.port)  # keeps boot output that arrives at connect
 
         self._stream = _retry(_open, CONNECT_TIMEOUT_S)  # type: ignore[assignment]
 

@@ -5,14 +5,28 @@ verified in QEMU (docs/qemu.md §4): the first byte after boot is a stray NUL; a
 that lands while the program prints can stay pending and fire inside the next exec, so entering
 the raw REPL ends with a soft reset that clears it; an uncaught exception is first scrolled
 across the LEDs (up to a minute) unless Ctrl-C skips the scroll.
+
+Reading takes whatever has arrived in one call (docs/protocol.md: a recorder stamps each chunk
+with its arrival time). A stream with a file descriptor (a serial port or pty on POSIX, a
+socket from kit/boards/serial_board.py's `open_serial`) is waited on with select() and then read
+without blocking, up to READ_CHUNK_BYTES at a time; pyserial's own `read(n)` would wait for all n
+bytes, and its socket handler's `in_waiting` says only 0 or 1, which made a byte per call
+(about 5,000 lines/s). Other streams (loop://, Windows ports, test fakes) read
+`max(1, in_waiting)` bytes and then whatever `in_waiting` says is left.
+
+Lines are cut out of the bytes by kit/boards/lines.py (CR LF, LF or CR; an over-long line cut
+once).
 """
 from __future__ import annotations
 
+import io
 import logging
+import select
 import time
 from typing import Protocol
 
 from kit.boards.base import Board, BoardIdentity, raise_for_board_error
+from kit.boards.lines import MAX_LINE_BYTES, LineBuffer
 from kit.errors import BoardCodeError, TransportError
 
 log = logging.getLogger(__name__)
@@ -21,7 +35,7 @@ RAW_PROMPT = b"raw REPL; CTRL-B to exit\r\n>"
 SOFT_REBOOT = b"soft reboot\r\n"
 CTRL_A, CTRL_B, CTRL_C, CTRL_D = b"\x01", b"\x02", b"\x03", b"\x04"
 PASTE_ACK_S = 3.0  # the raw REPL answers "OK" as soon as it has the whole paste
-MAX_LINE_BYTES = 64 * 1024  # a line longer than this is noise; it is cut and passed on
+READ_CHUNK_BYTES = 64 * 1024  # per read call (bigger reads cost more to allocate than they save)
 
 
 class ByteStream(Protocol):
@@ -59,8 +73,19 @@ class StreamBoard(Board):
     def __init__(self, identity: BoardIdentity, stream: ByteStream | None = None) -> None:
         super().__init__(identity)
         self._stream = stream
-        self._buffer = bytearray()
+        self._lines = LineBuffer(MAX_LINE_BYTES, identity.name)
         self._in_raw_repl = False
+        self._fd: int | None = None
+        self._fd_of: object = None  # the stream self._fd belongs to (QemuBoard sets _stream)
+
+    @property
+    def _buffer(self) -> bytearray:
+        """Bytes received and not yet handed out (the raw REPL reads them as bytes)."""
+        return self._lines.data
+
+    @_buffer.setter
+    def _buffer(self, data: bytearray) -> None:
+        self._lines.data = data
 
     @property
     def stream(self) -> ByteStream:
@@ -69,11 +94,23 @@ class StreamBoard(Board):
         return self._stream
 
     def _read_some(self, timeout: float) -> bytes:
+        """Return what has arrived (waiting up to `timeout` s for the first byte), or b''."""
         stream = self.stream
         try:
-            waiting = stream.in_waiting
-            stream.timeout = timeout
-            return stream.read(max(1, waiting))
+            if self._fd_of is not stream:
+                self._fd, self._fd_of = _fileno(stream), stream
+            if self._fd is not None:
+                ready, _, _ = select.select([self._fd], [], [], max(timeout, 0.0))
+                if not ready:
+                    return b""
+                if stream.timeout != 0:
+                    stream.timeout = 0  # select() did the waiting: read what is there, at once
+                return stream.read(READ_CHUNK_BYTES)
+            if stream.timeout != timeout:
+                stream.timeout = timeout
+            data = stream.read(max(1, stream.in_waiting))
+            left = stream.in_waiting if data else 0
+            return data + stream.read(min(left, READ_CHUNK_BYTES)) if left else data
         except (OSError, ValueError) as err:  # SerialException is an OSError
             raise TransportError(
                 "{}: the connection was lost ({}). Is the board still plugged in?".format(
@@ -84,16 +121,36 @@ class StreamBoard(Board):
     def readline(self, timeout: float = 1.0) -> bytes | None:
         deadline = time.monotonic() + timeout
         while True:
-            end = self._buffer.find(b"\n")
-            if end >= 0 or len(self._buffer) >= MAX_LINE_BYTES:
-                cut = end + 1 if end >= 0 else MAX_LINE_BYTES
-                line = bytes(self._buffer[:cut])
-                del self._buffer[:cut]
-                return line.rstrip(b"\r\n")
+            line = self._lines.take_line()
+            if line is not None:
+                return line
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
             self._buffer += self._read_some(left)
+
+    def read_lines(self, timeout: float = 1.0) -> list[bytes]:
+        """Return the lines completed by what has arrived (all of them, in one list).
+
+        Waits up to `timeout` s for a complete line; each call reads at most one chunk once a
+        line is complete, so the caller can stamp the lines with the time they arrived.
+        """
+        lines = self._lines.take_lines()
+        deadline = time.monotonic() + timeout
+        while not lines:
+            left = deadline - time.monotonic()
+            if left <= 0 and timeout > 0:
+                return []
+            chunk = self._read_some(max(left, 0.0))
+            if not chunk:
+                return []
+            self._buffer += chunk
+            lines = self._lines.take_lines()
+        return lines
+
+    def take_partial_line(self) -> bytes:
+        """Return (and forget) the start of a line whose end has not arrived."""
+        return self._lines.take_partial()
 
     def write(self, data: bytes) -> None:
         stream = self.stream
@@ -112,7 +169,7 @@ class StreamBoard(Board):
         """Read (buffer first) until `marker`; raise TransportError on timeout."""
         deadline = time.monotonic() + timeout
         data = bytearray(self._buffer)
-        self._buffer.clear()
+        self._lines.clear()
         while marker not in data:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -136,7 +193,7 @@ class StreamBoard(Board):
         self._in_raw_repl = False
 
     def _drain(self) -> None:
-        self._buffer.clear()
+        self._lines.clear()
         while self._read_some(0.05):
             pass
 
@@ -227,3 +284,17 @@ def _is_lost_paste(err: BoardCodeError, code: str) -> bool:
     except SyntaxError:
         return False
     return True
+
+
+def _fileno(stream: object) -> int | None:
+    """The stream's file descriptor if select() can wait on it (not on Windows), else None."""
+    fileno = getattr(stream, "fileno", None)
+    if fileno is None:
+        return None
+    if not hasattr(select, "poll") and not getattr(stream, "selectable_on_windows", False):
+        return None  # Windows: select() takes sockets only
+    try:
+        fd = fileno()
+    except (OSError, ValueError, io.UnsupportedOperation):  # loop://, a pyserial base class
+        return None
+    return fd if isinstance(fd, int) and fd >= 0 else None

@@ -1,6 +1,11 @@
-"""`klimakit record`, `klimakit plot`, `klimakit import`: experiments to CSV files and graphs."""
+"""`klimakit record`, `klimakit plot`, `klimakit import`: experiments to CSV files and graphs.
+
+What they show (live table, summary, Danish words) and how signals end a recording are in
+kit/cli/record_screen.py.
+"""
 from __future__ import annotations
 
+import math
 import re
 import time
 from pathlib import Path
@@ -9,67 +14,51 @@ from typing import Any
 import click
 from rich.live import Live
 from rich.markup import escape
-from rich.table import Table
 
 from kit.boards import Board, find_boards
 from kit.cli.output import err_console
+from kit.cli.record_screen import (
+    Screen, event_line, live_table, print_graph_notes, print_summary, stop_on_signals,
+)
 from kit.errors import KitError, RecordingError
 from kit.record import (
-    BoardState, BoardStatus, EndReason, EventKind, Recorder, RecordingResult, RunEvent,
-    choose_boards, import_my_data, make_reopen, open_board, open_port, plan_recording, plot_run,
+    BoardStatus, EndReason, Recorder, RecordingResult, RunEvent, choose_boards, draw_graph,
+    import_my_data, make_reopen, open_board, open_port, plan_recording, plot_run,
+    recording_error,
 )
 
 LIVE_PLOT_EVERY_S = 10.0
-EVENTS_DA = {EventKind.UNPLUGGED: "frakoblet", EventKind.REPLUGGED: "tilsluttet igen",
-             EventKind.WRONG_PROGRAM: "forkert program",
-             EventKind.SEQUENCE_RESTARTED: "tæller startet forfra",
-             EventKind.READER_FAILED: "læsningen fejlede", EventKind.NO_HEADER: "ingen overskrift"}
-STATES_DA = {BoardState.WAITING: "venter", BoardState.OK: "ok", BoardState.QUIET: "stille",
-             BoardState.UNPLUGGED: "frakoblet", BoardState.WRONG_PROGRAM: "forkert program",
-             BoardState.STOPPED: "stoppet"}
-STATE_COLOURS = {BoardState.OK: "green", BoardState.UNPLUGGED: "red",
-                 BoardState.WRONG_PROGRAM: "red", BoardState.QUIET: "yellow"}
-ENDED_DA = {EndReason.INTERRUPTED: "stoppet med Ctrl-C", EndReason.DURATION: "tiden er gået",
-            EndReason.NO_BOARDS: "alle boards er væk", EndReason.STOP: "stoppet",
-            EndReason.ERROR: "fejl"}
+MAX_DURATION_S = 7 * 24 * 3600.0  # a week: longer is a typing error, not an experiment
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$")
 
 
 class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
-    """'20m', '90s', '1h30m' or a plain number of minutes → seconds."""
+    """'20m', '90s', '1h30m' or a plain number of minutes → seconds (finite, positive)."""
 
     name = "duration"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> float:
         if isinstance(value, (int, float)):
-            return float(value)
-        text = str(value).strip().lower().replace(" ", "")
-        try:
+            seconds = float(value)
+        else:
+            seconds = self._parse(str(value), param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_DURATION_S:
+            self.fail("{!r} is not a duration klimakit can record: give a time above 0 and at "
+                      "most a week, e.g. 20m, 90s or 1h30m".format(value), param, ctx)
+        return seconds
+
+    def _parse(self, value: str, param: click.Parameter | None, ctx: click.Context | None
+               ) -> float:
+        text = value.strip().lower().replace(" ", "")
+        if re.fullmatch(r"\d+(\.\d+)?", text):  # plain minutes; not "nan", "inf" or "1e400"
             return float(text) * 60
-        except ValueError:
-            pass
         match = _DURATION.match(text)
         if not text or match is None:
             self.fail("{!r} is not a duration: write e.g. 20m, 90s or 1h30m".format(value),
                       param, ctx)
         hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
         return hours * 3600 + minutes * 60 + seconds
-
-
-def _table(statuses: list[BoardStatus], fields: tuple[str, ...], elapsed: float) -> Table:
-    table = Table(title="Optager · {:.0f}:{:02.0f}  (Ctrl-C stopper og gemmer)".format(
-        *divmod(elapsed, 60)), title_justify="left")
-    # Field names come from the board's header line, which allows '[' and '/': plain text.
-    for column in ("Board", "Status", "Seneste ({})".format(escape(", ".join(fields)) or "?"),
-                   "Linjer/s", "Gemt", "Afvist", "Tabt"):
-        table.add_column(column)
-    for s in statuses:
-        state = "[{}]{}[/]".format(STATE_COLOURS.get(s.state, "white"), STATES_DA[s.state])
-        latest = ", ".join("{:g}".format(v) for v in s.latest)
-        table.add_row(s.name, state, latest, "{:.1f}".format(s.lines_per_s), str(s.accepted),
-                      str(s.rejected), str(s.lost))
-    return table
 
 
 def _open_boards(names: tuple[str, ...], all_boards: bool, ports: tuple[str, ...]
@@ -87,14 +76,50 @@ def _open_boards(names: tuple[str, ...], all_boards: bool, ports: tuple[str, ...
     return boards
 
 
-def _summary(result: RecordingResult) -> None:
-    how = ENDED_DA[result.ended_by] if result.ended_by else "?"
-    err_console.print("[green]Færdig[/green] ({}): {} målinger gemt, {} linjer afvist (i "
-                      "rå-loggen), {} tabt.".format(how, result.accepted, result.rejected,
-                                                    result.lost))
-    err_console.print("  CSV:       {}".format(result.paths.csv))
-    err_console.print("  Metadata:  {}".format(result.paths.sidecar))
-    err_console.print("  Rå-log:    {}".format(result.paths.raw))
+def _record_live(recorder: Recorder, boards: list[Board], screen: Screen,
+                 live_plot: bool) -> RecordingResult:
+    """Run the recording with the live table (and live graph); all of it on this thread,
+    never on the recorder's writer thread."""
+    plan = recorder.plan
+    reopen = make_reopen(names={b.unique_id: b.name for b in boards})
+    started = time.monotonic()
+    next_plot = [started + LIVE_PLOT_EVERY_S]
+    live = Live(console=err_console, refresh_per_second=4, transient=False)
+    screen.show(live.start)
+
+    def update(statuses: list[BoardStatus]) -> None:
+        screen.show(lambda: live.update(live_table(statuses, recorder.fields,
+                                                   time.monotonic() - started)))
+        if live_plot and time.monotonic() >= next_plot[0]:
+            next_plot[0] = time.monotonic() + LIVE_PLOT_EVERY_S
+            try:
+                plot_run(plan.paths.csv, plan.paths.plot)
+            except RecordingError:
+                pass  # no readings yet
+
+    def event(item: RunEvent) -> None:
+        if item.board:
+            screen.show(lambda: live.console.print(event_line(item)))
+
+    try:
+        result = recorder.run(boards, reopen=reopen, on_update=update, on_event=event)
+    finally:
+        screen.show(lambda: live.update(live_table(recorder.snapshot(), recorder.fields,
+                                                   time.monotonic() - started)))
+        screen.show(live.stop)
+    return result
+
+
+def _draw_at_end(result: RecordingResult, screen: Screen) -> None:
+    """The graph of a finished recording; a graph that cannot be drawn is a warning only:
+    the data is saved, so `record` still succeeds."""
+    try:
+        graph = draw_graph(result.paths.csv, result.paths.plot)
+    except RecordingError as err:
+        message = "[yellow]Grafen kunne ikke tegnes[/yellow]: " + escape(str(err))
+        screen.show(lambda: err_console.print(message))
+        return
+    screen.show(lambda: err_console.print("  Graf:      {}".format(graph.path)))
 
 
 @click.command()
@@ -137,33 +162,20 @@ def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[s
         recorder.abandon()
         raise
     err_console.print("Optager fra {} board(s) til {}".format(len(boards), plan.paths.csv))
-    reopen = make_reopen(names={b.unique_id: b.name for b in boards})
-    started = time.monotonic()
-    next_plot = [started + LIVE_PLOT_EVERY_S]
-    with Live(console=err_console, refresh_per_second=4, transient=False) as live:
-        def update(statuses: list[BoardStatus]) -> None:
-            live.update(_table(statuses, recorder.fields, time.monotonic() - started))
-            if live_plot and time.monotonic() >= next_plot[0]:
-                next_plot[0] = time.monotonic() + LIVE_PLOT_EVERY_S
-                try:
-                    plot_run(plan.paths.csv, plan.paths.plot)
-                except RecordingError:
-                    pass  # no readings yet
-
-        def event(item: RunEvent) -> None:
-            if item.board:
-                live.console.print("[yellow]{}[/yellow] {}: {} {}".format(
-                    time.strftime("%H:%M:%S", time.localtime(item.at)), escape(item.board),
-                    EVENTS_DA.get(item.kind, item.kind.value), escape(item.detail)))
-
-        result = recorder.run(boards, reopen=reopen, on_update=update, on_event=event)
-        live.update(_table(recorder.snapshot(), recorder.fields, time.monotonic() - started))
-    if not err_console.is_terminal:
-        err_console.print()  # a terminal ends the live table with a line break; a pipe does not
-    _summary(result)
-    if make_plot and result.accepted:
-        err_console.print("  Graf:      {}".format(plot_run(plan.paths.csv, plan.paths.plot)))
-    click.echo(str(plan.paths.csv))
+    screen = Screen()
+    restore = stop_on_signals(recorder, screen)
+    try:
+        result = _record_live(recorder, boards, screen, live_plot)
+        if not err_console.is_terminal:
+            screen.show(err_console.print)  # a terminal ends the live table with a line break
+        screen.show(lambda: print_summary(result))
+        if make_plot and result.accepted:
+            _draw_at_end(result, screen)
+    finally:
+        restore()
+    if result.ended_by is EndReason.ERROR:
+        raise recording_error(result)
+    screen.show(lambda: click.echo(str(plan.paths.csv)))
 
 
 @click.command()
@@ -181,7 +193,9 @@ def plot(csv_path: Path, out_path: Path | None, title: str) -> None:
     Example:
       klimakit plot klimakit-data/afkoeling-20261125-101500.csv -o graf.svg
     """
-    click.echo(str(plot_run(csv_path, out_path, title=title)))
+    graph = draw_graph(csv_path, out_path, title=title)
+    print_graph_notes(graph)
+    click.echo(str(graph.path))
 
 
 @click.command(name="import")
@@ -207,7 +221,13 @@ def import_log(source: Path, out_dir: Path, board: str, excel_da: bool, make_plo
     paths = import_my_data(source, out_dir, board=board, excel_da=excel_da)
     err_console.print("[green]Importeret[/green]: {}".format(paths.csv))
     if make_plot:
-        err_console.print("  Graf: {}".format(plot_run(paths.csv, paths.plot)))
+        try:
+            graph = draw_graph(paths.csv, paths.plot)
+        except RecordingError as err:
+            err_console.print("[yellow]Grafen kunne ikke tegnes[/yellow]: " + escape(str(err)))
+        else:
+            print_graph_notes(graph)
+            err_console.print("  Graf: {}".format(graph.path))
     click.echo(str(paths.csv))
 
 

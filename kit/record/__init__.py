@@ -1,39 +1,46 @@
 """Record: data lines from boards become a run (CSV + raw log + JSON sidecar) and a graph.
 
 The protocol parser (kit/record/protocol.py, the grammar in docs/protocol.md), one reader per
-board (reader.py), the recorder loop that writes and counts (recorder.py), its plan (plan.py),
-the files of a run (files.py), the graph (plot.py) and the V2 data log import (datalog.py).
+board (reader.py), the recorder with its writer thread (recorder.py) and what the writer does
+with each burst of lines (intake.py), what a run reports (states.py), its plan (plan.py), the
+files of a run (files.py), reading them back and repairing an unfinished sidecar (readback.py),
+the graph (plot.py) and the V2 data log import (datalog.py).
 """
 from __future__ import annotations
 
+from kit.record.appender import is_recording
 from kit.record.datalog import import_my_data, read_my_data
 from kit.record.files import (
-    EXCEL_DA, PREFIX_COLUMNS, SIDECAR_FORMAT, STANDARD, CsvStyle, RunData, RunPaths, RunWriter,
-    Series, new_stem, read_run, read_sidecar, write_sidecar,
+    EXCEL_DA, PREFIX_COLUMNS, SIDECAR_FORMAT, STANDARD, CsvStyle, RunPaths, RunWriter,
+    new_stem, read_sidecar, write_sidecar,
 )
 from kit.record.plan import (
     FieldSpec, RecordingPlan, choose_boards, firmware_sha256, make_reopen, open_board, open_port,
     plan_recording,
 )
-from kit.record.plot import plot_run
+from kit.record.plot import Graph, draw_graph, plot_run
 from kit.record.protocol import (
-    MAX_FIELDS, MAX_LINE_CHARS, MAX_NUMBER_CHARS, PROTOCOL_VERSION, Data, GatewayData, Header, Line,
-    Raw, check_fields, format_data, format_gateway, format_header, parse_line, parse_lines,
-    split_lines,
+    MAX_FIELDS, MAX_LINE_BYTES, MAX_LINE_CHARS, MAX_NUMBER_CHARS, PROTOCOL_VERSION, Data,
+    GatewayData, Header, Line, Raw, check_fields, format_data, format_gateway, format_header,
+    Readings, parse_burst, parse_line, parse_lines, split_lines,
 )
+from kit.record.readback import RunData, Series, read_run, repair_sidecar
 from kit.record.reader import BoardEvent, Reopen, read_board
-from kit.record.recorder import (
-    BoardState, BoardStatus, EndReason, EventKind, Recorder, RecordingResult, RunEvent,
+from kit.record.recorder import Recorder, recording_error
+from kit.record.states import (
+    BoardState, BoardStatus, EndReason, EventKind, LostReason, RecordingResult, RunEvent,
 )
 
 __all__ = [
-    "EXCEL_DA", "MAX_FIELDS", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS", "PREFIX_COLUMNS",
-    "PROTOCOL_VERSION", "SIDECAR_FORMAT", "STANDARD", "BoardEvent", "BoardState", "BoardStatus",
-    "CsvStyle", "Data", "EndReason", "EventKind", "FieldSpec", "GatewayData", "Header", "Line",
-    "Raw", "Recorder", "RecordingPlan", "RecordingResult", "Reopen", "RunData", "RunEvent",
-    "RunPaths", "RunWriter", "Series", "check_fields", "choose_boards", "firmware_sha256",
-    "format_data", "format_gateway", "format_header", "import_my_data", "make_reopen",
-    "new_stem", "open_board", "open_port", "parse_line", "parse_lines", "plan_recording",
-    "plot_run", "read_board", "read_my_data", "read_run", "read_sidecar", "split_lines",
-    "write_sidecar",
+    "EXCEL_DA", "MAX_FIELDS", "MAX_LINE_BYTES", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS",
+    "PREFIX_COLUMNS", "PROTOCOL_VERSION", "SIDECAR_FORMAT", "STANDARD", "BoardEvent",
+    "BoardState", "BoardStatus", "CsvStyle", "Data", "EndReason", "EventKind", "FieldSpec",
+    "GatewayData", "Graph", "Header", "Line", "LostReason", "Raw", "Readings", "Recorder",
+    "RecordingPlan",
+    "RecordingResult", "Reopen", "RunData", "RunEvent", "RunPaths", "RunWriter", "Series",
+    "check_fields", "choose_boards", "draw_graph", "firmware_sha256", "format_data",
+    "format_gateway", "format_header", "import_my_data", "is_recording", "make_reopen",
+    "new_stem", "open_board", "open_port", "parse_burst", "parse_line", "parse_lines",
+    "plan_recording", "plot_run", "read_board", "read_my_data", "read_run", "read_sidecar",
+    "recording_error", "repair_sidecar", "split_lines", "write_sidecar",
 ]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from kit.errors import RecordingError
 from kit.record.files import (
     EXCEL_DA, SIDECAR_FORMAT, STANDARD, RunPaths, RunWriter, new_stem, write_sidecar,
 )
+from kit.record.readback import read_file_bytes, unique_names
+from kit.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +64,7 @@ class DataLog:
 
 def read_my_data(path: Path) -> DataLog:
     """Find the CSV inside MY_DATA.HTM (or accept a downloaded CSV). Raises RecordingError."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise RecordingError("{} is too large to be a micro:bit data log".format(path))
-        blob = path.read_bytes()
-    except OSError as err:
-        raise RecordingError("cannot read {}: {}".format(path, err.strerror or err)) from err
+    blob = read_file_bytes(path, MAX_FILE_BYTES, "micro:bit data log (MY_DATA.HTM)")
     match = _META.search(blob)
     if match is None:
         if b"FS_START" in blob or b"UBIT_LOG_FS" in blob:
@@ -76,18 +74,33 @@ def read_my_data(path: Path) -> DataLog:
     base = match.start(1) - HEADER_BYTES  # file offset of address 0
     log_end = int(match.group(2), 16) + base
     data_start = int(match.group(3), 16) + base
-    if not match.end(1) <= data_start < log_end or data_start > len(blob):
-        raise RecordingError("{}: the data log is cut off or damaged (data should start at "
-                             "byte {}, the file has {}). Copy MY_DATA.HTM from the MICROBIT "
-                             "drive again.".format(path, data_start, len(blob)))
+    labels_end = blob.find(b"\xff", match.end())  # metadata and labels end in unused flash
+    labels_end = len(blob) if labels_end < 0 else labels_end
+    if not labels_end <= data_start < log_end or data_start > len(blob):
+        raise _damaged(path, "data should start at byte {}, after the labels at {}, and "
+                       "before the end of the file ({})".format(data_start, labels_end,
+                                                                len(blob)))
     end = blob.find(b"\xff", data_start, log_end)
     data = blob[data_start: end if end >= 0 else min(log_end, len(blob))]
     full = blob[log_end + 1: log_end + 4] == b"FUL"
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", "replace")
+    text = data.decode("utf-8", "replace")
+    _check_first_row(path, text, blob[match.end():labels_end].decode("utf-8", "replace"))
     return DataLog(text, match.group(1).decode(), (match.group(4) or b"").decode(), full)
+
+
+def _damaged(path: Path, detail: str) -> RecordingError:
+    return RecordingError("{}: the data log is cut off or damaged ({}). Copy MY_DATA.HTM from "
+                          "the MICROBIT drive again.".format(path, detail))
+
+
+def _check_first_row(path: Path, text: str, labels_text: str) -> None:
+    """The log starts with a label row made of the labels the metadata lists (CODAL writes
+    both); anything else means the addresses point at the wrong place."""
+    labels = {c.strip() for c in next(csv.reader([labels_text.strip("\x00\r\n ")]), [])}
+    first = next(csv.reader([text.split("\n", 1)[0]]), [])
+    if text and labels - {""} and not {c.strip() for c in first} <= labels:
+        raise _damaged(path, "its first row {!r} is not the labels {!r}".format(
+            one_line(",".join(first), 60), one_line(",".join(sorted(labels)), 60)))
 
 
 def _plain_csv(blob: bytes, path: Path) -> str:
@@ -101,11 +114,14 @@ def _plain_csv(blob: bytes, path: Path) -> str:
 
 
 def _number(cell: str) -> float | str:
+    """A cell's number, or '' (an empty cell) for text, nan and inf (no graph can draw them)."""
     try:
         value = float(cell)
     except ValueError:
         return ""
-    return int(value) if cell.strip().lstrip("+-").isdigit() else value
+    if not math.isfinite(value):
+        return ""
+    return int(cell) if cell.strip().lstrip("+-").isdigit() else value
 
 
 @dataclass
@@ -123,7 +139,7 @@ def _table(text: str) -> _Table:
     untimed = True
     for cells in csv.reader(line for line in text.replace("\r", "").split("\n") if line):
         if not labels or (cells != labels and _is_label_row(cells, labels)):
-            labels = [c.strip() for c in cells]
+            labels = list(unique_names([c.strip() for c in cells]))  # two "a" → "a", "a (2)"
             columns += [c for c in labels if c not in columns and not _TIME_COLUMN.match(c)]
             continue
         row = dict(zip(labels, cells))
@@ -171,10 +187,13 @@ def import_my_data(path: Path, out_dir: Path, *, board: str = "v2-log",
             values = [_number(row.get(c, "")) for c in table.columns]
             non_numeric += sum(1 for c, v in zip(table.columns, values)
                                if v == "" and row.get(c, "").strip())
-            writer.write_row(None, seconds, board, values)
+            writer.write_row(None, seconds, board, values, flush=False)
             accepted += 1
     finally:
         writer.close()
+    if writer.error is not None:
+        raise RecordingError("cannot write {} ({}). Free some space or choose another folder "
+                             "with --out.".format(paths.csv, writer.error.strerror))
     write_sidecar(paths.sidecar, _sidecar(path, paths, table, datalog, board, writer,
                                           accepted, non_numeric))
     return paths

@@ -1,38 +1,52 @@
-"""The files of one recording: CSV data, raw log, JSON sidecar; written line by line, read back.
+"""The files of one recording: CSV data, raw log, JSON sidecar, written in batches, never torn.
 
 A run is three files sharing a stem, e.g. ``afkoeling-20261125-101500``:
 
 - ``.csv``  columns ``time, seconds, board, <field…>``: the host's receive time (ISO 8601 local
   time with milliseconds), seconds since the start, the board (or radio sender) name, then one
-  column per field. Flushed as soon as lines arrive (the lines that arrived together are
-  written, then flushed), so a crash or a pulled plug loses nothing already received.
-  The Danish-Excel style (``--excel-da``) uses ``;``, a decimal comma, a space instead of ``T`` in
-  the time and a UTF-8 BOM so Excel shows æøå.
+  column per field. The Danish-Excel style (``--excel-da``) uses ``;``, a decimal comma, a
+  space instead of ``T`` in the time and a UTF-8 BOM so Excel shows æøå. Text cells (field
+  names, board names) go through kit.text.csv_cell, so a spreadsheet never runs one as a formula.
 - ``.raw.log`` every line that is not data (REPL banners, tracebacks, noise, wrong field counts),
   with time, board and reason: kept and counted, never in the CSV.
 - ``.json`` the sidecar: lesson, fields with units, boards, firmware hash, start/end, counts and
-  the event list (unplugged / replugged / wrong program). Written at the start and on every event.
+  the event list. Replaced atomically (never half written); kit/record/recorder.py writes it at
+  the start, on events, every few seconds and at the end.
+
+RunWriter collects rows and raw lines and writes them with one os.write per batch (the recorder
+flushes after each round of lines it takes from the boards, so a line is on disk milliseconds
+after it arrived). Only whole rows reach the file: when a write fails part-way (disk full), the
+CSV is cut back to its last complete row and `flush` returns which rows were not written, so the
+recorder counts them as lost. While a recording runs, the CSV holds an exclusive lock (POSIX
+flock, released by the kernel even after SIGKILL: `is_recording` tells a live run from a dead
+one) and a small reserve file keeps room for the final sidecar and graph on a filling disk.
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
+import math
 import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from kit.errors import RecordingError
+from kit.record.appender import Appender, FlushError, lock, make_reserve
+from kit.text import csv_cell, printable
 
 log = logging.getLogger(__name__)
 
 SIDECAR_FORMAT = "klimakit-run/1"
 PREFIX_COLUMNS = ("time", "seconds", "board")
 MIN_FREE_BYTES = 20 * 1024 * 1024  # a 20-minute class recording is ~2 MB; keep a margin
+RESERVE_BYTES = 1024 * 1024  # room for the final sidecar, raw-log note and graph
+RAW_TEXT_CHARS = 1000  # what the raw log keeps of one line
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,11 @@ class RunPaths:
         return cls(out_dir / (stem + ".csv"), out_dir / (stem + ".raw.log"),
                    out_dir / (stem + ".json"), out_dir / (stem + ".png"))
 
+    @property
+    def reserve(self) -> Path:
+        """The space reserve kept while recording (removed at the end)."""
+        return self.csv.with_name("." + self.csv.stem + ".reserve")
+
 
 def new_stem(out_dir: Path, base: str, when: float) -> str:
     """Return '<base>-YYYYMMDD-HHMMSS', with a suffix if such files already exist."""
@@ -79,21 +98,40 @@ def format_time(when: float, style: CsvStyle = STANDARD) -> str:
     return text.replace(".", style.decimal)
 
 
+class _Clock:
+    """format_time for many stamps: the date and time of day are worked out once a second."""
+
+    def __init__(self, style: CsvStyle) -> None:
+        self.style = style
+        self._second: tuple[int, str] = (-1, "")
+
+    def text(self, when: float) -> str:
+        fraction, whole = math.modf(when)  # rounded to µs as datetime.fromtimestamp does
+        micro, second = round(fraction * 1e6), int(whole)
+        if micro >= 1_000_000:
+            micro, second = micro - 1_000_000, second + 1
+        elif micro < 0:
+            micro, second = micro + 1_000_000, second - 1
+        ms = micro // 1000  # cut, as isoformat's milliseconds are
+        if second != self._second[0]:
+            self._second = (second, datetime.fromtimestamp(second).isoformat(
+                sep=self.style.time_sep, timespec="seconds"))
+        return "{}{}{:03d}".format(self._second[1], self.style.decimal, ms)
+
+
 def format_number(value: float | str, style: CsvStyle = STANDARD) -> str:
     """Write a value as read (ints stay ints), with the style's decimal mark."""
     return str(value).replace(".", style.decimal)
 
 
-def _printable(text: str) -> str:
-    return text if text.isprintable() else repr(text)[1:-1]
-
-
 class RunWriter:
     """Create a run's files at once (so an unwritable folder fails at the start) and append."""
 
-    def __init__(self, paths: RunPaths, style: CsvStyle = STANDARD) -> None:
+    def __init__(self, paths: RunPaths, style: CsvStyle = STANDARD, *,
+                 reserve_bytes: int = 0) -> None:
         self.paths, self.style = paths, style
         self.fields: tuple[str, ...] = ()
+        self.error: OSError | None = None  # the first write error; nothing is written after it
         folder = paths.csv.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -106,133 +144,133 @@ class RunWriter:
                                  "some space or choose another folder with --out.".format(
                                      free / 1e6, folder))
         try:
-            self._csv: TextIO = open(paths.csv, "x", newline="", encoding=style.encoding)
-            self._raw: TextIO = open(paths.raw, "x", encoding="utf-8")
+            self._csv = Appender(paths.csv)
+            self._raw = Appender(paths.raw)
         except OSError as err:
             raise RecordingError("cannot write in {} ({}). Choose another folder with "
                                  "--out.".format(folder, err.strerror or err)) from err
-        self._writer = csv.writer(self._csv, delimiter=style.delimiter)
+        lock(self._csv.fd)
+        self._reserve = make_reserve(paths.reserve, reserve_bytes)
         self._time_cache: tuple[float | None, str] = (None, "")
+        self._clock = _Clock(style)
+        self._cells: dict[str, str] = {}
+        self._values = io.StringIO()  # one writer for all rows: making one costs as much
+        self._values_writer = csv.writer(self._values, delimiter=style.delimiter,
+                                         lineterminator="\n")
 
     def set_fields(self, fields: Sequence[str]) -> None:
-        """Write the CSV header row (once: the columns of a run never change)."""
+        """Add the CSV header row (once: the columns of a run never change); flush() writes it
+        before any row."""
         if not self.fields:
             self.fields = tuple(fields)
-            self._writer.writerow(PREFIX_COLUMNS + self.fields)
-            self._csv.flush()
+            bom = "\ufeff" if self.style.encoding == "utf-8-sig" else ""  # Excel: UTF-8, not ANSI
+            self._csv.add(bom + self._csv_line(PREFIX_COLUMNS + tuple(csv_cell(f)
+                                                                     for f in fields)))
+
+    def _csv_line(self, cells: Sequence[object]) -> str:
+        out = io.StringIO()
+        csv.writer(out, delimiter=self.style.delimiter, lineterminator="\r\n").writerow(cells)
+        return out.getvalue()
+
+    def _prefix(self, when: float | None, seconds: float, board: str) -> str:
+        if when != self._time_cache[0]:  # lines that arrived together share one timestamp
+            self._time_cache = (when, "" if when is None else self._clock.text(when))
+        cell = self._cells.get(board)
+        if cell is None:
+            cell = self._cells[board] = self._csv_line([csv_cell(board)])[:-2]
+        stamp = str(round(seconds, 3)).replace(".", self.style.decimal)
+        sep = self.style.delimiter
+        return self._time_cache[1] + sep + stamp + sep + cell + sep
+
+    def add_rows(self, when: float | None, seconds: float, board: str,
+                 rows: Sequence[Sequence[float | str]], owner: object = None) -> None:
+        """Add readings that arrived together (one time, one board); flush() writes them.
+
+        `owner` is handed back by flush() with the number of these rows that were not written.
+        """
+        self._values.seek(0)
+        self._values.truncate()
+        self._values_writer.writerows(rows)
+        values = self._values.getvalue()  # numbers only (and empty cells): '.' is a decimal point
+        if values.startswith('""\n') or '\n""\n' in values:  # csv's way to write [""] alone
+            values = "\n".join("" if v == '""' else v for v in values.split("\n"))
+        if self.style.decimal != ".":
+            values = values.replace(".", self.style.decimal)
+        prefix = self._prefix(when, seconds, board)
+        self._csv.add((prefix + values.replace("\n", "\r\n" + prefix))[:-len(prefix)], owner,
+                      len(rows))
 
     def write_row(self, when: float | None, seconds: float, board: str,
                   values: Sequence[float | str], *, flush: bool = True) -> None:
-        """Append one reading (`when` None: time unknown, left empty) and flush it to disk.
-
-        flush=False lets a caller write the lines that arrived together and then call flush().
-        """
-        if when != self._time_cache[0]:  # lines that arrived together share one timestamp
-            self._time_cache = (when, "" if when is None else format_time(when, self.style))
-        if self.style.decimal == ".":  # csv writes numbers with str(), as format_number does
-            self._writer.writerow([self._time_cache[1], round(seconds, 3), board, *values])
-        else:
-            self._writer.writerow([self._time_cache[1],
-                                   format_number(round(seconds, 3), self.style), board,
-                                   *(format_number(v, self.style) for v in values)])
+        """Append one reading (`when` None: time unknown, left empty), written at once unless
+        flush=False."""
+        self.add_rows(when, seconds, board, [values])
         if flush:
-            self._csv.flush()
+            self.flush()
 
-    def flush(self) -> None:
-        """Push written rows to disk."""
-        self._csv.flush()
+    def write_raw(self, when: float, board: str, reason: str, text: str,
+                  owner: object = None) -> None:
+        """Add a non-data line (or an event) to the raw log; flush() writes it."""
+        # Escaped, not stripped: the raw log is where a teacher or we look for what went wrong.
+        clean = printable(text if text.isprintable() else repr(text)[1:-1], RAW_TEXT_CHARS)
+        self._raw.add("{}\t{}\t{}\t{}\n".format(format_time(when), printable(board), reason,
+                                               clean), owner, 1)
 
-    def write_raw(self, when: float, board: str, reason: str, text: str) -> None:
-        """Append a non-data line (or an event) to the raw log."""
-        self._raw.write("{}\t{}\t{}\t{}\n".format(format_time(when), board, reason,
-                                                 _printable(text)))
-        self._raw.flush()
+    def flush(self) -> list[tuple[object, int]]:
+        """Write what was added. Returns (owner, count) for rows and raw lines that could not be
+        written (after the first write error nothing more is written; see `error`)."""
+        lost: list[tuple[object, int]] = []
+        for appender in (self._csv, self._raw):
+            if self.error is not None:
+                lost += [(o, n) for o, n, _ in appender.segments]
+                appender.parts, appender.segments = [], []
+                continue
+            try:
+                appender.flush()
+            except FlushError as err:
+                self.error = err
+                lost += err.lost
+                self.release_reserve()  # room for the final sidecar and graph
+        return lost
+
+    def release_reserve(self) -> None:
+        """Remove the space reserve (at the end of a run, or when the disk is full)."""
+        if self._reserve:
+            self._reserve = False
+            try:
+                self.paths.reserve.unlink()
+            except OSError as err:
+                log.warning("cannot remove %s: %s", self.paths.reserve, err)
 
     def close(self) -> None:
-        for handle in (self._csv, self._raw):
+        """Write what is left, close the files and remove the reserve."""
+        self.flush()
+        for appender in (self._csv, self._raw):
             try:
-                handle.close()
-            except OSError as err:  # disk full on the last flush: what was written stays
-                log.warning("closing %s: %s", handle.name, err)
+                appender.close()
+            except OSError as err:
+                log.warning("closing %s: %s", appender.path, err)
+        self.release_reserve()
 
 
 def write_sidecar(path: Path, meta: dict[str, Any]) -> None:
     """Write the sidecar JSON atomically (a crash leaves the old or the new one, never half)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_sidecar(csv_path: Path) -> dict[str, Any]:
     """Return the sidecar of a CSV file, or {} if it has none or it is unreadable."""
     path = csv_path.with_suffix(".json")
     try:
+        if not path.is_file() or path.stat().st_size > 64 * 1024 * 1024:
+            return {}
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return meta if isinstance(meta, dict) else {}
-
-
-@dataclass
-class Series:
-    """One board's readings from a CSV: seconds since start and one list per field."""
-
-    seconds: list[float]
-    values: dict[str, list[float]]
-
-
-@dataclass
-class RunData:
-    """A recording read back: fields and per-board series, plus the sidecar."""
-
-    fields: tuple[str, ...]
-    boards: dict[str, Series]
-    meta: dict[str, Any]
-    skipped_rows: int
-
-
-def _float(text: str) -> float:
-    return float(text.strip().replace(",", "."))
-
-
-def _seconds_from_time(text: str) -> float:
-    return datetime.fromisoformat(text.strip().replace(",", ".")).timestamp()
-
-
-def read_run(csv_path: Path) -> RunData:
-    """Read a run CSV in either style (',' or ';' with decimal comma). Bad rows are skipped."""
-    try:
-        text = csv_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise RecordingError("cannot read {}: {}".format(csv_path, err)) from err
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    if not rows or [c.strip() for c in rows[0][:1]] != ["time"] or "board" not in rows[0]:
-        raise RecordingError("{} is not a klimakit recording: its first row must be "
-                             "'time, seconds, board, …'".format(csv_path))
-    header = [c.strip() for c in rows[0]]
-    board_at = header.index("board")
-    seconds_at = header.index("seconds") if "seconds" in header else None
-    fields = tuple(header[board_at + 1:])
-    boards: dict[str, Series] = {}
-    skipped, t0 = 0, None
-    for row in rows[1:]:
-        try:
-            if seconds_at is not None and row[seconds_at].strip():
-                seconds = _float(row[seconds_at])
-            else:
-                stamp = _seconds_from_time(row[0])
-                t0 = stamp if t0 is None else t0
-                seconds = stamp - t0
-            values = [_float(v) if v.strip() else float("nan") for v in row[board_at + 1:]]
-            if len(values) != len(fields):
-                raise ValueError("wrong number of columns")
-        except (ValueError, IndexError):
-            skipped += 1
-            continue
-        series = boards.setdefault(row[board_at], Series([], {f: [] for f in fields}))
-        series.seconds.append(seconds)
-        for name, value in zip(fields, values):
-            series.values[name].append(value)
-    return RunData(fields, boards, read_sidecar(csv_path), skipped)

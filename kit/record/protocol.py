@@ -1,15 +1,19 @@
 """The data-line protocol between a micro:bit program and the host (docs/protocol.md).
 
 One parser, used by the recorder, the gateway, the plotter and the demo. A board prints lines
-ending in CR LF (MicroPython), LF or CR; `split_lines` cuts a chunk at any of the three. Each
-line is classified after removing NUL bytes and surrounding blanks; it must be valid UTF-8 and at
-most MAX_LINE_CHARS long. Grammar (SP = one or more spaces)::
+ending in CR LF (MicroPython), LF or CR; the board's reader (kit/boards/stream.py) and
+`split_lines` cut at any of the three. Each line is classified after removing NUL bytes and
+surrounding blanks; it must be valid UTF-8 and at most MAX_LINE_CHARS long, and before that at
+most MAX_LINE_BYTES bytes as received (4 bytes for each of 4096 characters: no valid line is
+longer, unless padded with thousands of NULs or blanks; a reader cuts anything longer anyway).
+A too-long line is Raw "line too long", kept in the raw log by its first RAW_TEXT_CHARS
+characters. Grammar (SP = one or more spaces)::
 
     header   = "#" [SP] "klimakit" SP version *(SP key "=" value)
     version  = 1*(digit / ".")                       the protocol version, "1" today
     key      = 1*(letter / digit / "_")              known keys below; others kept in `extra`
                lesson=<id>   fields=<name>*("," <name>)   units=<unit>*("," <unit>)
-    name     = 1*32 characters except blanks "," "=" "(" ")"
+    name     = 1*32 characters except blanks "," "=" "(" ")"; the names of one header differ
     unit     = 0*16 characters except blanks "," (may be empty: "units=C,,lvl")
     data     = "(" number *("," number) [","] ")"           e.g. (21.5, 130)
     gateway  = "(" sender "," seq *("," number) [","] ")"   e.g. (gruppe3, 412, 21.5)
@@ -28,7 +32,8 @@ and `check_fields` tells whether a reading fits.
 Everything else (REPL banners, tracebacks, noise, half lines after a replug) is `Raw`: kept in a
 raw log and counted by the caller, never turned into data. `parse_line` never raises.
 
-Speed: `parse_lines` classifies a burst of lines at once (what the recorder receives); plain data
+Speed: `parse_lines` classifies a burst of lines at once (what the recorder receives; its
+writer uses `parse_burst`, the same giving runs of plain readings as their values); plain data
 lines take a fast path (C-level checks, one scan by the json module's C scanner, Data built
 without a Python call per line) and everything else the token-by-token `_parse_line_slow`, the
 reference the property tests hold both fast paths to. `parse_line` has its own one-line fast
@@ -45,17 +50,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 __all__ = [
-    "Data", "GatewayData", "Header", "Line", "Raw", "MAX_FIELDS", "MAX_LINE_CHARS",
-    "MAX_NUMBER_CHARS", "PROTOCOL_VERSION", "check_fields", "format_data", "format_gateway",
-    "format_header", "parse_line", "parse_lines", "split_lines",
+    "Data", "GatewayData", "Header", "Line", "Raw", "MAX_FIELDS", "MAX_LINE_BYTES",
+    "MAX_LINE_CHARS", "MAX_NUMBER_CHARS", "PROTOCOL_VERSION", "check_fields", "format_data",
+    "format_gateway", "format_header", "parse_burst", "parse_line", "parse_lines", "Readings",
+    "split_lines",
 ]
 
 PROTOCOL_VERSION = "1"
 MAX_FIELDS = 32
 MAX_LINE_CHARS = 4096  # longer "lines" are noise (a board prints short lines)
+MAX_LINE_BYTES = 4 * MAX_LINE_CHARS  # as received, before NULs and blanks are removed
+RAW_TEXT_CHARS = 200  # what the raw log keeps of a line that is too long
 MAX_NUMBER_CHARS = 40  # also keeps int() away from Python's 4300-digit limit
 
 _T = TypeVar("_T", bound=type)
@@ -183,6 +191,8 @@ def _parse_header(text: str) -> Line:
     fields = tuple(extra.pop("fields", "").split(","))
     if not fields or len(fields) > MAX_FIELDS or not all(_NAME.fullmatch(f) for f in fields):
         return Raw(text, "header without valid fields=")
+    if len(set(fields)) != len(fields):  # a CSV column and a graph line need a name of its own
+        return Raw(text, "header fields= names repeat")
     units: tuple[str, ...] = ()
     if "units" in extra:
         units = tuple(extra.pop("units").split(","))
@@ -240,6 +250,8 @@ def parse_line(line: bytes | str) -> Line:
 def _parse_line_slow(line: bytes | str) -> Line:
     """The grammar, token by token: the reference the fast path is tested against."""
     if isinstance(line, bytes):
+        if len(line) > MAX_LINE_BYTES:
+            return _too_long(line)
         try:
             text = line.replace(b"\x00", b"").decode("utf-8")
         except UnicodeDecodeError:
@@ -250,12 +262,18 @@ def _parse_line_slow(line: bytes | str) -> Line:
     if not text:
         return Raw(text, "empty")
     if len(text) > MAX_LINE_CHARS:
-        return Raw(text, "line too long")
+        return _too_long(text)
     if text.startswith("#"):
         return _parse_header(text)
     if text.startswith("(") and text.endswith(")"):
         return _parse_tuple(text)
     return Raw(text, "not a data line")
+
+
+def _too_long(line: bytes | str) -> Raw:
+    head = line[:RAW_TEXT_CHARS * 4]
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    return Raw(text[:RAW_TEXT_CHARS] + "…", "line too long")
 
 
 def parse_lines(lines: Sequence[bytes]) -> list[Line]:
@@ -269,13 +287,9 @@ def parse_lines(lines: Sequence[bytes]) -> list[Line]:
     fast = _parse_fast(lines)  # the common case: a burst of data lines only
     if fast is not None:
         return fast
-    try:
-        firsts = bytes(map(_first_byte, lines))  # C speed, no Python loop
-    except IndexError:  # an empty line
-        firsts = b"".join([line[:1] or b" " for line in lines])
     parsed: list[Line] = []
     start = 0
-    for other in _NOT_TUPLE.finditer(firsts):  # headers, noise: rare
+    for other in _NOT_TUPLE.finditer(_first_bytes(lines)):  # headers, noise: rare
         parsed += _parse_run(lines[start:other.start()])
         parsed.append(_parse_line_slow(lines[other.start()]))
         start = other.start() + 1
@@ -287,7 +301,58 @@ def _parse_run(lines: Sequence[bytes]) -> list[Line]:
     return [parse_line(line) for line in lines] if fast is None else fast
 
 
+class Readings(NamedTuple):
+    """A run of plain data lines in a burst: lines[start:start + len(rows)], as values."""
+
+    start: int
+    rows: list[list[float]]
+
+
+def parse_burst(lines: Sequence[bytes]) -> list[Readings | Line]:
+    """Classify a burst as parse_lines does, but give each run of plain readings as Readings.
+
+    The recorder's hot path: the same checks and the same numbers as parse_lines, without
+    building a Data per reading (that took as long as the parsing itself), so a run can be
+    written as it is. Headers, gateway lines and anything unusual come as their Line.
+    """
+    if len(lines) == 1:  # one line per read is common (QEMU, slow boards): the one-line path
+        parsed = parse_line(lines[0])
+        return [Readings(0, [list(parsed.values)]) if type(parsed) is Data else parsed]
+    rows = _fast_rows(lines)
+    if rows is not None:
+        return [Readings(0, rows)]
+    out: list[Readings | Line] = []
+    start = 0
+    for other in _NOT_TUPLE.finditer(_first_bytes(lines)):  # headers, noise: rare
+        out += _run(lines, start, other.start())
+        out.append(_parse_line_slow(lines[other.start()]))
+        start = other.start() + 1
+    return out + _run(lines, start, len(lines))
+
+
+def _run(lines: Sequence[bytes], start: int, end: int) -> list[Readings | Line]:
+    rows = _fast_rows(lines[start:end]) if end - start > 1 else None
+    if rows is not None:
+        return [Readings(start, rows)]
+    return [parse_line(line) for line in lines[start:end]]
+
+
+def _first_bytes(lines: Sequence[bytes]) -> bytes:
+    try:
+        return bytes(map(_first_byte, lines))  # C speed, no Python loop
+    except IndexError:  # an empty line
+        return b"".join([line[:1] or b" " for line in lines])
+
+
 def _parse_fast(lines: Sequence[bytes]) -> list[Line] | None:
+    rows = _fast_rows(lines)
+    if rows is None:
+        return None
+    # Data(tuple(row)) for each row, all in C: no Python-level call per line.
+    return list(map(_tuple_new, repeat(Data), zip(map(tuple, rows))))
+
+
+def _fast_rows(lines: Sequence[bytes]) -> list[list[float]] | None:
     count = len(lines)
     if not count:
         return None
@@ -306,32 +371,29 @@ def _parse_fast(lines: Sequence[bytes]) -> list[Line] | None:
             or (longest > MAX_NUMBER_CHARS + 2 and _FAST_LONG.search(blob))
             or ((b"e" in blob or b"E" in blob) and _FAST_EXPONENT.search(blob))):
         return None
-    # The json module's C scanner on a str (ASCII by the checks above): json.loads on bytes
-    # detects the encoding and decodes with "surrogatepass", which took 40 % of its time.
-    text = "[" + blob.translate(_TO_JSON).decode("ascii") + "]"
-    try:
-        rows, end = _scan_json(text, 0)
-    except (StopIteration, ValueError, RecursionError):
-        rows, end = None, -1
-    if end != len(text):
-        if b",)" not in blob and b", )" not in blob:
-            return None
-        # a trailing comma, as Python prints a 1-tuple: (21.5,)
-        blob = _FAST_TRAILING_COMMA.sub(b")", blob)
-        text = "[" + blob.translate(_TO_JSON).decode("ascii") + "]"
-        try:
-            rows, end = _scan_json(text, 0)
-        except (StopIteration, ValueError, RecursionError):
-            return None
-        if end != len(text):
-            return None
+    rows = _scan_rows(blob)
+    if rows is None and (b",)" in blob or b", )" in blob):
+        rows = _scan_rows(_FAST_TRAILING_COMMA.sub(b")", blob))  # (21.5,) as Python prints it
+    if rows is None:
+        return None
     # Each line gave one flat list (by the shape checks); none may be empty or too long. A
     # line of 33 values has at least 67 characters.
     if (len(rows) != count or [] in rows
             or (longest > 2 * MAX_FIELDS + 2 and max(map(len, rows)) > MAX_FIELDS)):
         return None
-    # Data(tuple(row)) for each row, all in C: no Python-level call per line.
-    return list(map(_tuple_new, repeat(Data), zip(map(tuple, rows))))
+    return cast("list[list[float]]", rows)
+
+
+def _scan_rows(blob: bytes) -> list[Any] | None:
+    """The rows of a blob of tuple lines (checked to be ASCII), or None if it is not JSON."""
+    # The json module's C scanner on a str: json.loads on bytes detects the encoding and
+    # decodes with "surrogatepass", which took 40 % of its time.
+    text = "[" + blob.translate(_TO_JSON).decode("ascii") + "]"
+    try:
+        rows, end = _scan_json(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return None
+    return rows if end == len(text) else None
 
 
 _tuple_new = tuple.__new__

@@ -1,9 +1,14 @@
-"""One reader per board: lines in bursts, with the host's receive time; unplug and re-attach.
+"""One reader per board: lines in bursts, stamped with their arrival time; unplug and re-attach.
 
 Runs in its own thread (kit.record.recorder starts one per board). It hands everything to `deliver`
-(time, burst of lines) or (time, BoardEvent) and never parses, so a slow or broken board cannot
-hold up the others. When the connection fails it reports UNPLUGGED, closes the board and asks
-`reopen(unique_id)` every REOPEN_EVERY_S for the same board, possibly on a new port.
+(time, burst of lines) or (time, BoardEvent) and never parses or writes, so a slow or broken
+board cannot hold up the others and a slow disk cannot make a board's readings late: each burst
+is what one read returned (Board.read_lines), stamped right after the read. When the connection
+fails it hands over the half line that was cut off (the recorder logs and counts it), reports
+UNPLUGGED, closes the board and asks `reopen(unique_id)` every REOPEN_EVERY_S for the same board,
+possibly on a new port. When `halt` is set it reads once more what has already arrived
+(FINAL_READ_S at most), so readings that reached the PC before the stop are recorded, and hands
+over a line the stop cut in half.
 """
 from __future__ import annotations
 
@@ -19,18 +24,23 @@ log = logging.getLogger(__name__)
 
 READ_TIMEOUT_S = 0.2
 REOPEN_EVERY_S = 1.0
-MAX_BURST_LINES = 1000  # lines already received are handed over together (parsed in one go)
+FINAL_READ_S = 0.5  # what already arrived takes milliseconds; a simulated board never runs dry
 # Event kinds, as written to the sidecar (English: read by tools, shown translated).
 UNPLUGGED, REPLUGGED, READER_FAILED = "unplugged", "replugged", "reader failed"
+STOPPED_MID_LINE = "stopped mid-line"  # not an event: the half line the stop cut off
 
 Reopen = Callable[[str], "Board | None"]
 
 
 class BoardEvent:
-    """Something that happened to the connection, not a line: unplugged, replugged, failed."""
+    """Something that happened to the connection, not a line: unplugged, replugged, failed.
 
-    def __init__(self, kind: str, detail: str = "", board: Board | None = None) -> None:
-        self.kind, self.detail, self.board = kind, detail, board
+    `partial` is the start of a line the connection lost in the middle (UNPLUGGED only).
+    """
+
+    def __init__(self, kind: str, detail: str = "", board: Board | None = None,
+                 partial: bytes = b"") -> None:
+        self.kind, self.detail, self.board, self.partial = kind, detail, board, partial
 
 
 Deliver = Callable[[float, "list[bytes] | BoardEvent"], None]
@@ -41,32 +51,43 @@ def read_board(board: Board, deliver: Deliver, halt: threading.Event,
     """Read `board` until `halt` is set (or it is gone and cannot be re-opened)."""
     try:
         while not halt.is_set():
-            burst: list[bytes] = []
-            when = 0.0
             try:
-                line = board.readline(READ_TIMEOUT_S)
-                if line is not None:
-                    when, burst = time.time(), [line]
-                    while len(burst) < MAX_BURST_LINES:  # complete lines already buffered
-                        more = board.readline(0)
-                        if more is None:
-                            break
-                        burst.append(more)
+                lines = board.read_lines(READ_TIMEOUT_S)
+                if lines:
+                    deliver(time.time(), lines)
             except (KitError, OSError) as err:
-                if burst:
-                    deliver(when, burst)
-                deliver(time.time(), BoardEvent(UNPLUGGED, str(err)))
-                new = _wait_for_board(board, halt, reopen)
+                new = _unplugged(board, deliver, halt, reopen, err)
                 if new is None:
                     return
                 board = new
-                deliver(time.time(), BoardEvent(REPLUGGED, "", new))
-                continue
-            if burst:
-                deliver(when, burst)
+        _final_read(board, deliver)
     except Exception as err:  # a bug must not stop the recording of the other boards
         log.exception("reader for %s failed", board.name)
         deliver(time.time(), BoardEvent(READER_FAILED, repr(err)))
+
+
+def _unplugged(board: Board, deliver: Deliver, halt: threading.Event, reopen: Reopen | None,
+               err: Exception) -> Board | None:
+    deliver(time.time(), BoardEvent(UNPLUGGED, str(err), partial=board.take_partial_line()))
+    new = _wait_for_board(board, halt, reopen)
+    if new is not None:
+        deliver(time.time(), BoardEvent(REPLUGGED, "", new))
+    return new
+
+
+def _final_read(board: Board, deliver: Deliver) -> None:
+    deadline = time.monotonic() + FINAL_READ_S
+    try:
+        while time.monotonic() < deadline:
+            lines = board.read_lines(0)
+            if not lines:
+                break
+            deliver(time.time(), lines)
+        partial = board.take_partial_line()
+        if partial.strip(b"\x00 \t"):
+            deliver(time.time(), BoardEvent(STOPPED_MID_LINE, partial=partial))
+    except (KitError, OSError) as err:
+        log.debug("final read of %s: %s", board.name, err)
 
 
 def _wait_for_board(old: Board, halt: threading.Event, reopen: Reopen | None) -> Board | None:
