@@ -127,7 +127,7 @@ class Recorder:
         self._event(EventKind.START, "", None)
         readers = [threading.Thread(target=read_board, daemon=True, name="record-" + s.status.name,
                                     args=(s.board, self._handoff.deliver_to(s), self._halt,
-                                          reopen))
+                                          reopen, self.started))
                    for s in self.slots]
         writer = threading.Thread(target=self._write_loop, args=(readers,), daemon=True,
                                   name="record-writer")
