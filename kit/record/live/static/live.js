@@ -159,7 +159,7 @@
         {label: panel.unit, font: "15px system-ui", labelFont: "bold 15px system-ui",
          values: function (u, ticks) { return ticks.map(number); }, size: 60}
       ],
-      legend: {live: false},
+      legend: {live: false, show: boards.length <= 12},
       cursor: {drag: {x: false, y: false}}
     };
     panel.chart = new uPlot(opts, chartData(panel), panel.box);
@@ -208,6 +208,7 @@
 
   function showTiles() {
     var box = el("tiles");
+    box.classList.toggle("crowded", boards.length > 12);
     var byName = {};
     (status ? status.boards : []).forEach(function (s) { byName[s.name] = s; });
     boards.forEach(function (name, b) {
@@ -280,7 +281,8 @@
       if (e.kind === "start" || e.kind === "end") return;
       var item = document.createElement("li");
       item.textContent = clock(e.seconds) + "  " + (e.board ? e.board + ": " : "") +
-        (EVENTS[e.kind] || e.kind) + (e.detail ? " (" + e.detail + ")" : "");
+        (EVENTS[e.kind] || e.kind);
+      item.title = e.detail;  // the recorder's technical detail, on hover
       if (BAD_EVENTS[e.kind]) item.className = "bad";
       list.insertBefore(item, list.firstChild);
     });
