@@ -47,8 +47,8 @@ class Watched:
     """A page that records console messages, page errors, failed or foreign requests and
     dialogs, and every row the live page drew (its klimakit:drawn events)."""
 
-    INIT = ("window.__drawn = [];"
-            "window.addEventListener('klimakit:drawn', e => window.__drawn.push(...e.detail.rows));")
+    INIT = ("window.__drawn = []; window.addEventListener('klimakit:drawn',"
+            " e => window.__drawn.push(...e.detail.rows));")
 
     def __init__(self, browser: Any, base: str) -> None:
         self.context = browser.new_context(viewport={"width": 1400, "height": 950})
@@ -196,4 +196,33 @@ def test_share_needs_the_token_and_the_page_loads_nothing_from_outside(
         board.close()
     watched.page.wait_for_selector("text=Optagelsen er slut", timeout=WAIT_MS)
     assert not [p for p in watched.problems if "HTTP 404" not in p], watched.problems
+    watched.close()
+
+
+def test_demo_live_plays_the_class_experiment_in_the_browser(browser: Any, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """`klimakit demo --live`: six cups cool in the page in seconds; the page's clock is the
+    boards' (40 minutes), and at the end it holds every reading of the CSV."""
+    import kit.demo
+
+    monkeypatch.setattr(kit.demo, "qemu_binary", lambda: None)
+    pages: list[Watched] = []
+
+    def opened(address: Any) -> None:
+        watched = Watched(browser, address.url)
+        watched.page.goto(address.url)
+        pages.append(watched)
+
+    result = kit.demo.run_demo(tmp_path / "demo", live=True, live_seconds=6, on_live=opened)
+    watched = pages[0]
+    page = watched.page
+    page.wait_for_selector("text=Optagelsen er slut", timeout=WAIT_MS)
+    assert page.locator(".tile").count() == 6
+    assert page.inner_text("#elapsed") == "40:00"
+    _shot(page, "live-demo.png")
+    readings = [row for row in watched.drawn() if row[2] is not None]
+    assert len(readings) == result.rows == 6 * 81
+    assert max(row[1] for row in readings) > 2399, "the x axis is the boards' own time"
+    assert not watched.problems, watched.problems
     watched.close()

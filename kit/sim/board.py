@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_HOLD_S = 0.2
+MAX_BURST = 1000  # lines handed over in one read_lines (as kit.boards.Board's default)
 
 
 class Simulation:
@@ -224,6 +225,18 @@ class SimBoard(Board):
             return None
         self._printed_us = self._rt.out_us.popleft()
         return out.popleft()
+
+    def read_lines(self, timeout: float = 1.0) -> list[bytes]:
+        """The next line and those printed at the same simulated moment (one print call):
+        a burst shares one time, and on a virtual clock that is the time it was printed."""
+        first = self.readline(timeout)
+        if first is None:
+            return []
+        lines, out, times = [first], self._rt.out, self._rt.out_us
+        while out and times and times[0] == self._printed_us and len(lines) < MAX_BURST:
+            times.popleft()
+            lines.append(out.popleft())
+        return lines
 
     def printed_at_s(self) -> float | None:
         """The simulated second at which the last line read was printed: the recorder stamps
