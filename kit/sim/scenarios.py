@@ -75,12 +75,13 @@ class Scenario:
 
 
 class Cooling(Scenario):
-    """A warm cup (60 °C) cooling toward the room (21 °C), time constant 20 minutes."""
+    """A warm cup (45 °C, the most the afkoeling lesson allows) cooling toward the room
+    (21 °C), time constant 20 minutes."""
 
     name = "cooling"
 
     def temperature(self, t: float) -> float:
-        return 21.0 + 39.0 * math.exp(-t / 1200.0) + 0.3 * self.noise(1, t, 5)
+        return 21.0 + 24.0 * math.exp(-t / 1200.0) + 0.3 * self.noise(1, t, 5)
 
     def light(self, t: float) -> float:
         return 120 + 5 * self.noise(2, t)

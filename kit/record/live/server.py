@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from kit.errors import RecordingError
 from kit.record.files import CsvStyle
 from kit.record.live.feed import LiveFeed
-from kit.record.live.tail import CsvTail
+from kit.record.live.tail import MAX_READ_BYTES, CsvTail
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -138,6 +138,9 @@ class LiveServer:
         self.feed.close()
         if self._server is None or self._thread is None:
             return
+        deadline = time.monotonic() + STOP_WAIT_S  # the pages get the CSV to its end first
+        while not self.followed and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
         time.sleep(SEND_EVERY_S * 2)  # each stream's next turn sends the end
         self._server.should_exit = True
         self._thread.join(STOP_WAIT_S)
@@ -209,8 +212,11 @@ class LiveServer:
 
     async def _follow(self) -> None:
         while True:
+            # While recording, at most MAX_READ_BYTES a turn (the page never competes with the
+            # recorder for long); once the recording is over, the rest as fast as it reads.
+            budget = MAX_READ_BYTES if not self.feed.closed else 16 * MAX_READ_BYTES
             try:
-                rows = self.tail.read()
+                rows = self.tail.read(budget)
                 if rows or self.tail.fields:
                     self.feed.add_rows(rows, self.tail.fields)
             except Exception:  # a bug here must not end the page (nor ever the recording)
@@ -218,7 +224,7 @@ class LiveServer:
             if self.feed.closed and self.tail.at_end():
                 self.followed = True
                 return
-            await asyncio.sleep(TAIL_EVERY_S)
+            await asyncio.sleep(0 if self.feed.closed else TAIL_EVERY_S)
 
 
 def _message(name: str, payload: dict[str, Any]) -> str:
