@@ -31,7 +31,9 @@ from kit.build import lesson_program
 from kit.check import BootResult, boot_lesson
 from kit.hardware import V1, V2
 from kit.lessons import Lesson, get_lesson
-from kit.record import BoardStatus, LiveAddress, LiveView, Recorder, plan_recording, plot_run
+from kit.record import (
+    BoardStatus, EndReason, LiveAddress, LiveView, Recorder, plan_recording, plot_run,
+)
 from kit.sim import SimBoard, Simulation
 
 log = logging.getLogger(__name__)
@@ -121,7 +123,8 @@ def run_demo(
     result = None
     try:
         as_boards: list[Board] = list(boards)
-        result = recorder.run(as_boards, stop=_stop_at_end(boards, started),
+        _end_at_the_end(boards, recorder, started)
+        result = recorder.run(as_boards,
                               on_update=_watch(boards, recorder, view),
                               on_event=view.event if view is not None else None)
     finally:
@@ -142,17 +145,14 @@ def _board_seconds(boards: list[SimBoard]) -> float:
     return min(b.sim.time_s for b in boards)
 
 
-def _stop_at_end(boards: list[SimBoard], started: float) -> threading.Event:
-    """An event the recorder stops on: set once every board's clock has reached its end."""
-    stop = threading.Event()
-
+def _end_at_the_end(boards: list[SimBoard], recorder: Recorder, started: float) -> None:
+    """End the recording (its duration is over) once every board's clock has reached the end."""
     def watch() -> None:
-        while not stop.wait(0.02):
-            if all(b.sim.finished for b in boards) or time.monotonic() - started > MAX_WALL_S:
-                stop.set()
+        while not all(b.sim.finished for b in boards) and time.monotonic() - started < MAX_WALL_S:
+            time.sleep(0.02)
+        recorder.request_stop(EndReason.DURATION)
 
     threading.Thread(target=watch, daemon=True, name="demo-end").start()
-    return stop
 
 
 def _watch(boards: list[SimBoard], recorder: Recorder, view: LiveView | None

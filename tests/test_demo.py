@@ -39,7 +39,7 @@ def test_six_groups_forty_minutes_on_the_boards_clocks(tmp_path: Path,
     assert max(end, key=end.__getitem__) == "uldsok"
     assert end["uldsok"] - end["kop uden noget"] >= 5
     meta = json.loads(result.csv_path.with_suffix(".json").read_text())
-    assert meta["lesson"] == "afkoeling" and meta["ended_by"] == "stop"
+    assert meta["lesson"] == "afkoeling" and meta["ended_by"] == "duration"
     assert meta["firmware"]["sha256"] == lesson_program(get_lesson("afkoeling")).sha256
     assert result.png_path.stat().st_size > 20_000
 
