@@ -61,7 +61,7 @@ def test_non_editable_install_runs_demo_from_another_folder(tmp_path: Path):
     # Only the package `kit` (and the distribution's metadata): no generic `cli`/`clicommands`.
     assert {t for t in top if not t.endswith(".dist-info")} == {"kit"}, top
     result = subprocess.run(
-        [str(venv / "bin" / "klimakit"), "demo", "--seconds", "3", "--out", "ud"],
+        [str(venv / "bin" / "klimakit"), "demo", "--out", "ud"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
