@@ -7,7 +7,6 @@ board (kit.sim), so tests, demos and classrooms exercise the same code paths.
 """
 from __future__ import annotations
 
-import ast
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from types import TracebackType
 
 from kit.errors import BoardCodeError, TransportError
 from kit.hardware import UNKNOWN_VERSION
+from kit.build import literal
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ class Board(ABC):
         """Evaluate a Python expression on the board and return its value (literals only)."""
         out = self.exec("print(repr({}))".format(expression), timeout=timeout)
         try:
-            return ast.literal_eval(out.strip())
+            return literal(out.strip())
         except (ValueError, SyntaxError) as err:
             raise TransportError(
                 "{}: could not read the answer to {!r}: {!r}".format(self.name, expression, out)

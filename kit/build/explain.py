@@ -13,6 +13,7 @@ import tokenize
 from collections.abc import Iterator
 
 from kit.hardware import V1, V2
+from kit.build.pyast import parse_python
 
 # kind -> (versions that lack it, what to tell the pupil)
 GAPS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -103,7 +104,7 @@ def _line_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> int:
 def find_gaps(text: str) -> list[tuple[int, int, str]]:
     """Every construct some micro:bit lacks: (line, end line, kind), by line. [] if no tree."""
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         return []
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
