@@ -34,7 +34,11 @@ def test_drives_look_like_microbit_v1_drives(tmp_path: Path):
         assert [p.name for p in sorted(tmp_path.glob("MICROBIT*"))] == [
             "MICROBIT", "MICROBIT1", "MICROBIT2"]
         registry = json.loads((tmp_path / VIRTUAL_REGISTRY).read_text())
-        assert registry == {"pid": os.getpid(), "ports": {}}, "no port before a program boots"
+        assert registry["pid"] == os.getpid()
+        assert registry["ports"] == {}, "no port before a program runs"
+        assert [b["name"] for b in registry["boards"].values()] == ["gruppe-1", "gruppe-2",
+                                                                    "gruppe-3"]
+        assert {b["engine"] for b in registry["boards"].values()} == {"none"}
     assert not list(tmp_path.glob("MICROBIT*")) and not (tmp_path / VIRTUAL_REGISTRY).exists()
 
 

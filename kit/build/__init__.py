@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     )
     from kit.build.program import (
         MAX_SCRIPT_BYTES, Program, ProgramFile, assemble, check_program, check_v1_syntax,
-        file_program, firmware_file, lesson_program,
+        file_program, firmware_file, lesson_program, program_in_hex,
     )
     from kit.build.targets import (
         BuiltHex, build_program, build_target, build_universal_hex, build_v1_hex, load_hex_file,
@@ -46,7 +46,7 @@ _WHERE = {
                          "v1_memory_warning"),
     "kit.build.program": ("MAX_SCRIPT_BYTES", "Program", "ProgramFile", "assemble",
                           "check_program", "check_v1_syntax", "file_program", "firmware_file",
-                          "lesson_program"),
+                          "lesson_program", "program_in_hex"),
     "kit.build.targets": ("BuiltHex", "build_program", "build_target", "build_universal_hex",
                           "build_v1_hex", "load_hex_file"),
 }
@@ -56,7 +56,8 @@ __all__ = [
     "BoardFiles", "BuiltHex", "HexInfo", "Program", "ProgramFile", "assemble", "build_program",
     "build_target", "build_universal_hex", "build_v1_hex", "check_program", "check_source",
     "check_v1_syntax", "compiler_available", "file_program", "firmware_file", "inline_source",
-    "inspect_hex", "join_universal", "lesson_program", "load_hex_file", "read_hex_files",
+    "inspect_hex", "join_universal", "lesson_program", "load_hex_file", "program_in_hex",
+    "read_hex_files",
     "split_universal", "universal_to_v1", "v1_code_bytes", "v1_memory_warning",
 ]
 
