@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kit.boards import BoardInfo, find_boards
 from kit.build import BuiltHex, build_target
+from kit.cli.boards import engine_label
 from kit.cli.output import err_console, json_text
 from kit.errors import KitError
 from kit.flash import (
@@ -140,11 +141,7 @@ def _running_cell(result: FlashResult) -> str:
 
 def _engine_text(board: BoardInfo) -> str:
     """What runs a virtual board's program, and why (empty for a real board)."""
-    if not board.virtual:
-        return ""
-    label = {"qemu": "QEMU (V1-firmware)", "sim": "simulator"}.get(board.engine, "intet")
-    return "Kører på: {}{}".format(label, " ({})".format(board.engine_reason)
-                                   if board.engine_reason else "")
+    return "Kører på: " + engine_label(board) if board.virtual else ""
 
 
 def _table(results: list[FlashResult]) -> Table:
@@ -153,7 +150,7 @@ def _table(results: list[FlashResult]) -> Table:
         table.add_column(column)
     for r in results:
         # Messages quote paths and the board's FAIL.TXT: plain text, not rich markup.
-        parts = [r.message, r.check, _engine_text(r.board)]
+        parts = [r.message, r.check if r.running is not True else "", _engine_text(r.board)]
         text = escape("\n".join(p for p in parts if p) + ("\n→ " + r.advice if r.advice else ""))
         table.add_row(escape(r.board.label), escape(str(r.board.drive or "-")), _STATUS[r.status],
                       _running_cell(r), "{:.1f} s".format(r.seconds) if r.seconds else "", text)

@@ -38,24 +38,18 @@ class EngineKind(str, Enum):
 
 ENGINE_CHOICES = ("auto", "qemu", "sim")  # `klimakit virtual up --engine`
 
-# Names whose calls never return in QEMU 7.2 (docs/qemu.md §10-11), and how to say so.
+# Names whose calls never return in QEMU 7.2 (docs/qemu.md §10-11), and how to say so:
+# temperature() and the compass wait for sensors QEMU lacks, V1 1.1.1 waits for a radio at
+# `import radio`, speech and music.play() never finish.
 QEMU_HANGS = {
-    "temperature": "temperature() (QEMU har ingen temperatursensor)",
-    "compass": "kompasset (QEMU har intet kompas)",
-    "radio": "radioen (QEMU har ingen radio; V1 1.1.1 venter på den ved import radio)",
-    "speech": "speech (hænger i QEMU)",
-    "play": "music.play() (bliver aldrig færdig i QEMU)",
-    "pitch": "music.pitch() (bliver aldrig færdig i QEMU)",
+    "temperature": "temperature()", "compass": "kompasset", "radio": "radioen",
+    "speech": "speech", "play": "music.play()", "pitch": "music.pitch()",
 }
 # Names QEMU runs with a stand-in value (docs/qemu.md §10).
 QEMU_FIXED = {
-    "read_light_level": "lysniveauet er altid 255",
-    "get_values": "accelerometeret står stille (-736, -736, 736)",
-    "get_x": "accelerometeret står stille (-736, -736, 736)",
-    "get_y": "accelerometeret står stille (-736, -736, 736)",
-    "get_z": "accelerometeret står stille (-736, -736, 736)",
-    "current_gesture": "der er aldrig en bevægelse",
-    "read_analog": "analoge pins giver altid 0",
+    "read_light_level": "lys altid 255", "get_values": "accelerometer i ro",
+    "get_x": "accelerometer i ro", "get_y": "accelerometer i ro", "get_z": "accelerometer i ro",
+    "current_gesture": "ingen bevægelser", "read_analog": "analoge pins altid 0",
 }
 _MUSIC_CALLS = frozenset({"play", "pitch"})
 
@@ -134,17 +128,16 @@ def choose_engine(program: Program | None, version: str, *, qemu_installed: bool
         return Engine(EngineKind.NONE, "QEMU er ikke installeret, og simulatoren kører kun "
                       "MicroPython")
     if not qemu_installed:
-        return Engine(EngineKind.SIM, "QEMU er ikke installeret (sudo apt-get install "
-                      "qemu-system-arm)", scenario, lesson)
+        return Engine(EngineKind.SIM, "QEMU er ikke installeret", scenario, lesson)
     if forced == "sim":
         return Engine(EngineKind.SIM, "valgt med --engine sim", scenario, lesson)
     cannot = qemu_cannot(program)
     if cannot and forced != "qemu":
-        return Engine(EngineKind.SIM, "programmet bruger " + ", ".join(cannot), scenario, lesson)
+        return Engine(EngineKind.SIM, "QEMU mangler " + ", ".join(cannot), scenario, lesson)
     fixed = _stand_ins(program)
-    reason = "ægte V1-firmware" + (" (i QEMU: " + "; ".join(fixed) + ")" if fixed else "")
+    reason = "ægte V1-firmware" + (" (i QEMU: " + ", ".join(fixed) + ")" if fixed else "")
     if cannot:
-        reason += "; valgt med --engine qemu, så " + ", ".join(cannot) + " hænger"
+        reason += "; valgt med --engine qemu: " + ", ".join(cannot) + " hænger"
     return Engine(EngineKind.QEMU, reason, scenario, lesson)
 
 

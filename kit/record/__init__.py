@@ -28,14 +28,16 @@ from kit.record.protocol import (
 from kit.record.readback import RunData, Series, read_run, repair_sidecar
 from kit.record.reader import BoardEvent, Reopen, read_board
 from kit.record.recorder import Recorder, recording_error
-from kit.record.silence import SILENT_AFTER_S, BoardText, Explanation, Silence, board_place
+from kit.record.silence import (
+    SILENT_AFTER_S, BoardText, Explanation, Silence, board_place, quiet_after_s,
+)
 from kit.record.states import (
     BoardState, BoardStatus, EndReason, EventKind, LostReason, RecordingResult, RunEvent,
 )
 
 __all__ = [
     "EXCEL_DA", "MAX_FIELDS", "SILENT_AFTER_S", "BoardText", "Explanation", "Silence",
-    "board_place", "MAX_LINE_BYTES", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS",
+    "board_place", "quiet_after_s", "MAX_LINE_BYTES", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS",
     "PREFIX_COLUMNS", "PROTOCOL_VERSION", "SIDECAR_FORMAT", "STANDARD", "BoardEvent",
     "BoardState", "BoardStatus", "CsvStyle", "Data", "EndReason", "EventKind", "FieldSpec",
     "GatewayData", "Graph", "Header", "Line", "LostReason", "Raw", "Readings", "Recorder",

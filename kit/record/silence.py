@@ -26,6 +26,13 @@ _FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 _ERROR = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Iteration))\b:?")
 _REPL_WORDS = ('Type "help()" for more information', "raw REPL; CTRL-B to exit")
 SILENT_AFTER_S = 15.0  # a board with no reading for this long is explained
+AFTER_READINGS = "since its last reading"  # Silence.NOTHING's detail once readings came
+
+
+def quiet_after_s(interval_s: float | None) -> float:
+    """How long a board may go without a reading before it is explained: 15 s, or longer for
+    a lesson that measures less often (afkoeling every 30 s: 47 s)."""
+    return max(SILENT_AFTER_S, 1.5 * interval_s + 2.0) if interval_s else SILENT_AFTER_S
 
 
 class Silence(str, Enum):
@@ -93,6 +100,16 @@ class BoardText:
                 or text.startswith("MicroPython v"):
             self.stopped = True
 
+    def see_header(self, lesson: str) -> None:
+        """Its header, naming the recording's fields: the program runs but sends no reading."""
+        self.lines += 1
+        self.last = "# klimakit" + (" lesson=" + one_line(lesson, 40) if lesson else "")
+
+    def see_wrong_size(self, values: int, fields: int) -> None:
+        """A reading with another number of values than the recording's fields."""
+        self.lines += 1
+        self.other_lesson = "{} værdier pr. måling, ikke {}".format(values, fields)
+
     def see_other_program(self, lesson: str, fields: tuple[str, ...]) -> None:
         """Its header names another lesson (or other fields) than the recording's."""
         self.lines += 1
@@ -109,3 +126,28 @@ class BoardText:
         if self.lines:
             return Explanation(Silence.NOT_DATA, self.last)
         return Explanation(Silence.NOTHING, "")
+
+
+class QuietWatch:
+    """One board in a recording: what it sent since its last reading, and since when."""
+
+    def __init__(self) -> None:
+        self.text = BoardText()
+        self.reading_at = 0.0
+        self.readings = -1
+
+    def explain(self, readings: int, now: float, started: float, *, final: bool = False,
+                after_s: float = SILENT_AFTER_S) -> Explanation | None:
+        """Why `readings` has not grown for `after_s` (or, when `final`, why a board sent
+        none at all); None while readings come."""
+        if readings != self.readings:
+            if self.readings >= 0 or readings:
+                self.text, self.reading_at = BoardText(), now  # readings came: start over
+            self.readings = readings
+        quiet = now - (self.reading_at or started)
+        if quiet >= after_s or final and not readings:
+            found = self.text.explain()
+            if found.reason is Silence.NOTHING and readings:
+                return Explanation(Silence.NOTHING, AFTER_READINGS)
+            return found
+        return None
