@@ -103,18 +103,14 @@ def _no_port(board: BoardInfo, found: BoardInfo | None) -> Verification:
 def _watch(serial: Board, board: BoardInfo, expect_header: bool, deadline: float,
            timeout_s: float) -> Verification:
     text = BoardText()
-    got_bytes = False
-    restart_at = time.monotonic() + LISTEN_S
-    restarted = False
-    while True:
-        now = time.monotonic()
-        if now >= deadline:
-            break
-        if not restarted and now >= restart_at:
+    got_bytes = rebooted = False
+    restart_at: float | None = time.monotonic() + LISTEN_S
+    while time.monotonic() < deadline:
+        if restart_at is not None and time.monotonic() >= restart_at:
             _restart(serial)
-            restarted, text = True, BoardText()  # our own Ctrl-C is not the program's error
+            restart_at, text = None, BoardText()  # our own Ctrl-C is not the program's error
         try:
-            lines = serial.read_lines(min(0.2, max(0.0, deadline - now)))
+            lines = serial.read_lines(min(0.2, max(0.0, deadline - time.monotonic())))
             partial = serial.peek_partial_line()
         except KitError as err:
             return Verification(False, "Forbindelsen til micro:bit'en gik tabt under tjekket "
@@ -124,6 +120,9 @@ def _watch(serial: Board, board: BoardInfo, expect_header: bool, deadline: float
             parsed = parse_line(raw)
             if isinstance(parsed, Header):
                 return _running(parsed, board)
+            if restart_at is None and not rebooted and b"soft reboot" in raw:
+                rebooted, text = True, BoardText()  # what follows is the program's own
+                continue
             text.see(raw.decode("utf-8", "replace"))
         if partial:
             text.see(partial.decode("utf-8", "replace"))
@@ -132,6 +131,8 @@ def _watch(serial: Board, board: BoardInfo, expect_header: bool, deadline: float
             return Verification(False, "Sender ikke: programmet stoppede med en fejl: {}.".format(
                 found.detail), "Ret fejlen og flash igen (prøv først `klimakit run PROGRAM "
                 "--as-flashed`).", board=board)
+        if rebooted and found.reason is Silence.REPL:
+            break  # it started again and ended at its prompt: nothing more will come
     return _silent(board, text, got_bytes, expect_header, timeout_s)
 
 

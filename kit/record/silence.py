@@ -59,6 +59,16 @@ def board_place(file_name: str, line: int) -> str:
     return "{}:{}".format(name, line)
 
 
+def _place(frames: list[str]) -> str:
+    """Where a traceback happened: its innermost frame, and the main.py line that led there."""
+    if not frames:
+        return ""
+    mains = [f for f in frames if f.startswith("main.py:")]
+    if frames[-1].startswith("main.py:") or not mains:
+        return frames[-1]
+    return "{} (kaldt fra {})".format(frames[-1], mains[-1])
+
+
 class BoardText:
     """What one board printed that was not a reading, since its last reading."""
 
@@ -69,7 +79,7 @@ class BoardText:
         self.stopped = False  # a Ctrl-C, the banner or a prompt: the program does not run
         self.other_lesson = ""
         self._in_traceback = False
-        self._place = ""
+        self._frames: list[str] = []
 
     def see(self, text: str) -> None:
         """One line (or a prompt) the board printed that is not a reading."""
@@ -79,11 +89,11 @@ class BoardText:
         self.lines += 1
         self.last = one_line(text, 120)
         if text.startswith(TRACEBACK_START):
-            self._in_traceback, self._place = True, ""
+            self._in_traceback, self._frames = True, []
             return
         frame = _FRAME.search(text)
         if self._in_traceback and frame:
-            self._place = board_place(frame.group(1), int(frame.group(2)))
+            self._frames.append(board_place(frame.group(1), int(frame.group(2))))
             return
         error = _ERROR.match(text)
         if error:
@@ -91,9 +101,10 @@ class BoardText:
             if error.group(1) == "KeyboardInterrupt":
                 self.stopped = True
             else:
-                self.error = one_line("{}: {}".format(self._place, text) if self._place
-                                      else text, 200)
+                place = _place(self._frames)
+                self.error = one_line("{}: {}".format(place, text) if place else text, 200)
                 self.stopped = False
+            self._frames = []
             return
         self._in_traceback = False
         if text.endswith(">>>") or text == ">" or any(w in text for w in _REPL_WORDS) \
