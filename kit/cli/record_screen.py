@@ -56,6 +56,8 @@ SILENCE_DA = {
                      "(`klimakit flash LEKTION --board NAVN`)."),
     "not data": ("sender kun andet end målinger", "Er det det rigtige program? Se rå-loggen; "
                  "flash lektionen igen."),
+    "not yet": ("nåede ikke at sende noget, før optagelsen sluttede",
+                "Optag længere: lektionen måler sjældnere, end optagelsen varede."),
 }
 SKIPPED_DA = {"wrong number of columns": "med forkert antal kolonner",
               "unreadable number": "med et tal der ikke kan læses",
@@ -86,6 +88,8 @@ def silence_text(reason: str, detail: str) -> str:
     words = SILENCE_DA.get(reason, (reason, ""))[0]
     if reason == "nothing":
         return words + (" siden sin seneste måling" if detail else "")
+    if reason == "not yet":
+        return "{} (efter {})".format(words, detail) if detail else words
     if not detail:
         return words
     return "{}: {}".format(words, detail) if reason != "not data" else "{} (senest: »{}«)".format(

@@ -43,6 +43,7 @@ class Silence(str, Enum):
     TRACEBACK = "traceback"  # its program stopped with an error
     OTHER_LESSON = "other lesson"  # it runs another lesson's program (its header says)
     NOT_DATA = "not data"  # lines, but none of them a reading
+    NOT_YET = "not yet"  # nothing, but the recording was shorter than the board may be quiet
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,8 @@ class QuietWatch:
         quiet = now - (self.reading_at or started)
         if quiet >= after_s or final and not readings:
             found = self.text.explain()
+            if found.reason is Silence.NOTHING and quiet < after_s:
+                return Explanation(Silence.NOT_YET, "{:.0f} s".format(quiet))
             if found.reason is Silence.NOTHING and readings:
                 return Explanation(Silence.NOTHING, AFTER_READINGS)
             return found
