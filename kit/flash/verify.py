@@ -28,7 +28,7 @@ from kit.record import BoardText, Header, Silence, parse_line
 log = logging.getLogger(__name__)
 
 VERIFY_TIMEOUT_S = 6.0
-LISTEN_S = 1.0  # before restarting the program: a board that prints often is seen at once
+LISTEN_S = 0.5  # before restarting the program: a board that prints often is seen at once
 PORT_POLL_S = 0.2
 
 

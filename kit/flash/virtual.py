@@ -19,6 +19,7 @@ A board gets its serial port when its first program starts (there is no default 
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import select
@@ -253,12 +254,7 @@ class VirtualBoard:
 
     def _start_runner(self, own_hex: str) -> None:
         """Run the board's part of the hex on the engine chosen for its program."""
-        program: Program | None
-        try:
-            program = program_in_hex(own_hex)
-        except HexFileError as err:
-            log.info("%s: %s", self.name, err)
-            program = None
+        program = _program_in(own_hex, self.name)
         self.engine = choose_engine(program, self.version, forced=self.engine_choice,
                                     qemu_installed=qemu_binary() is not None)
         try:
@@ -272,3 +268,26 @@ class VirtualBoard:
             self._on_event(self.name, "not started: {}".format(err))
             self.engine = Engine(EngineKind.NONE, "kunne ikke starte: {}".format(err))
         self._on_port()
+
+
+_programs: dict[str, Program | None] = {}  # sha256 of a plain hex -> the program it carries
+_programs_lock = threading.Lock()
+
+
+def _program_in(plain_hex: str, name: str) -> Program | None:
+    """The program in a board's hex, or None if it holds none (a MakeCode hex).
+
+    Reading it back takes ~0.2 s of Python (micropython-microbit-fs parses the whole hex), and
+    a class set gets the same hex on every board at once: it is read once, under a lock.
+    """
+    key = hashlib.sha256(plain_hex.encode("ascii", "replace")).hexdigest()
+    with _programs_lock:
+        if key not in _programs:
+            try:
+                _programs[key] = program_in_hex(plain_hex)
+            except HexFileError as err:
+                log.info("%s: %s", name, err)
+                _programs[key] = None
+            while len(_programs) > 16:
+                del _programs[next(iter(_programs))]
+        return _programs[key]
