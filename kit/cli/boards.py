@@ -53,7 +53,8 @@ def _as_dict(board: BoardInfo, answers: dict[str, str] | None = None
     return row
 
 
-ENGINE_LABELS = {"qemu": "QEMU (V1-firmware)", "sim": "simulator", "none": "intet program"}
+ENGINE_LABELS = {"qemu": "QEMU (V1-firmware)", "sim": "simulator", "none": "intet program",
+                 "off": "kun drev"}
 
 
 def engine_label(board: BoardInfo, reason: bool = True) -> str:

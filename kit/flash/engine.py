@@ -34,6 +34,7 @@ class EngineKind(str, Enum):
     QEMU = "qemu"  # the real V1 MicroPython in qemu-system-arm
     SIM = "sim"  # klimakit's simulator on the real clock
     NONE = "none"  # nothing (not flashed yet, or nothing either engine can run)
+    OFF = "off"  # a drive only: the fleet runs no programs (tests, benchmarks: boot=False)
 
 
 ENGINE_CHOICES = ("auto", "qemu", "sim")  # `klimakit virtual up --engine`
@@ -67,7 +68,7 @@ class Engine:
     def label(self) -> str:
         """Short Danish name for tables: 'QEMU (V1-firmware)', 'simulator', 'intet'."""
         return {EngineKind.QEMU: "QEMU (V1-firmware)", EngineKind.SIM: "simulator",
-                EngineKind.NONE: "intet"}[self.kind]
+                EngineKind.NONE: "intet", EngineKind.OFF: "kun drev"}[self.kind]
 
 
 NOT_FLASHED = Engine(EngineKind.NONE, "ikke flashet endnu")

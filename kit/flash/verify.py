@@ -83,7 +83,7 @@ def _port_of(board: BoardInfo, find: Callable[[], Iterable[BoardInfo]], deadline
                     seen = info
         except KitError as err:
             log.info("%s: looking for its port: %s", board.label, err)
-        if seen is not None and (seen.port or seen.virtual and seen.engine == "none"):
+        if seen is not None and (seen.port or seen.virtual and seen.engine in ("none", "off")):
             return seen
         if time.monotonic() >= deadline:
             return seen
@@ -91,6 +91,9 @@ def _port_of(board: BoardInfo, find: Callable[[], Iterable[BoardInfo]], deadline
 
 
 def _no_port(board: BoardInfo, found: BoardInfo | None) -> Verification:
+    if found is not None and found.virtual and found.engine == "off":
+        return Verification(None, "En virtuel micro:bit uden motor (kun et drev): intet at "
+                            "tjekke.", board=found)
     if found is not None and found.virtual:
         return Verification(False, "Den virtuelle micro:bit kører intet program: {}.".format(
             found.engine_reason or "ingen motor"), "Se `klimakit virtual up`'s vindue.",
@@ -124,7 +127,7 @@ def _watch(serial: Board, board: BoardInfo, expect_header: bool, deadline: float
                 rebooted, text = True, BoardText()  # what follows is the program's own
                 continue
             text.see(raw.decode("utf-8", "replace"))
-        if partial:
+        if partial.rstrip().endswith(b">>>"):  # a prompt never gets a line end; else wait
             text.see(partial.decode("utf-8", "replace"))
         found = text.explain()
         if found.reason is Silence.TRACEBACK:

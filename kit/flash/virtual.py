@@ -236,8 +236,7 @@ class VirtualBoard:
             if self.boot:
                 self._start_runner(own_hex)
             else:
-                self.engine = Engine(EngineKind.NONE, "denne virtuelle micro:bit kører ikke "
-                                     "programmer (boot=False)")
+                self.engine = Engine(EngineKind.OFF, "kun et drev: kører ikke programmer")
                 self._on_port()
         self.last_fail = fail
         self._stop.wait(max(0.0, self.remount_s - (time.monotonic() - start)))
