@@ -94,6 +94,11 @@ class Board(ABC):
         connection was lost in the middle of it. Boards that keep no partial line return b''."""
         return b""
 
+    def peek_partial_line(self) -> bytes:
+        """Return the start of a line whose end has not arrived, and keep it: a REPL prompt
+        (`>>> `) never gets a line end. Boards that keep no partial line return b''."""
+        return b""
+
     def lines(self, timeout: float = 1.0) -> Iterator[bytes]:
         """Yield lines until none arrives within `timeout` seconds."""
         while True:

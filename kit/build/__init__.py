@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from kit.build.pyast import AST_LOCK, literal, parse_expression, parse_python
     from kit.build.program import (
         MAX_SCRIPT_BYTES, Program, ProgramFile, assemble, check_program, check_v1_syntax,
-        file_program, firmware_file, lesson_program,
+        file_program, firmware_file, lesson_program, program_in_hex,
     )
     from kit.build.targets import (
         BuiltHex, build_program, build_target, build_universal_hex, build_v1_hex, load_hex_file,
@@ -47,7 +47,7 @@ _WHERE = {
                          "v1_memory_warning"),
     "kit.build.program": ("MAX_SCRIPT_BYTES", "Program", "ProgramFile", "assemble",
                           "check_program", "check_v1_syntax", "file_program", "firmware_file",
-                          "lesson_program"),
+                          "lesson_program", "program_in_hex"),
     "kit.build.pyast": ("AST_LOCK", "literal", "parse_expression", "parse_python"),
     "kit.build.targets": ("BuiltHex", "build_program", "build_target", "build_universal_hex",
                           "build_v1_hex", "load_hex_file"),
@@ -59,7 +59,7 @@ __all__ = [
     "build_target", "build_universal_hex", "build_v1_hex", "check_program", "check_source",
     "check_v1_syntax", "compiler_available", "file_program", "firmware_file", "inline_source",
     "inspect_hex", "join_universal", "lesson_program", "literal", "load_hex_file",
-    "parse_expression", "parse_python", "read_hex_files",
+    "parse_expression", "parse_python", "program_in_hex", "read_hex_files",
     "split_universal", "universal_to_v1", "v1_code_bytes", "v1_memory_warning",
 ]
 
