@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, insert, or_, select
 
 from kit.errors import BoardNotFound, KitError
+from kit.i18n import N_
+from kit.i18n import gettext as _
 from kit.inventory.db import StoreChoice, transaction
 from kit.inventory.schema import (
     NAME_CHARS, RESULT_CHARS, InventoryEvent, InventoryStatus, boards, events, kits, loans, schools,
@@ -24,9 +26,14 @@ from kit.inventory.schema import (
 from kit.text import csv_cell, one_line
 
 STATUS_LABELS = {  # the coordinator's words (issue 17), shown by the CLI and the report
-    InventoryStatus.IN_USE: "i brug", InventoryStatus.IN_STOCK: "på lager",
-    InventoryStatus.ON_LOAN: "udlånt", InventoryStatus.DEFECT: "defekt",
+    InventoryStatus.IN_USE: N_("in use"), InventoryStatus.IN_STOCK: N_("in stock"),
+    InventoryStatus.ON_LOAN: N_("on loan"), InventoryStatus.DEFECT: N_("defect"),
 }
+
+
+def status_label(status: InventoryStatus) -> str:
+    """A board status in the current language ('i brug', 'på lager', 'udlånt', 'defekt')."""
+    return _(STATUS_LABELS[status])
 
 
 @dataclass(frozen=True)

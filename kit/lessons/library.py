@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import LessonError, LessonFormatError
+from kit.i18n import N_
+from kit.i18n import gettext as _
 from kit.lessons.frontmatter import (
     NodePath, parse_front_matter, read_lesson_file, split_front_matter, split_sections,
 )
@@ -38,6 +40,14 @@ SENSORS = (
     "temperature", "light", "accelerometer", "magnetometer", "buttons", "pin-analog",
     "pin-digital", "microphone", "radio", "logo-touch", "speaker",
 )
+# What a sensor is called on a screen or page (the ids above stay in files and filters).
+SENSOR_LABELS = {
+    "temperature": N_("temperature"), "light": N_("light"),
+    "accelerometer": N_("accelerometer"), "magnetometer": N_("compass (magnetometer)"),
+    "buttons": N_("buttons"), "pin-analog": N_("analog pin"), "pin-digital": N_("digital pin"),
+    "microphone": N_("microphone"), "radio": N_("radio"), "logo-touch": N_("touch logo"),
+    "speaker": N_("speaker"),
+}
 BOARD_VERSIONS = ("v1", "v2")
 SCENARIOS = (
     "cooling", "heatmap", "greenhouse", "daylight", "wind", "noise", "soil", "flood", "window",
@@ -47,6 +57,11 @@ REQUIRED_SECTIONS = (
     "Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering", "Elevark",
     "Udvidelse",
 )
+
+
+def sensor_label(sensor: str) -> str:
+    """A sensor's name in the current language ('temperature' -> 'temperatur' in Danish)."""
+    return _(SENSOR_LABELS[sensor]) if sensor in SENSOR_LABELS else sensor
 
 
 @dataclass(frozen=True)
