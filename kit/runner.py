@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType, ModuleType
 
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 from kit.boards import Board
 from kit.errors import KitError, ProgramError
 
@@ -46,7 +48,9 @@ def check_program(path: Path) -> CodeType:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise ProgramError("cannot read {}: {}".format(path, err)) from err
+        raise ProgramError(_("cannot read {path}: {reason}").format(
+            path=path, reason=os_reason(err) if isinstance(err, OSError) else
+            _("it is not UTF-8 text; save it as UTF-8"))) from err
     try:
         return compile(source, str(path), "exec")
     except SyntaxError as err:
@@ -55,8 +59,9 @@ def check_program(path: Path) -> CodeType:
         caret = ""
         if code and err.offset:
             caret = "\n    " + " " * max(err.offset - 1 - (len(line) - len(code)), 0) + "^"
-        raise ProgramError("{}:{}: syntax error: {}\n    {}{}".format(
-            path, err.lineno, err.msg, code, caret)) from None
+        raise ProgramError(_("{file}:{line}: syntax error: {message}").format(
+            file=path, line=err.lineno, message=err.msg) + "\n    {}{}".format(code, caret)
+                           ) from None
 
 
 def program_modules(microbit: object) -> dict[str, ModuleType]:
@@ -193,8 +198,8 @@ def _run_in_simulator(path: Path, on_output: Callable[[str], None] | None,
     try:
         from kit.sim import run_program
     except (ImportError, AttributeError):
-        raise KitError("the simulator is not available in this installation (kit.sim has no "
-                       "run_program). Run on a board with --board or --port.") from None
+        raise KitError(_("the simulator is not available in this installation (kit.sim has "
+                         "no run_program). Run on a board with --board or --port.")) from None
     host_names = None
     if not options.as_flashed:
         from kit.microbit import Image

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KIT = ROOT / "kit"
 # MicroPython's own messages (the simulator must print what the board prints) and the
 # micro:bit's Image errors stay as the firmware words them: English, in both languages.
-EXEMPT = ("kit/sim/", "kit/image.py", "kit/i18n/")
+EXEMPT = ("kit/image.py", "kit/i18n/")
 TRANSLATORS = {"_", "N_", "gettext", "ngettext", "pgettext", "npgettext"}
 # Words that read the same in Danish and English, so a literal made only of them is fine.
 NEUTRAL = {
@@ -31,6 +31,8 @@ NEUTRAL = {
     "green", "yellow", "bold", "dim", "cyan", "white", "magenta", "blue", "x", "pid", "url",
     "export", "klimakit_drive_roots", "my_data", "htm", "v",
 }
+# An error line as MicroPython prints it ("SyntaxError: ..."): the board's words, as they are.
+_BOARD_ERROR = re.compile(r"^[A-Z]\w*Error: ")
 CLI_SINKS = {"echo", "click.echo", "err_console.print", "out_console.print", "console.print",
              "print_table", "make_table", "click.UsageError", "click.BadParameter",
              "click.ClickException", "self.fail", "Table", "add_column", "add_task",
@@ -90,7 +92,7 @@ def _words(text: str) -> list[str]:
 
 def _untranslated(node: ast.expr) -> str | None:
     text = _literal_text(node)
-    if text is None or not _words(text):
+    if text is None or not _words(text) or _BOARD_ERROR.match(text):
         return None
     return text
 

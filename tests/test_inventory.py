@@ -90,7 +90,7 @@ def test_school_and_flash_history(store):
     assert b.firmware == "" and "521" in b.last_result, "a failed flash is no firmware"
     kinds = [(e.kind.value, e.daplink_code) for e in board_history("gruppe-2")]
     assert kinds == [("flash_failed", 521), ("seen", None)]
-    with pytest.raises(KitError, match="Kendte skoler: Christinelystskolen, Lemtorpskolen"):
+    with pytest.raises(KitError, match="Known schools: Christinelystskolen, Lemtorpskolen"):
         list_boards(school="Lemtorp")
 
 
@@ -127,7 +127,7 @@ def test_pool_kit_lend_and_return(store):
     assign_names([(A, "v1", ""), (B, "v2", ""), (C, "v2", "")])
     set_school([C], "Thyborøn Skole")
     create_kit("Klimakasse 1", "Lemvig Kommune, IT", note="blå kasse")
-    with pytest.raises(KitError, match="findes allerede"):
+    with pytest.raises(KitError, match="already exists"):
         create_kit("Klimakasse 1", "X")
     assert add_to_kit("Klimakasse 1", ["gruppe-1", "gruppe-2"], [("batteripakke", 15)]) == [
         "gruppe-1", "gruppe-2"]
@@ -135,7 +135,7 @@ def test_pool_kit_lend_and_return(store):
     assert _board(A).status is InventoryStatus.IN_STOCK and _board(A).school == "Lemvig Kommune, IT"
     due = date.today() + timedelta(days=14)
     lend_kit("Klimakasse 1", "Lemtorpskolen", due)
-    with pytest.raises(KitError, match="allerede udlånt til Lemtorpskolen"):
+    with pytest.raises(KitError, match="already lent to Lemtorpskolen"):
         lend_kit("Klimakasse 1", "Thyborøn Skole")
     assert _board(A).status is InventoryStatus.ON_LOAN
     assert _board(B).status is InventoryStatus.DEFECT, "a defect board stays defect on loan"
@@ -149,9 +149,9 @@ def test_pool_kit_lend_and_return(store):
     assert return_kit("Klimakasse 1") == "Lemtorpskolen"
     assert _board(A).status is InventoryStatus.IN_STOCK and list_kits()[0].where == (
         "Lemvig Kommune, IT")
-    with pytest.raises(KitError, match="ikke udlånt"):
+    with pytest.raises(KitError, match="not lent out"):
         return_kit("Klimakasse 1")
-    with pytest.raises(KitError, match="Kendte kasser: Klimakasse 1"):
+    with pytest.raises(KitError, match="Known kits: Klimakasse 1"):
         lend_kit("Klimakasse 9", "X")
     mark_repaired("gruppe-2")
     assert _board(B).status is InventoryStatus.IN_STOCK, "repaired: back in its kit at home"
@@ -227,7 +227,7 @@ def test_cli_kits_defects_and_overview(store):
     returned = runner.invoke(cli.cli, ["inventory", "kit", "return", "Klimakasse 1"])
     assert returned.exit_code == 0 and "Lemtorpskolen" in returned.output
     again = runner.invoke(cli.cli, ["inventory", "kit", "return", "Klimakasse 1"])
-    assert again.exit_code == 1 and "ikke udlånt" in again.output
+    assert again.exit_code == 1 and "not lent out" in again.output
 
 
 def test_a_new_board_belongs_to_this_pcs_school(store, monkeypatch):

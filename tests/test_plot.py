@@ -56,7 +56,10 @@ def test_csv_without_seconds_column_uses_the_time(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
 def test_plot_writes_png_and_svg_with_danish_labels(tmp_path: Path, suffix: str) -> None:
-    out = plot_run(_write(tmp_path, CSV), tmp_path / ("graf" + suffix))
+    from kit.i18n import use_language
+
+    with use_language("da"):
+        out = plot_run(_write(tmp_path, CSV), tmp_path / ("graf" + suffix))
     assert out.stat().st_size > 1000
     if suffix == ".svg":
         svg = out.read_text()

@@ -14,8 +14,8 @@ updating them: `python3 tests/catalogs.py`; the words: docs/glossary.md.
 from __future__ import annotations
 
 from kit.i18n.catalog import (
-    CLICK_DOMAIN, DOMAIN, SOURCE_LANGUAGE, catalog_file, click_gettext, click_ngettext, language,
-    set_language, translations, use_language,
+    CLICK_DOMAIN, DOMAIN, N_, SOURCE_LANGUAGE, catalog_file, click_gettext, click_ngettext,
+    language, set_language, translations, use_language,
 )
 from kit.i18n.catalog import gettext_ as gettext
 from kit.i18n.catalog import ngettext_ as ngettext
@@ -25,17 +25,13 @@ from kit.i18n.language import (
     DEFAULT_LANGUAGE, LANGUAGE_VARIABLE, LANGUAGES, language_code, language_from_environment,
     language_of_windows_langid, unknown_language_setting,
 )
-
-
-def N_(message: str) -> str:
-    """Mark `message` for the catalogs without translating it yet (translate where shown)."""
-    return message
-
+from kit.i18n.numbers import number
+from kit.i18n.oserrors import os_reason
 
 __all__ = [
     "CLICK_DOMAIN", "DEFAULT_LANGUAGE", "DOMAIN", "LANGUAGES", "LANGUAGE_VARIABLE", "N_",
     "SOURCE_LANGUAGE", "catalog_file", "click_gettext", "click_ngettext", "gettext", "language",
     "language_code", "language_from_environment", "language_of_windows_langid", "ngettext",
-    "npgettext", "pgettext", "set_language", "translations", "unknown_language_setting",
-    "use_language",
+    "npgettext", "number", "os_reason", "pgettext", "set_language", "translations",
+    "unknown_language_setting", "use_language",
 ]

@@ -84,6 +84,11 @@ def use_language(lang: str) -> Iterator[None]:
         _pinned.pop()
 
 
+def N_(message: str) -> str:
+    """Mark `message` for the catalogs without translating it yet (translate where shown)."""
+    return message
+
+
 def gettext_(message: str) -> str:
     """`message` (an English msgid) in the current language."""
     if not message:  # gettext('') is the catalog's header, never a message

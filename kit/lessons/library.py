@@ -264,9 +264,10 @@ def load_library(root: Path | None = None) -> list[Lesson]:
     if len(errors) == 1:
         raise errors[0]
     if errors:
-        raise LessonError("{} lessons cannot be loaded:\n{}\nFix them (`klimakit lessons "
-                          "check` lists every problem) and try again.".format(
-                              len(errors), "\n".join(str(err) for err in errors)))
+        raise LessonError(_("{count} lessons cannot be loaded:\n{problems}\nFix them "
+                            "(`klimakit lessons check` lists every problem) and try again.")
+                          .format(count=len(errors),
+                                  problems="\n".join(str(err) for err in errors)))
     return loaded
 
 
@@ -282,13 +283,13 @@ def get_lesson(lesson_id: str, root: Path | None = None) -> Lesson:
     """Load one lesson by id, with a helpful error listing the ids that exist."""
     root = root or lessons_dir()
     if not is_lesson_id(lesson_id):
-        raise LessonError(
-            "{!r} is not a lesson id (lowercase letters, digits, '-')".format(lesson_id))
+        raise LessonError(_("{lesson!r} is not a lesson id (lowercase letters, digits, '-')")
+                          .format(lesson=lesson_id))
     path = root / lesson_id / LESSON_FILE
     if not path.is_file():
-        known = ", ".join(p.parent.name for p in lesson_paths(root)) or "none"
-        raise LessonError("no lesson {!r}. Lessons: {}. See `klimakit lessons list`.".format(
-            lesson_id, known))
+        known = ", ".join(p.parent.name for p in lesson_paths(root)) or _("none")
+        raise LessonError(_("no lesson {lesson!r}. Lessons: {known}. See `klimakit lessons "
+                            "list`.").format(lesson=lesson_id, known=known))
     return load_lesson(path)
 
 
