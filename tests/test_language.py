@@ -249,3 +249,21 @@ def test_lesson_ids_are_whole_at_80_columns(monkeypatch: pytest.MonkeyPatch):
     assert max(map(len, ids)) >= 12, "the library has a long id to test with"
     assert all(lesson_id in firsts for lesson_id in ids), (ids, result.output)
     assert "…" not in result.output
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_report_page_is_in_one_language(lang: str, locale_env, tmp_path):
+    """The coordinator's page follows the user's language, like the CLI."""
+    from kit.inventory import write_report
+
+    locale_env(LOCALES[lang][0])
+    page = tmp_path / "overblik.html"
+    write_report(page)
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="{}">'.format(lang) in html
+    heading = {"da": "Overblik over micro:bits og udstyrspuljen",
+               "en": "Overview of micro:bits and the pool"}[lang]
+    assert heading in html
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
+    left = _other_language(_words(text), lang)
+    assert not left, left
