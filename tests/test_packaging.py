@@ -68,7 +68,7 @@ def test_non_editable_install_runs_demo_from_another_folder(tmp_path: Path):
                                capture_output=True, text=True, check=True).stdout
         assert all(word in shown for word in words), (locale, shown)
     result = subprocess.run(
-        [str(venv / "bin" / "klimakit"), "demo", "--seconds", "3", "--out", "ud"],
+        [str(venv / "bin" / "klimakit"), "demo", "--out", "ud"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr

@@ -363,14 +363,14 @@ def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path, monkeypatch) -
             assert time.monotonic() < deadline, "QEMU never opened its serial port"
             time.sleep(0.1)
     out = tmp_path / "ud"
-    monkeypatch.setattr("kit.cli.record.LIVE_PLOT_EVERY_S", 1.0)
     result = CliRunner().invoke(cli.cli, ["record", "sensortjek", "--port", board.port,
                                           "--duration", "4s", "-o", str(out), "--no-plot",
-                                          "--live-plot"])
+                                          "--live-plot", "--no-browser"])
     assert result.exit_code == 0, result.output
     csv_path = Path(result.stdout.strip().splitlines()[-1])
     assert csv_path.parent == out and len(_rows(csv_path)) > 3
-    assert csv_path.with_suffix(".png").stat().st_size > 1000
+    assert "Live-visning: http://127.0.0.1:" in result.output  # --live-plot is --live now
+    assert not csv_path.with_suffix(".png").exists()  # --no-plot
     assert "målinger gemt" in result.output
     assert "Linjer/s" in result.output and "127.0.0.1:{}".format(board.tcp_port) in result.output
 

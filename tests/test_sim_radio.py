@@ -169,6 +169,6 @@ def test_radionet_helper_talks_to_the_gateway(tmp_path: Path) -> None:
     readings = gateway_readings(gateway.collect())
     assert [(r.sender, r.seq, r.values[1]) for r in readings] == [
         ("hold-7_lang-navn", i, i * 1.5) for i in range(5)]
-    assert all(r.values[0] > 50 for r in readings)  # the cooling cup, not cut off by length
+    assert all(r.values[0] > 40 for r in readings)  # the cooling cup, not cut off by length
     assert b"ValueError: radio name" in b"\n".join(bad.collect())
     sim.close()

@@ -83,6 +83,13 @@ class Board(ABC):
             lines.append(more)
         return lines
 
+    def printed_at_s(self) -> float | None:
+        """For a board on a virtual clock (the simulator, kit.sim): the board's own time, in
+        seconds, when it printed the last line readline()/read_lines() returned. None (this
+        default) for a board in real time (USB, QEMU): the recorder stamps its lines with the
+        PC's clock as they arrive (kit/record/reader.py)."""
+        return None
+
     def take_partial_line(self) -> bytes:
         """Return (and forget) the start of a line whose end has not arrived, e.g. when the
         connection was lost in the middle of it. Boards that keep no partial line return b''."""

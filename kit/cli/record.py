@@ -22,12 +22,11 @@ from kit.cli.record_screen import (
 )
 from kit.errors import KitError, RecordingError
 from kit.record import (
-    BoardStatus, EndReason, Recorder, RecordingResult, RunEvent, choose_boards, draw_graph,
-    import_my_data, make_reopen, open_board, open_port, plan_recording, plot_run,
+    BoardStatus, EndReason, LiveView, Recorder, RecordingResult, RunEvent, choose_boards,
+    draw_graph, import_my_data, make_reopen, open_board, open_port, plan_recording,
     recording_error,
 )
 
-LIVE_PLOT_EVERY_S = 10.0
 MAX_DURATION_S = 7 * 24 * 3600.0  # a week: longer is a typing error, not an experiment
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$")
 
@@ -77,37 +76,58 @@ def _open_boards(names: tuple[str, ...], all_boards: bool, ports: tuple[str, ...
 
 
 def _record_live(recorder: Recorder, boards: list[Board], screen: Screen,
-                 live_plot: bool) -> RecordingResult:
-    """Run the recording with the live table (and live graph); all of it on this thread,
-    never on the recorder's writer thread."""
-    plan = recorder.plan
+                 view: LiveView | None) -> RecordingResult:
+    """Run the recording with the live table (and the live page); the callbacks run on this
+    thread, never on the recorder's writer thread."""
     reopen = make_reopen(names={b.unique_id: b.name for b in boards})
     started = time.monotonic()
-    next_plot = [started + LIVE_PLOT_EVERY_S]
     live = Live(console=err_console, refresh_per_second=4, transient=False)
     screen.show(live.start)
 
     def update(statuses: list[BoardStatus]) -> None:
         screen.show(lambda: live.update(live_table(statuses, recorder.fields,
                                                    time.monotonic() - started)))
-        if live_plot and time.monotonic() >= next_plot[0]:
-            next_plot[0] = time.monotonic() + LIVE_PLOT_EVERY_S
-            try:
-                plot_run(plan.paths.csv, plan.paths.plot)
-            except RecordingError:
-                pass  # no readings yet
+        if view is not None:
+            view.update(statuses, recorder.fields, recorder.intake.units)
 
     def event(item: RunEvent) -> None:
+        if view is not None:
+            view.event(item)
         if item.board:
             screen.show(lambda: live.console.print(event_line(item)))
 
+    result: RecordingResult | None = None
     try:
         result = recorder.run(boards, reopen=reopen, on_update=update, on_event=event)
     finally:
         screen.show(lambda: live.update(live_table(recorder.snapshot(), recorder.fields,
                                                    time.monotonic() - started)))
         screen.show(live.stop)
+        if view is not None:
+            view.finish(result)
     return result
+
+
+def _start_view(recorder: Recorder, share: bool, port: int | None, browser: bool
+                ) -> LiveView:
+    """Serve the live page and say where it is (and open it, unless --no-browser)."""
+    view = LiveView(recorder.plan, share=share, port=port or 0)
+    address = view.start()
+    err_console.print("Live-visning: [bold]{}[/bold]".format(escape(address.url)))
+    for url in address.share_urls:
+        err_console.print("  Elevernes computere på skolens net: [bold]{}[/bold]".format(
+            escape(url)))
+    if share and not address.share_urls:
+        err_console.print("  (Elevernes computere: brug denne computers netværksadresse i "
+                          "stedet for 127.0.0.1)")
+    if browser:
+        import webbrowser
+
+        try:
+            webbrowser.open(address.url)
+        except webbrowser.Error:
+            pass  # the address is printed above
+    return view
 
 
 def _draw_at_end(result: RecordingResult, screen: Screen) -> None:
@@ -136,11 +156,18 @@ def _draw_at_end(result: RecordingResult, screen: Screen) -> None:
 @click.option("--excel-da", is_flag=True, help="Danish Excel: ';' and decimal comma.")
 @click.option("--plot/--no-plot", "make_plot", default=True, show_default=True,
               help="Draw a graph (PNG) at the end.")
-@click.option("--live-plot", is_flag=True,
-              help="Redraw the graph PNG every 10 s while recording (open it in a viewer).")
+@click.option("--live", "--live-plot", "live", is_flag=True,
+              help="Show every board's curves in the browser while recording (for the "
+                   "projector); the address is printed. --live-plot is the old name.")
+@click.option("--share", is_flag=True,
+              help="With --live: pupils' computers on the school network may open the page "
+                   "too (its address has a secret code).")
+@click.option("--no-browser", is_flag=True, help="With --live: do not open the browser.")
+@click.option("--live-port", type=click.IntRange(1, 65535), default=None, metavar="PORT",
+              help="With --live: serve the page on this port (default 8716, or any free one).")
 def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[str, ...],
            duration: float | None, out_dir: Path, excel_da: bool, make_plot: bool,
-           live_plot: bool) -> None:
+           live: bool, share: bool, no_browser: bool, live_port: int | None) -> None:
     """Record an experiment from one or many micro:bits to a CSV file and a graph.
 
     Every reading is stamped with the PC's clock and saved at once, line by line; Ctrl-C
@@ -151,6 +178,7 @@ def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[s
     \b
     Examples:
       klimakit record afkoeling --all --duration 20m
+      klimakit record afkoeling --all --live
       klimakit record --board gruppe-3 --excel-da
       klimakit record --port socket://127.0.0.1:4000
     """
@@ -162,10 +190,18 @@ def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[s
         recorder.abandon()
         raise
     err_console.print("Optager fra {} board(s) til {}".format(len(boards), plan.paths.csv))
+    try:
+        view = _start_view(recorder, share, live_port, not no_browser) if live or share \
+            else None
+    except KitError:
+        for board in boards:
+            board.close()
+        recorder.abandon()
+        raise
     screen = Screen()
     restore = stop_on_signals(recorder, screen)
     try:
-        result = _record_live(recorder, boards, screen, live_plot)
+        result = _record_live(recorder, boards, screen, view)
         if not err_console.is_terminal:
             screen.show(err_console.print)  # a terminal ends the live table with a line break
         screen.show(lambda: print_summary(result))

@@ -57,5 +57,7 @@ def add_lesson_files(bundle: Bundle, page: LessonPage, css_inline: str) -> None:
     if page.firmware:
         bundle.add("{}/{}".format(page.id, page.py_name), page.firmware.source)
         bundle.add("{}/{}".format(page.id, page.hex_name), page.firmware.hex)
+    if page.example_png is not None:
+        bundle.add("{}/{}".format(page.id, page.example_name), page.example_png)
     for asset in page.assets:
         bundle.add("{}/{}".format(page.id, asset.name), asset.read())

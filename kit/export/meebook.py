@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from kit import __version__
 from kit.export.bundle import Bundle
+from kit.export.example import code_css
 from kit.export.lessonfiles import Progress, add_lesson_files, prepare_all
 from kit.export.pages import FirmwareCache, LessonPage
 from kit.export.templating import render, static_text
@@ -65,7 +66,8 @@ def build_meebook(lessons: Sequence[Lesson], cache: FirmwareCache | None = None,
                   on_progress: Progress | None = None) -> tuple[Bundle, list[LessonPage]]:
     """Build the package in memory (see module docstring)."""
     pages = prepare_all(lessons, cache, embed_images=True, on_progress=on_progress)
-    css = Markup(static_text("klimakit.css"))  # our own stylesheet: not escaped inside <style>
+    # our own stylesheet (and Pygments'): not escaped inside <style>
+    css = Markup(static_text("klimakit.css") + code_css())
     bundle = Bundle()
     for page in pages:
         common = {"p": page, "css_inline": css, "root": "../"}

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from kit.build import build_universal_hex, inline_source, lesson_program
 from kit.errors import ExportError, FirmwareError
+from kit.export.example import cached_example_graph, highlight_python
 from kit.lessons import (
     WORKSHEET_FILE, Asset, Lesson, LessonText, front_matter_problems, is_lesson_id,
 )
@@ -42,6 +43,7 @@ class Firmware:
     name: str
     source: str
     hex: str
+    highlighted: Markup  # the source as HTML, by Pygments (kit/export/example.py)
 
 
 class FirmwareCache:
@@ -54,8 +56,9 @@ class FirmwareCache:
         key = (lesson.firmware, tuple(lesson.boards))
         if key not in self._built:
             program = lesson_program(lesson)  # modules pasted in: the .py must run on its own
-            self._built[key] = Firmware(program.name, inline_source(program),
-                                        build_universal_hex(program))
+            source = inline_source(program)
+            self._built[key] = Firmware(program.name, source, build_universal_hex(program),
+                                        highlight_python(source))
         return self._built[key]
 
 
@@ -75,6 +78,7 @@ class LessonPage:
     extra_sections: tuple[tuple[str, Markup], ...]
     firmware: Firmware | None
     assets: tuple[Asset, ...]
+    example_png: bytes | None = None  # "Sådan kan jeres graf se ud": its simulator scenario
 
     @property
     def id(self) -> str:
@@ -122,6 +126,10 @@ class LessonPage:
     @property
     def hex_name(self) -> str:
         return "{}.hex".format(self.id)
+
+    @property
+    def example_name(self) -> str:
+        return "eksempel.png"
 
     @property
     def py_name(self) -> str:
@@ -220,6 +228,7 @@ def prepare(lesson: Lesson, cache: FirmwareCache, embed_images: bool = False) ->
         extra_sections=tuple((k, v) for k, v in sections.items() if k not in BODY_SECTIONS),
         firmware=_firmware(lesson, cache),
         assets=tuple(sorted(text.assets.values(), key=lambda a: a.name)),
+        example_png=cached_example_graph(lesson) if lesson.firmware else None,
     )
     log.debug("prepared %s: %d assets", lesson.id, len(page.assets))
     return page

@@ -10,6 +10,7 @@ from typing import Any
 
 from kit import __version__
 from kit.export.bundle import Bundle
+from kit.export.example import code_css
 from kit.export.lessonfiles import Progress, add_lesson_files, prepare_all
 from kit.export.pages import BAND_LABELS, SENSOR_LABELS, FirmwareCache, LessonPage
 from kit.export.templating import render, static_text
@@ -40,7 +41,7 @@ def build_site(lessons: Sequence[Lesson], cache: FirmwareCache | None = None,
     """Build the site in memory (see module docstring)."""
     pages = prepare_all(lessons, cache, embed_images=False, on_progress=on_progress)
     bundle = Bundle()
-    bundle.add("assets/klimakit.css", static_text("klimakit.css"))
+    bundle.add("assets/klimakit.css", static_text("klimakit.css") + code_css())
     bundle.add("assets/search.js", static_text("site/search.js"))
     for page in pages:
         bundle.add("{}/lesson.html".format(page.id),

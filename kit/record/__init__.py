@@ -4,12 +4,13 @@ The protocol parser (kit/record/protocol.py, the grammar in docs/protocol.md), o
 board (reader.py), the recorder with its writer thread (recorder.py) and what the writer does
 with each burst of lines (intake.py), what a run reports (states.py), its plan (plan.py), the
 files of a run (files.py), reading them back and repairing an unfinished sidecar (readback.py),
-the graph (plot.py) and the V2 data log import (datalog.py).
+the graph (plot.py), the V2 data log import (datalog.py) and the live class view (live/).
 """
 from __future__ import annotations
 
 from kit.record.appender import is_recording
 from kit.record.datalog import import_my_data, read_my_data
+from kit.record.live import LiveAddress, LiveView
 from kit.record.files import (
     EXCEL_DA, PREFIX_COLUMNS, SIDECAR_FORMAT, STANDARD, CsvStyle, RunPaths, RunWriter,
     new_stem, read_sidecar, write_sidecar,
@@ -35,7 +36,8 @@ __all__ = [
     "EXCEL_DA", "MAX_FIELDS", "MAX_LINE_BYTES", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS",
     "PREFIX_COLUMNS", "PROTOCOL_VERSION", "SIDECAR_FORMAT", "STANDARD", "BoardEvent",
     "BoardState", "BoardStatus", "CsvStyle", "Data", "EndReason", "EventKind", "FieldSpec",
-    "GatewayData", "Graph", "Header", "Line", "LostReason", "Raw", "Readings", "Recorder",
+    "GatewayData", "Graph", "Header", "Line", "LiveAddress", "LiveView", "LostReason", "Raw",
+    "Readings", "Recorder",
     "RecordingPlan",
     "RecordingResult", "Reopen", "RunData", "RunEvent", "RunPaths", "RunWriter", "Series",
     "check_fields", "choose_boards", "draw_graph", "firmware_sha256", "format_data",

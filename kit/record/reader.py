@@ -3,7 +3,9 @@
 Runs in its own thread (kit.record.recorder starts one per board). It hands everything to `deliver`
 (time, burst of lines) or (time, BoardEvent) and never parses or writes, so a slow or broken
 board cannot hold up the others and a slow disk cannot make a board's readings late: each burst
-is what one read returned (Board.read_lines), stamped right after the read. When the connection
+is what one read returned (Board.read_lines), stamped right after the read (a board on a virtual
+clock, the simulator, is stamped with its own time instead: `origin` + Board.printed_at_s, so a
+simulated 40 minutes are 40 minutes in the CSV however fast they ran). When the connection
 fails it hands over the half line that was cut off (the recorder logs and counts it), reports
 UNPLUGGED, closes the board and asks `reopen(unique_id)` every REOPEN_EVERY_S for the same board,
 possibly on a new port. When `halt` is set it reads once more what has already arrived
@@ -47,20 +49,23 @@ Deliver = Callable[[float, "list[bytes] | BoardEvent"], None]
 
 
 def read_board(board: Board, deliver: Deliver, halt: threading.Event,
-               reopen: Reopen | None = None) -> None:
-    """Read `board` until `halt` is set (or it is gone and cannot be re-opened)."""
+               reopen: Reopen | None = None, origin: float | None = None) -> None:
+    """Read `board` until `halt` is set (or it is gone and cannot be re-opened).
+
+    `origin` is the PC time (time.time()) at which a board on a virtual clock started.
+    """
     try:
         while not halt.is_set():
             try:
                 lines = board.read_lines(READ_TIMEOUT_S)
                 if lines:
-                    deliver(time.time(), lines)
+                    deliver(_stamp(board, origin), lines)
             except (KitError, OSError) as err:
                 new = _unplugged(board, deliver, halt, reopen, err)
                 if new is None:
                     return
                 board = new
-        _final_read(board, deliver)
+        _final_read(board, deliver, origin)
     except Exception as err:  # a bug must not stop the recording of the other boards
         log.exception("reader for %s failed", board.name)
         deliver(time.time(), BoardEvent(READER_FAILED, repr(err)))
@@ -75,14 +80,20 @@ def _unplugged(board: Board, deliver: Deliver, halt: threading.Event, reopen: Re
     return new
 
 
-def _final_read(board: Board, deliver: Deliver) -> None:
+def _stamp(board: Board, origin: float | None) -> float:
+    """When the lines just read arrived: the PC's clock, or the board's own virtual one."""
+    printed = board.printed_at_s()
+    return time.time() if printed is None or origin is None else origin + printed
+
+
+def _final_read(board: Board, deliver: Deliver, origin: float | None) -> None:
     deadline = time.monotonic() + FINAL_READ_S
     try:
         while time.monotonic() < deadline:
             lines = board.read_lines(0)
             if not lines:
                 break
-            deliver(time.time(), lines)
+            deliver(_stamp(board, origin), lines)
         partial = board.take_partial_line()
         if partial.strip(b"\x00 \t"):
             deliver(time.time(), BoardEvent(STOPPED_MID_LINE, partial=partial))

@@ -13,7 +13,8 @@ Three kinds of thread, each with one job:
 The queue (kit/record/handoff.py) holds at most MAX_QUEUED_LINES lines; beyond that (a disk
 stalled for minutes) new lines are dropped and counted as lost (queue overflow) rather than
 blocking the readers, whose timestamps must stay true. The host's receive time is the
-timestamp (boards have no clock). Unplugged boards are re-opened (reader.py); the gap is missing
+timestamp (boards have no clock; a simulated board on a virtual clock is stamped with its own
+time, reader.py). Unplugged boards are re-opened (reader.py); the gap is missing
 time in the CSV and events in the sidecar.
 
 Every way a run can end — stop, duration, Ctrl-C (any number of times: another one while the
@@ -127,7 +128,7 @@ class Recorder:
         self._event(EventKind.START, "", None)
         readers = [threading.Thread(target=read_board, daemon=True, name="record-" + s.status.name,
                                     args=(s.board, self._handoff.deliver_to(s), self._halt,
-                                          reopen))
+                                          reopen, self.started))
                    for s in self.slots]
         writer = threading.Thread(target=self._write_loop, args=(readers,), daemon=True,
                                   name="record-writer")

@@ -9,6 +9,8 @@ run_for), as fast as the CPU allows; with a speed it runs in scaled real time.
 from __future__ import annotations
 
 import logging
+import math
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,13 +35,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_HOLD_S = 0.2
+MAX_BURST = 1000  # lines handed over in one read_lines (as kit.boards.Board's default)
 
 
 class Simulation:
     """Boards that share one virtual clock and one radio air."""
 
-    def __init__(self, *, speed: float | None = None, seed: int = 0, loss: float = 0.0) -> None:
-        self.scheduler = Scheduler(speed)
+    def __init__(self, *, speed: float | None = None, seed: int = 0, loss: float = 0.0,
+                 end_s: float | None = None) -> None:
+        # end_s: the experiment stops there (no program runs past it; see `finished`)
+        self.scheduler = Scheduler(speed, math.inf if end_s is None else end_s * US_PER_S)
         self.air = Air(loss, seed)
         self.seed = seed
         self.boards: list[SimBoard] = []
@@ -48,6 +53,11 @@ class Simulation:
     def time_s(self) -> float:
         """Simulated seconds since the simulation started."""
         return self.scheduler.now / US_PER_S
+
+    @property
+    def finished(self) -> bool:
+        """True when the simulation has an end and every program has reached it."""
+        return self.scheduler.at_end
 
     def run_for(self, seconds: float, timeout: float | None = None) -> bool:
         """Let every board run for `seconds` of simulated time (virtual mode)."""
@@ -122,6 +132,8 @@ class SimBoard(Board):
         self._rt.on_display = on_display
         self._rt.program_source = self.source
         self._closed = False
+        self._closing = threading.Event()
+        self._printed_us: int | None = None
         self.sim.boards.append(self)
         for button, at in self.scenario.presses:
             self.press(button, at=at)
@@ -205,11 +217,36 @@ class SimBoard(Board):
     def readline(self, timeout: float = 1.0) -> bytes | None:
         """The next printed line. Without a speed this runs the simulation until the program
         prints (as fast as the CPU allows), so reading is what moves time; None after `timeout`
-        wall seconds, or at once when the program has ended."""
+        wall seconds, or at once when the program has ended. When the simulation has reached
+        its end (Simulation(end_s=...)) the board is silent: None after `timeout`."""
         out = self._rt.out
         if not out and not self._closed:
-            self._wait(lambda: bool(out) or not self.running, timeout)
-        return out.popleft() if out else None
+            if self.sim.finished:
+                self._closing.wait(timeout)
+            else:
+                self._wait(lambda: bool(out) or not self.running, timeout)
+        if not out:
+            return None
+        self._printed_us = self._rt.out_us.popleft()
+        return out.popleft()
+
+    def read_lines(self, timeout: float = 1.0) -> list[bytes]:
+        """The next line and those printed at the same simulated moment (one print call):
+        a burst shares one time, and on a virtual clock that is the time it was printed."""
+        first = self.readline(timeout)
+        if first is None:
+            return []
+        lines, out, times = [first], self._rt.out, self._rt.out_us
+        while out and times and times[0] == self._printed_us and len(lines) < MAX_BURST:
+            times.popleft()
+            lines.append(out.popleft())
+        return lines
+
+    def printed_at_s(self) -> float | None:
+        """The simulated second at which the last line read was printed: the recorder stamps
+        the board's lines with its own (virtual) clock, so a 40-minute run that took seconds
+        is 40 minutes in the CSV."""
+        return None if self._printed_us is None else self._printed_us / US_PER_S
 
     def write(self, data: bytes) -> None:
         """Ctrl-C stops the program, Ctrl-D restarts it; other text feeds input()."""
@@ -269,6 +306,7 @@ class SimBoard(Board):
         if self._closed:
             return
         self._closed = True
+        self._closing.set()
         self._stop()
         self._rt.radio.off()
         if self in self.sim.boards:
@@ -333,6 +371,7 @@ class SimBoard(Board):
         """Take every line printed so far."""
         lines = list(self._rt.out)
         self._rt.out.clear()
+        self._rt.out_us.clear()
         return lines
 
 

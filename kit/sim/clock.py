@@ -10,6 +10,9 @@ Two ways to drive it:
 - virtual (speed=None): time only moves while the host asks for it (`run_until`, `run_while`,
   e.g. a readline() waiting for the next line), as fast as the CPU allows;
 - real time (speed=k): time moves k times faster than the wall clock, for a pupil watching.
+
+An end (`end_us`) is where the experiment stops: no program runs past it, in either mode, so a
+demo's 40 minutes are exactly 40 minutes of readings however fast the host reads.
 """
 from __future__ import annotations
 
@@ -60,10 +63,11 @@ class Task:
 class Scheduler:
     """A shared simulated clock (µs) and the baton passed between program threads."""
 
-    def __init__(self, speed: float | None = None) -> None:
+    def __init__(self, speed: float | None = None, end_us: float = math.inf) -> None:
         if speed is not None and not speed > 0:
             raise ValueError("speed must be > 0 (or None for as fast as possible)")
         self.speed = None if speed is None or math.isinf(speed) else float(speed)
+        self.end_us = end_us  # no program runs past this simulated time
         self.now = 0  # simulated time in µs
         self._lock = threading.Lock()
         self._progress = threading.Condition(self._lock)
@@ -71,7 +75,7 @@ class Scheduler:
         self._seq = itertools.count()
         self._running: Task | None = None
         self._tasks: set[Task] = set()
-        self._limit: float = math.inf if self.speed else 0
+        self._limit: float = end_us if self.speed else 0
         self._horizons: list[float] = []  # until_us of each host thread waiting in run_while
         self._wall0 = time.monotonic()
         self._sim0 = 0
@@ -198,14 +202,15 @@ class Scheduler:
             # thread): time may run as far as the furthest of them wants.
             self._horizons.append(until_us)
             if self.speed is None:
-                self._limit = max(self._horizons)
+                self._limit = min(max(self._horizons), self.end_us)
                 if self._running is None:
                     self._dispatch()
             try:
                 while not waiting() and self.now < until_us:
                     if self._running is None and (self.speed is None or not self._tasks):
                         if self.speed is None and until_us != math.inf:
-                            self.now = max(self.now, int(until_us))  # nobody wakes before it
+                            # nobody wakes before it (and time stops at the end)
+                            self.now = max(self.now, int(min(until_us, self.end_us)))
                         return True
                     left = None if deadline is None else deadline - time.monotonic()
                     if left is not None and left <= 0:
@@ -215,7 +220,15 @@ class Scheduler:
             finally:
                 self._horizons.remove(until_us)
                 if self.speed is None:
-                    self._limit = max(self._horizons, default=self.now)
+                    self._limit = min(max(self._horizons, default=self.now), self.end_us)
+
+    @property
+    def at_end(self) -> bool:
+        """True when `end_us` is set and every program waits past it: nothing more can happen."""
+        if math.isinf(self.end_us):
+            return False
+        with self._lock:
+            return self._running is None and all(w > self.end_us for w, _, _ in self._heap)
 
     @property
     def idle(self) -> bool:

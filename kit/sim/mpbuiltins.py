@@ -252,11 +252,12 @@ def compile_board_program_expr(source: str, missing: frozenset[str]) -> Any:
     """eval() of a string in a board program, rewritten like the program."""
     import ast
 
-    from kit.sim.transform import BoardSemantics
+    from kit.sim.transform import AST_LOCK, BoardSemantics
 
-    tree = BoardSemantics(missing).visit(ast.parse(source, mode="eval"))
-    ast.fix_missing_locations(tree)
-    return compile(tree, "<string>", "eval")
+    with AST_LOCK:
+        tree = BoardSemantics(missing).visit(ast.parse(source, mode="eval"))
+        ast.fix_missing_locations(tree)
+        return compile(tree, "<string>", "eval")
 
 
 __all__ = ["MISSING_METHODS", "HeapModel", "board_builtins", "board_float_class",

@@ -87,6 +87,7 @@ class Runtime:
         self.task: Task | None = None
         self.boot_us = scheduler.now
         self.out: deque[bytes] = deque()
+        self.out_us: deque[int] = deque()  # the simulated time each line in `out` was printed
         self._partial = ""
         self.capture: list[str] | None = None
         self.files: dict[str, bytes] = {}
@@ -180,6 +181,7 @@ class Runtime:
         *lines, self._partial = text.split("\n")
         for line in lines:
             self.out.append(line.rstrip("\r").encode("utf-8"))
+            self.out_us.append(self.scheduler.now)
         if lines:
             self.scheduler.notify()
 
@@ -194,6 +196,7 @@ class Runtime:
             self.warnings.append(message)
             log.warning("%s: %s", self.name, message)
             self.out.append((SIM_NOTE + message).encode("utf-8"))
+            self.out_us.append(self.scheduler.now)
 
     def display_changed(self, display: hardware.Display) -> None:
         if self.on_display is not None:
