@@ -72,23 +72,22 @@ def _cell(value: str | Sequence[str]) -> str:
 
 def _min_widths(columns: Sequence[str], rows: list[list[str]], keep: Sequence[int],
                 width: int) -> list[int]:
-    """Columns in `keep` at full width; each other column as wide as its longest word, at
-    most MAX_WORD_WIDTH, or fewer letters when the terminal is narrow (then only the words
-    of its header, then nothing: rich wraps those columns as it can)."""
-    def longest(number: int, cap: int, headers_only: bool) -> int:
-        texts = [columns[number]] + ([] if headers_only else
-                                     [row[number] for row in rows if number < len(row)])
-        return min(cap, max((len(word) for text in texts for word in text.split()), default=1))
+    """Columns in `keep` at full width; every other column as wide as its header's longest
+    word and its cells' longest word, that one at most MAX_WORD_WIDTH letters, or fewer when
+    the terminal is narrow (then rich wraps the cells as it can)."""
+    def longest(texts: list[str]) -> int:
+        return max((len(word) for text in texts for word in text.split()), default=1)
 
     kept = {n: max(len(line) for text in [columns[n]] + [row[n] for row in rows if n < len(row)]
                    for line in text.split("\n")) for n in keep if n < len(columns)}
-    for cap, headers_only in ((MAX_WORD_WIDTH, False), (12, False), (8, False),
-                              (MAX_WORD_WIDTH, True), (0, True)):
-        widths = [kept[n] if n in kept else longest(n, cap, headers_only)
+    headers = [longest([column]) for column in columns]
+    cells = [longest([row[n] for row in rows if n < len(row)]) for n in range(len(columns))]
+    for cap in (MAX_WORD_WIDTH, 12, 8, 0):
+        widths = [kept[n] if n in kept else max(headers[n], min(cap, cells[n]))
                   for n in range(len(columns))]
         if sum(widths) + 3 * len(columns) + 1 <= width:
-            break
-    return widths
+            return widths
+    return [kept.get(n, 0) for n in range(len(columns))]
 
 
 def make_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
