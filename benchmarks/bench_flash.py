@@ -5,6 +5,11 @@ Run: python3 benchmarks/bench_flash.py [--quick] [--repeat R] [-n N] [--v1 A --v
 2. A mixed class, 15 V1 + 15 V2 boards: each board gets the hex of its version (what
    `klimakit flash` does: ~0.64 MB for a V1, ~1.24 MB for a V2) versus every board getting
    the ~1.88 MB universal hex (what it did before). Goal: ratio <= 0.75.
+3. The check that the program started (kit/flash/verify.py: the serial port, a restart, the
+   header), as `klimakit flash` does it: N boards at once versus 1, and what it adds to one
+   board's flash. The boards run afkoeling in the simulator behind their TCP serial ports
+   (kit/flash/bridge.py; QEMU for 8 boards would measure 8 emulators on this PC's 2 cores).
+   Goal: ratio N / 1 <= 1.5 (the checks run in parallel, as the copies do).
 
 Model of a real micro:bit's USB drive (kit.flash.virtual):
 - DAPLink flashes while the PC copies, so the copy runs at flashing pace. Measured figures:
@@ -40,15 +45,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kit.boards import BoardInfo, find_boards  # noqa: E402
 from kit.build import BuiltHex, build_target  # noqa: E402
-from kit.flash import DAPLINK_BYTES_PER_S, VirtualFleet, flash_boards  # noqa: E402
+from kit.flash import (  # noqa: E402
+    DAPLINK_BYTES_PER_S, VERIFY_TIMEOUT_S, VirtualFleet, flash_boards,
+)
 from kit.flash.virtual import REMOUNT_S  # noqa: E402
 
 
-def _timed(built: BuiltHex, boards: list[BoardInfo]) -> float:
+def _timed(built: BuiltHex, boards: list[BoardInfo], verify_s: float = 0.0) -> float:
     start = time.monotonic()
-    results = flash_boards(built, boards, timeout_s=120)
+    results = flash_boards(built, boards, timeout_s=120, verify_s=verify_s)
     seconds = time.monotonic() - start
-    bad = [r.message for r in results if not r.ok]
+    bad = [r.message + " " + r.check for r in results
+           if not r.ok or verify_s and r.running is not True]
     if bad:
         raise SystemExit("flash failed: {}".format(bad))
     return seconds
@@ -60,10 +68,10 @@ def _runs(label: str, times: list[float]) -> str:
 
 
 def _fleet(tmp: str, versions: list[str], speed: float, remount: float,
-           body: Callable[[list[BoardInfo]], None]) -> None:
+           body: Callable[[list[BoardInfo]], None], engine: str = "") -> None:
     os.environ["KLIMAKIT_DRIVE_ROOTS"] = tmp
     with VirtualFleet(Path(tmp), len(versions), bytes_per_s=speed, remount_s=remount,
-                      boot=False, versions=versions) as fleet:
+                      boot=bool(engine), engine=engine or "auto", versions=versions) as fleet:
         body(find_boards([fleet.root], lambda: [], names=False))
 
 
@@ -107,6 +115,29 @@ def mixed(built: BuiltHex, v1: int, v2: int, repeat: int, speed: float, remount:
         per / uni, "OK" if per / uni <= 0.75 else "MISSED"))
 
 
+def checked(n: int, repeat: int, speed: float, remount: float) -> None:
+    built = build_target("afkoeling")
+    times: dict[str, list[float]] = {"1 flash": [], "1 checked": [], "n checked": []}
+
+    def run(boards: list[BoardInfo]) -> None:
+        for _ in range(repeat):
+            times["1 flash"].append(_timed(built, boards[:1]))
+            times["1 checked"].append(_timed(built, boards[:1], VERIFY_TIMEOUT_S))
+            times["n checked"].append(_timed(built, boards, VERIFY_TIMEOUT_S))
+
+    with tempfile.TemporaryDirectory(prefix="klimakit-bench-") as tmp:
+        _fleet(tmp, ["v1"] * n, speed, remount, run, engine="sim")
+    flash, one, many = (statistics.median(times[k]) for k in ("1 flash", "1 checked",
+                                                              "n checked"))
+    print("\n3. the check that the program started (simulated boards running afkoeling)")
+    print(_runs("   1 board, flash only       ", times["1 flash"]))
+    print(_runs("   1 board, flash + check    ", times["1 checked"]))
+    print(_runs("   {} boards, flash + check   ".format(n), times["n checked"]))
+    print("   the check adds {:.2f} s to a board's flash".format(one - flash))
+    print("   ratio {} / 1 = {:.3f} (goal <= 1.5): {}".format(
+        n, many / one, "OK" if many / one <= 1.5 else "MISSED"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=8, help="boards in the parallel run (default 8)")
@@ -124,6 +155,7 @@ def main() -> None:
           "{:.1f} s".format(speed, remount, len(built.data) / speed))
     parallel(built, args.n, args.repeat, speed, remount)
     mixed(built, args.v1, args.v2, args.repeat, speed, remount)
+    checked(args.n, args.repeat, speed, remount)
 
 
 if __name__ == "__main__":

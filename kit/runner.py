@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import logging
+import os
 import sys
 import time
 import traceback
@@ -23,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType, ModuleType
 
+from kit.boards import Board, BoardInfo
+from kit.errors import BoardNotFound, KitError, ProgramError, UnsupportedCall
 from kit.i18n import gettext as _
 from kit.i18n import os_reason
-from kit.boards import Board
-from kit.errors import KitError, ProgramError
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,8 @@ def run(path: Path, *, board: str | Board | None = None, sim: bool = False,
         return _run_in_simulator(path, on_output, on_display, options or SimOptions())
     from kit.microbit import connect
 
+    if not isinstance(board, Board):
+        refuse_virtual_board(path, board)
     microbit = connect(board, sleep=sleep)
     interrupted, status = False, 0
     try:
@@ -186,6 +189,50 @@ def run(path: Path, *, board: str | Board | None = None, sim: bool = False,
                 raise
             log.info("closing after Ctrl-C: %s", err)
     return RunResult(path, microbit.name, interrupted, status)
+
+
+def _board_info(target: str | None, path: Path) -> BoardInfo | None:
+    """The board `klimakit run` will use, as discovery lists it (None for a port we do not
+    know); BoardNotFound with a hint at --sim when there is none."""
+    from kit.boards import find_boards, looks_like_port, select_boards
+
+    target = target or os.environ.get("KLIMAKIT_PORT") or None
+    found = find_boards()
+    if target and looks_like_port(target):
+        return next((b for b in found if b.port == target), None)
+    try:
+        return select_boards(found, [target] if target else [])[0]
+    except BoardNotFound as err:
+        if target or any(b.unique_id for b in found):
+            raise
+        raise BoardNotFound("{} Ingen micro:bit ved hånden? Kør programmet i simulatoren: "
+                            "`klimakit run {} --sim`.".format(err, path.name)) from None
+
+
+def refuse_virtual_board(path: Path, target: str | None) -> None:
+    """Say the real cause before a virtual board is asked for what it cannot do.
+
+    A virtual board on QEMU runs the real V1 firmware, which never answers temperature(),
+    the compass, radio or music.play() there (kit/flash/engine.py); one on the simulator runs
+    its program in another process, which `klimakit run` cannot drive. Raises UnsupportedCall.
+    """
+    info = _board_info(target, path)
+    if info is None or not info.virtual:
+        return
+    advice = "Kør programmet i simulatoren i stedet: `klimakit run {} --sim`.".format(path.name)
+    if info.engine == "sim":
+        raise UnsupportedCall("{} er en virtuel micro:bit, hvis program kører i simulatoren "
+                              "({}), og den kan `klimakit run` ikke styre. {}".format(
+                                  info.label, info.engine_reason, advice))
+    from kit.build import Program
+    from kit.flash import qemu_cannot
+
+    cannot = qemu_cannot(Program(path.stem, path.read_text(encoding="utf-8")))
+    if info.engine == "qemu" and cannot:
+        raise UnsupportedCall("{} er en virtuel micro:bit med ægte V1-firmware i QEMU, og dér "
+                              "svarer {} aldrig (QEMU har ikke den del af micro:bit'en). "
+                              "{}".format(
+                                  info.label, ", ".join(cannot), advice))
 
 
 def _ignore_line(text: str) -> None:

@@ -157,13 +157,34 @@ def _qemu_children() -> list[int]:
     return found
 
 
+def _fleet_state_left() -> list[Path]:
+    """State folders of virtual fleets this test process started and did not remove."""
+    import tempfile
+
+    found = []
+    for folder in Path(tempfile.gettempdir()).glob("klimakit-virtual-*"):
+        try:
+            if int((folder / "owner").read_text()) == os.getpid():
+                found.append(folder)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """No QEMU may outlive the test run: close leftovers and fail the run if there were any."""
+    """No QEMU and no virtual fleet's folder may outlive the test run: close leftovers and
+    fail the run if there were any."""
     leftovers = _qemu_children()
     close_all_qemu_boards()
     if leftovers and os.name == "posix":
         session.exitstatus = 1
         print("\nERROR: QEMU processes survived their tests: {}".format(leftovers))
+    folders = _fleet_state_left()
+    if folders:
+        session.exitstatus = 1
+        print("\nERROR: virtual fleets left their folders behind: {}".format(folders))
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -189,3 +189,23 @@ def test_only_the_cli_prints_or_exits():
             if name in ("print", "click.echo", "click.secho", "sys.exit", "exit", "quit"):
                 problems.append("{}:{}: {}()".format(path.relative_to(ROOT), node.lineno, name))
     assert not problems, "\n".join(problems)
+
+
+def test_python_is_parsed_only_under_the_ast_lock():
+    """CPython 3.11's AST constructor is not thread-safe (kit/build/pyast.py): every
+    ast.parse, and every literal_eval of source text, goes through the one lock."""
+    problems = []
+    for module, path in MODULES.items():
+        if module == "kit.build.pyast":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "ast"
+                    and node.func.attr in ("parse", "literal_eval")):
+                # literal_eval of an AST node parses nothing (kit/check/lesson.py)
+                if node.func.attr == "literal_eval" and node.args and isinstance(
+                        node.args[0], ast.Name) and node.args[0].id == "node":
+                    continue
+                problems.append("{}:{}: ast.{}()".format(path.relative_to(ROOT), node.lineno,
+                                                         node.func.attr))
+    assert not problems, "use kit.build.parse_python / literal:\n" + "\n".join(problems)

@@ -211,6 +211,8 @@ def test_flash_goes_on_when_the_store_is_away_and_records_later(relayed, tmp_pat
     with VirtualFleet(tmp_path / "drives", 2, remount_s=0.2, boot=False) as fleet:
         monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(fleet.root))
         monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
+        # The drives stand for real boards: a fleet's own boards never reach the school's store.
+        monkeypatch.setattr("kit.boards.discover.read_registries", lambda roots: {})
         program = tmp_path / "hej.py"
         program.write_text("print('hej')\n")
         relayed.down()

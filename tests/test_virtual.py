@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -34,7 +37,11 @@ def test_drives_look_like_microbit_v1_drives(tmp_path: Path):
         assert [p.name for p in sorted(tmp_path.glob("MICROBIT*"))] == [
             "MICROBIT", "MICROBIT1", "MICROBIT2"]
         registry = json.loads((tmp_path / VIRTUAL_REGISTRY).read_text())
-        assert registry == {"pid": os.getpid(), "ports": {}}, "no port before a program boots"
+        assert registry["pid"] == os.getpid()
+        assert registry["ports"] == {}, "no port before a program runs"
+        assert [b["name"] for b in registry["boards"].values()] == ["gruppe-1", "gruppe-2",
+                                                                    "gruppe-3"]
+        assert {b["engine"] for b in registry["boards"].values()} == {"none"}
     assert not list(tmp_path.glob("MICROBIT*")) and not (tmp_path / VIRTUAL_REGISTRY).exists()
 
 
@@ -98,3 +105,153 @@ def test_flash_then_read_data_end_to_end_on_real_firmware(tmp_path: Path, monkey
                 board.close()
             assert len(data) >= 3, "board {} sent {} data lines".format(info.name, len(data))
             assert all(len(d.values) == 7 for d in data), "tid,lys,x,y,z,a,b"
+
+
+CLI = Path(__file__).resolve().parent.parent / "cli.py"
+
+
+def _state_folders(pid: int) -> list[Path]:
+    """The state folders (klimakit-virtual-*) owned by process `pid`."""
+    import tempfile
+
+    found = []
+    for folder in Path(tempfile.gettempdir()).glob("klimakit-virtual-*"):
+        try:
+            if int((folder / "owner").read_text()) == pid:
+                found.append(folder)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _children(pid: int, name: bytes = b"qemu-system-arm") -> list[int]:
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (proc / "stat").read_text()
+            cmd = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and name in cmd:
+            found.append(int(proc.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path("/proc/{}/stat".format(pid)).read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_refused_start_leaves_nothing_behind(tmp_path: Path):
+    """A second fleet on a folder in use is refused, and leaves no state folder or drive."""
+    with VirtualFleet(tmp_path, 1, boot=False):
+        before = _state_folders(os.getpid())
+        (tmp_path / VIRTUAL_REGISTRY).write_text(json.dumps({"pid": 1, "ports": {}}))
+        second = VirtualFleet(tmp_path, 1, boot=False)
+        with pytest.raises(KitError, match="already use"):
+            second.start()
+        assert _state_folders(os.getpid()) == before
+    assert _state_folders(os.getpid()) == []
+
+
+def test_each_fleet_has_its_own_ids_and_names_and_the_school_never_hears_of_them(tmp_path):
+    from kit.inventory import list_boards
+
+    with VirtualFleet(tmp_path / "a", 2, boot=False) as one, \
+            VirtualFleet(tmp_path / "b", 2, boot=False) as two:
+        ids = [b.unique_id for b in one.boards + two.boards]
+        assert len(set(ids)) == 4, "two fleets never share a unique id"
+        found = find_boards([one.root, two.root], lambda: [])
+        assert sorted(b.name for b in found) == ["gruppe-1", "gruppe-1", "gruppe-2", "gruppe-2"]
+        assert all(b.virtual and b.store for b in found)
+        assert list_boards() == [], "virtual boards are not in the school's inventory"
+        assert [r.name for r in list_boards(store=str(one.store))] == ["gruppe-1", "gruppe-2"]
+    assert not one.store and not two.store
+
+
+def _start_virtual_up(drives: Path, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, str(CLI), "virtual", "up", "-n", "1", "--fast",
+                             "--dir", str(drives), *extra], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+def _registry_of(drives: Path, pid: int, timeout: float = 30.0) -> dict:
+    def ours() -> bool:
+        try:
+            return json.loads((drives / VIRTUAL_REGISTRY).read_text())["pid"] == pid
+        except (OSError, ValueError, KeyError):
+            return False
+
+    _wait(ours, timeout)
+    return json.loads((drives / VIRTUAL_REGISTRY).read_text())
+
+
+def _flash_and_find_qemu(drives: Path, pid: int, monkeypatch) -> list[int]:
+    """Flash sensortjek onto the fleet of process `pid`; return the QEMU it started."""
+    _registry_of(drives, pid)
+    monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(drives))
+    results = flash_boards(build_target("sensortjek"), find_boards(list_ports=lambda: []),
+                           timeout_s=30)
+    assert [r.status for r in results] == [OK], [r.message for r in results]
+    _wait(lambda: bool(_registry_of(drives, pid)["ports"]), 20)
+    qemus = _children(pid)
+    assert len(qemus) == 1, "one QEMU runs the flashed board"
+    return qemus
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP", "SIGKILL"])
+def test_virtual_up_leaves_no_qemu_after_a_signal(tmp_path: Path, monkeypatch, sig: str):
+    """SIGTERM and SIGHUP (closing the terminal) stop every QEMU and remove every folder;
+    after SIGKILL the QEMU still dies (with the thread that started it), and the next fleet
+    removes the state folder nobody could."""
+    require_qemu()
+    drives = tmp_path / "drives"
+    proc = _start_virtual_up(drives)
+    try:
+        qemus = _flash_and_find_qemu(drives, proc.pid, monkeypatch)
+        state = _state_folders(proc.pid)
+        assert len(state) == 1
+        proc.send_signal(getattr(signal, sig))
+        proc.wait(timeout=30)
+        _wait(lambda: not any(_alive(q) for q in qemus), 10)
+        if sig == "SIGKILL":
+            assert state[0].exists(), "nobody could clean up after SIGKILL"
+            from kit.flash import remove_stale_state
+
+            assert remove_stale_state() == state
+            return
+        assert proc.returncode == 0, proc.stderr.read().decode() if proc.stderr else ""
+        assert not state[0].exists() and not list(drives.glob("MICROBIT*"))
+        assert not (drives / VIRTUAL_REGISTRY).exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.qemu
+def test_virtual_up_stops_when_the_process_that_started_it_dies(tmp_path: Path, monkeypatch):
+    require_qemu()
+    drives = tmp_path / "drives"
+    shell = subprocess.Popen(["sh", "-c", '"$0" "$1" virtual up -n 1 --fast --dir "$2" '
+                              '>/dev/null 2>&1 & wait', sys.executable, str(CLI), str(drives)])
+    fleet_pid = 0
+    try:
+        _wait(lambda: bool(_children(shell.pid, b"virtual")), 20)
+        [fleet_pid] = _children(shell.pid, b"virtual")
+        qemus = _flash_and_find_qemu(drives, fleet_pid, monkeypatch)
+        state = _state_folders(fleet_pid)
+        shell.kill()  # the terminal (or script) that started `virtual up` is gone
+        shell.wait()
+        _wait(lambda: not _alive(fleet_pid), 30)
+        assert not any(_alive(q) for q in qemus)
+        assert state and not state[0].exists() and not list(drives.glob("MICROBIT*"))
+    finally:
+        if shell.poll() is None:
+            shell.kill()
+            shell.wait()
+        if fleet_pid and _alive(fleet_pid):
+            os.kill(fleet_pid, signal.SIGKILL)

@@ -18,9 +18,10 @@ from kit.lazy import lazy_exports
 if TYPE_CHECKING:
     from kit.boards.base import Board, BoardIdentity, raise_for_board_error
     from kit.boards.discover import (
-        VIRTUAL_REGISTRY, BoardInfo, DriveInfo, PortInfo, find_boards, find_drives, find_ports,
-        parse_details, pid_alive, read_drive, select_boards,
+        BoardInfo, DriveInfo, PortInfo, find_boards, find_drives, find_ports, parse_details,
+        read_drive, select_boards,
     )
+    from kit.boards.registry import VIRTUAL_REGISTRY, VirtualEntry, pid_alive, read_registries
     from kit.boards.micropython import ask_all, ask_micropython, micropython_release
     from kit.boards.qemu import QemuBoard, qemu_binary, qemu_version
     from kit.boards.serial_board import SerialBoard, looks_like_port
@@ -28,9 +29,9 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "kit.boards.base": ("Board", "BoardIdentity", "raise_for_board_error"),
-    "kit.boards.discover": ("VIRTUAL_REGISTRY", "BoardInfo", "DriveInfo", "PortInfo",
-                            "find_boards", "find_drives", "find_ports", "parse_details",
-                            "pid_alive", "read_drive", "select_boards"),
+    "kit.boards.discover": ("BoardInfo", "DriveInfo", "PortInfo", "find_boards", "find_drives",
+                            "find_ports", "parse_details", "read_drive", "select_boards"),
+    "kit.boards.registry": ("VIRTUAL_REGISTRY", "VirtualEntry", "pid_alive", "read_registries"),
     "kit.boards.micropython": ("ask_all", "ask_micropython", "micropython_release"),
     "kit.boards.qemu": ("QemuBoard", "qemu_binary", "qemu_version"),
     "kit.boards.serial_board": ("SerialBoard", "looks_like_port"),
@@ -38,10 +39,10 @@ _WHERE = {
 }
 __all__ = [
     "VIRTUAL_REGISTRY", "Board", "BoardIdentity", "BoardInfo", "DriveInfo", "PortInfo",
-    "QemuBoard", "SerialBoard", "StreamBoard", "ask_all", "ask_micropython", "find_boards",
-    "find_drives", "find_ports", "looks_like_port", "micropython_release", "parse_details",
-    "pid_alive", "qemu_binary", "qemu_version", "raise_for_board_error", "read_drive",
-    "select_boards",
+    "QemuBoard", "SerialBoard", "StreamBoard", "VirtualEntry", "ask_all", "ask_micropython",
+    "find_boards", "find_drives", "find_ports", "looks_like_port", "micropython_release",
+    "parse_details", "pid_alive", "qemu_binary", "qemu_version", "raise_for_board_error",
+    "read_drive", "read_registries", "select_boards",
 ]
 
 

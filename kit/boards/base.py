@@ -7,7 +7,6 @@ board (kit.sim), so tests, demos and classrooms exercise the same code paths.
 """
 from __future__ import annotations
 
-import ast
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from types import TracebackType
 from kit.i18n import gettext as _
 from kit.errors import BoardCodeError, TransportError
 from kit.hardware import UNKNOWN_VERSION
+from kit.build import literal
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,11 @@ class Board(ABC):
         connection was lost in the middle of it. Boards that keep no partial line return b''."""
         return b""
 
+    def peek_partial_line(self) -> bytes:
+        """Return the start of a line whose end has not arrived, and keep it: a REPL prompt
+        (`>>> `) never gets a line end. Boards that keep no partial line return b''."""
+        return b""
+
     def lines(self, timeout: float = 1.0) -> Iterator[bytes]:
         """Yield lines until none arrives within `timeout` seconds."""
         while True:
@@ -135,7 +140,7 @@ class Board(ABC):
         """Evaluate a Python expression on the board and return its value (literals only)."""
         out = self.exec("print(repr({}))".format(expression), timeout=timeout)
         try:
-            return ast.literal_eval(out.strip())
+            return literal(out.strip())
         except (ValueError, SyntaxError) as err:
             raise TransportError(_("{board}: could not read the answer to {expression!r}: "
                                    "{answer!r}").format(board=self.name, expression=expression,

@@ -9,16 +9,17 @@ Where drives are looked for: Linux /media/$USER, /media, /run/media/$USER, /mnt;
 Windows every drive letter whose volume label is MICROBIT. KLIMAKIT_DRIVE_ROOTS (a path list)
 replaces these folders, which is how tests and virtual boards plug in fake drives.
 
-Virtual boards (kit.flash.virtual) have no USB serial port; their fleet writes VIRTUAL_REGISTRY into
-the drive root, mapping unique id -> pyserial URL (socket://127.0.0.1:PORT), and the ports in it
-are listed like USB ports while the fleet's process is alive. Every board found gets its stable
-name (kit.inventory.naming: gruppe-1, gruppe-2, ...), and select_boards() picks boards by name for
-commands with `--board NAME` / `--all`.
+Virtual boards (kit/flash/fleet.py) have no USB serial port; their fleet writes VIRTUAL_REGISTRY
+into the drive root: unique id -> pyserial URL (socket://127.0.0.1:PORT), what runs each board's
+program (engine: "qemu", "sim" or "none", and why) and the fleet's own name store. While the
+fleet's process is alive its ports are listed like USB ports and its boards are marked virtual.
+Every board found gets its stable name (kit.inventory.naming: gruppe-1, gruppe-2, ...): a real
+board from the school's inventory, a virtual one from its fleet's store (never the school's).
+select_boards() picks boards by name for commands with `--board NAME` / `--all`.
 """
 from __future__ import annotations
 
 import getpass
-import json
 import logging
 import os
 import string
@@ -28,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from kit.boards.registry import VirtualEntry, read_registries
 from kit.i18n import gettext as _
 from kit.errors import BoardNotFound, KitError
 from kit.hardware import MICROBIT_USB_ID, UNKNOWN_VERSION, board_version
@@ -35,7 +37,6 @@ from kit.hardware import MICROBIT_USB_ID, UNKNOWN_VERSION, board_version
 log = logging.getLogger(__name__)
 
 DRIVE_LABEL = "MICROBIT"
-VIRTUAL_REGISTRY = ".klimakit-virtual.json"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ class BoardInfo:
     daplink_version: str = ""
     name: str = ""
     problem: str = ""
+    virtual: bool = False  # a board of a virtual fleet (kit/flash/fleet.py)
+    engine: str = ""  # virtual boards: what runs the program ("qemu", "sim", "none")
+    engine_reason: str = ""  # … and why (Danish, for the teacher)
+    store: str = ""  # the inventory store it is named in ("" = the school's: the default)
 
     @property
     def label(self) -> str:
@@ -179,33 +184,11 @@ def find_ports(list_ports: Callable[[], Iterable[Any]] | None = None) -> list[Po
     return sorted(ports, key=lambda p: p.device)
 
 
-def pid_alive(pid: int) -> bool:
-    """Return whether a process exists (a virtual fleet's registry is stale once it is gone)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # exists, owned by someone else (or not checkable here)
-    return True
-
-
 def find_virtual_ports(roots: Iterable[Path] | None = None) -> list[PortInfo]:
     """Return the serial ports of virtual boards whose fleet registered them in a drive root."""
-    found: list[PortInfo] = []
-    for root in roots if roots is not None else default_drive_roots():
-        try:
-            registry = json.loads((root / VIRTUAL_REGISTRY).read_text(encoding="utf-8"))
-            pid = int(registry.get("pid", 0))
-            ports = dict(registry.get("ports", {}))
-        except (OSError, ValueError, TypeError, AttributeError):
-            continue
-        if pid and not pid_alive(pid):
-            log.info("ignoring %s: its fleet (pid %s) has stopped", root / VIRTUAL_REGISTRY, pid)
-            continue
-        found.extend(PortInfo(str(url), str(uid).lower(), "klimakit virtual micro:bit")
-                     for uid, url in sorted(ports.items()) if url)
-    return found
+    entries = read_registries(roots if roots is not None else default_drive_roots())
+    return [PortInfo(entry.port, uid, "klimakit virtual micro:bit")
+            for uid, entry in entries.items() if entry.port]
 
 
 def find_boards(
@@ -225,11 +208,13 @@ def find_boards(
         return boards
     from kit.inventory import assign_names
 
-    try:
-        known = assign_names((b.unique_id, b.version, b.daplink_version) for b in boards)
-    except KitError as err:
-        log.warning("boards keep no names: %s", err)
-        return boards
+    known: dict[str, str] = {}
+    for store in dict.fromkeys(b.store for b in boards):  # the school's, and each fleet's own
+        try:
+            known.update(assign_names(((b.unique_id, b.version, b.daplink_version)
+                                       for b in boards if b.store == store), store=store or None))
+        except KitError as err:
+            log.warning("boards keep no names: %s", err)
     return [replace(b, name=known.get(b.unique_id, "")) for b in boards]
 
 
@@ -237,6 +222,7 @@ def _pair(
     roots: list[Path] | None, list_ports: Callable[[], Iterable[Any]] | None
 ) -> list[BoardInfo]:
     ports = {p.serial_number: p for p in find_ports(list_ports)}
+    virtual = read_registries(roots if roots is not None else default_drive_roots())
     ports.update({p.serial_number: p for p in find_virtual_ports(roots)})
     boards: list[BoardInfo] = []
     for path in find_drives(roots):
@@ -248,15 +234,23 @@ def _pair(
             )
             continue
         port = ports.pop(drive.unique_id, None)
-        boards.append(
+        boards.append(_virtual(
             BoardInfo(drive.unique_id, drive.version, path, port.device if port else None,
-                      drive.daplink_version)
-        )
+                      drive.daplink_version), virtual))
     for port in ports.values():  # a port without a drive: drive not mounted (yet)
-        boards.append(
-            BoardInfo(port.serial_number, board_version(port.serial_number[:4]), None, port.device)
-        )
+        boards.append(_virtual(
+            BoardInfo(port.serial_number, board_version(port.serial_number[:4]), None,
+                      port.device), virtual))
     return boards
+
+
+def _virtual(board: BoardInfo, registry: dict[str, VirtualEntry]) -> BoardInfo:
+    """Mark a board of a live virtual fleet: its engine and the fleet's own name store."""
+    entry = registry.get(board.unique_id)
+    if entry is None:
+        return board
+    return replace(board, virtual=True, engine=entry.engine, engine_reason=entry.reason,
+                   store=entry.store)
 
 
 def select_boards(

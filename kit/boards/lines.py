@@ -32,6 +32,10 @@ class LineBuffer:
         self.data.clear()
         self._skip_lf = self._cutting = False
 
+    def peek_partial(self) -> bytes:
+        """The start of a line whose end has not arrived, kept (e.g. a REPL prompt `>>> `)."""
+        return b"" if self._cutting else bytes(self.data)
+
     def take_partial(self) -> bytes:
         """Return (and forget) the start of a line whose end has not arrived."""
         partial = b"" if self._cutting else bytes(self.data)

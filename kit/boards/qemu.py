@@ -68,10 +68,21 @@ def _free_tcp_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_libc: ctypes.CDLL | None = None  # loaded in the parent: the child only makes one call
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     # Linux: SIGTERM to QEMU when the thread that started it dies, so no orphan QEMU survives a
-    # crashed test run. Only set from the main thread (see QemuBoard.__init__).
-    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    # crashed test run or a killed `klimakit virtual up`. Only set from the main thread, or
+    # from a thread that lives as long as the board (see QemuBoard.__init__).
+    if _libc is not None:
+        _libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+def _load_libc() -> None:
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None)
 
 
 def _retry(action: Callable[[], object], timeout: float) -> object:
@@ -99,6 +110,7 @@ class QemuBoard(StreamBoard):
         fast_time: bool = False,
         connect: bool = True,
         workdir: Path | None = None,
+        die_with_thread: bool = False,
     ) -> None:
         """Boot `hex_path` (a plain V1 Intel hex) in QEMU.
 
@@ -106,6 +118,9 @@ class QemuBoard(StreamBoard):
             fast_time: run with -icount so sleep() takes almost no wall time (costs a full core).
             connect: open the serial port now. With False, QEMU starts at once (wait=off) and
                 another process can open `port`; output before it connects is lost.
+            die_with_thread: also on a thread other than the main one, QEMU gets SIGTERM when
+                the calling thread ends (Linux); for a thread that lives as long as the board
+                (a virtual board's own, kit/flash/virtual.py).
         """
         super().__init__(BoardIdentity(name, fake_unique_id(name), V1))
         binary = qemu_binary()
@@ -135,6 +150,9 @@ class QemuBoard(StreamBoard):
         if fast_time or self.clock == "icount":
             cmd += ["-icount", "shift=6,sleep={}".format("off" if fast_time else "on")]
         on_main_thread = threading.current_thread() is threading.main_thread()
+        die_with_caller = (on_main_thread or die_with_thread) and sys.platform == "linux"
+        if die_with_caller:
+            _load_libc()
         self.started_at = time.monotonic()
         _register_cleanup()
         with open(self._log_path, "wb") as qemu_log:
@@ -143,7 +161,7 @@ class QemuBoard(StreamBoard):
                 stdin=subprocess.DEVNULL,
                 stdout=qemu_log,
                 stderr=qemu_log,
-                preexec_fn=_die_with_parent if on_main_thread and sys.platform == "linux" else None,
+                preexec_fn=_die_with_parent if die_with_caller else None,
             )
         _live.add(self)
         self._qtest: socket.socket | None = None

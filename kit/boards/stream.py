@@ -152,6 +152,10 @@ class StreamBoard(Board):
         """Return (and forget) the start of a line whose end has not arrived."""
         return self._lines.take_partial()
 
+    def peek_partial_line(self) -> bytes:
+        """Return the start of a line whose end has not arrived, and keep it."""
+        return self._lines.peek_partial()
+
     def write(self, data: bytes) -> None:
         stream = self.stream
         try:

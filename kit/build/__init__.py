@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from kit.build.limits import (
         V1_CODE_WARN_BYTES, V1_FILE_WARN_BYTES, v1_code_bytes, v1_memory_warning,
     )
+    from kit.build.pyast import AST_LOCK, literal, parse_expression, parse_python
     from kit.build.program import (
         MAX_SCRIPT_BYTES, Program, ProgramFile, assemble, check_program, check_v1_syntax,
-        file_program, firmware_file, lesson_program,
+        file_program, firmware_file, lesson_program, program_in_hex,
     )
     from kit.build.targets import (
         BuiltHex, build_program, build_target, build_universal_hex, build_v1_hex, load_hex_file,
@@ -46,17 +47,19 @@ _WHERE = {
                          "v1_memory_warning"),
     "kit.build.program": ("MAX_SCRIPT_BYTES", "Program", "ProgramFile", "assemble",
                           "check_program", "check_v1_syntax", "file_program", "firmware_file",
-                          "lesson_program"),
+                          "lesson_program", "program_in_hex"),
+    "kit.build.pyast": ("AST_LOCK", "literal", "parse_expression", "parse_python"),
     "kit.build.targets": ("BuiltHex", "build_program", "build_target", "build_universal_hex",
                           "build_v1_hex", "load_hex_file"),
 }
 __all__ = [
-    "BUILTIN_MODULES", "COMPILERS", "DAPLINK_CHECKSUM", "DAPLINK_PARSER", "FS_BYTES",
+    "AST_LOCK", "BUILTIN_MODULES", "COMPILERS", "DAPLINK_CHECKSUM", "DAPLINK_PARSER", "FS_BYTES",
     "MAX_SCRIPT_BYTES", "MICROPYTHON_RELEASE", "V1_CODE_WARN_BYTES", "V1_FILE_WARN_BYTES",
     "BoardFiles", "BuiltHex", "HexInfo", "Program", "ProgramFile", "assemble", "build_program",
     "build_target", "build_universal_hex", "build_v1_hex", "check_program", "check_source",
     "check_v1_syntax", "compiler_available", "file_program", "firmware_file", "inline_source",
-    "inspect_hex", "join_universal", "lesson_program", "load_hex_file", "read_hex_files",
+    "inspect_hex", "join_universal", "lesson_program", "literal", "load_hex_file",
+    "parse_expression", "parse_python", "program_in_hex", "read_hex_files",
     "split_universal", "universal_to_v1", "v1_code_bytes", "v1_memory_warning",
 ]
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from kit.i18n import N_
 from kit.i18n import gettext as _
 from kit.hardware import V1, V2
+from kit.build.pyast import parse_python
 
 # kind -> (versions that lack it, what to tell the pupil: a msgid, translated when shown)
 GAPS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -106,7 +107,7 @@ def _line_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> int:
 def find_gaps(text: str) -> list[tuple[int, int, str]]:
     """Every construct some micro:bit lacks: (line, end line, kind), by line. [] if no tree."""
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         return []
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}

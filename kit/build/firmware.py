@@ -166,6 +166,17 @@ def read_board_files(text: str, version: str) -> BoardFiles:
                       tuple((f.name, f.size) for f in files), used, FS_BYTES[version])
 
 
+def read_files(text: str) -> dict[str, bytes]:
+    """Return the files in one version's plain hex ({"main.py": b"..."}), as the board has them.
+
+    Raises HexFileError if the hex holds no micro:bit MicroPython (e.g. a MakeCode program).
+    """
+    try:
+        return {f.name: bytes(f.content) for f in mfs.get_files(text)}
+    except (mfs.FilesystemError, ValueError) as err:
+        raise HexFileError("no micro:bit MicroPython files in this hex: {}".format(err)) from err
+
+
 def read_hex_files(text: str) -> tuple[BoardFiles, ...]:
     """Read back every part of a built hex (universal or plain): versions, files, bytes."""
     if universal_hex.is_uhex(text):

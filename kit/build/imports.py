@@ -7,6 +7,8 @@ a `try:` that catches ImportError is *guarded*: the program copes when the modul
 """
 from __future__ import annotations
 
+from kit.build.pyast import parse_python
+
 import ast
 from collections.abc import Iterator
 
@@ -36,7 +38,7 @@ def imported_modules(text: str) -> Iterator[tuple[str, int, bool]]:
     does not parse yields nothing (the compiler check reports it with its line).
     """
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         return
     guarded = _guarded_nodes(tree)

@@ -21,11 +21,11 @@ from kit.i18n import gettext as _
 from kit.build.compiler import check_source
 from kit.build.firmware import (
     BUILTIN_MODULES, CHUNK_BYTES, CHUNK_DATA_BYTES, FS_BYTES, MAX_FILE_NAME_BYTES,
-    filesystem_problem,
+    filesystem_problem, read_files,
 )
 from kit.build.imports import imported_modules
 from kit.build.source import read_source
-from kit.errors import FirmwareError
+from kit.errors import FirmwareError, HexFileError
 from kit.hardware import V1, V2, VERSIONS
 from kit.resources import firmware_dir
 
@@ -264,3 +264,19 @@ def lesson_program(lesson: Lesson, firmware_root: Path | None = None) -> Program
                             .format(lesson=lesson.id, path=path))
     versions = tuple(v for v in VERSIONS if lesson.runs_on(v)) or VERSIONS
     return assemble(path, path.parent / "lib", versions=versions)
+
+
+def program_in_hex(text: str, name: str = "main") -> Program:
+    """Return the program a plain (one-version) hex carries: its main.py and the files beside it.
+
+    What a board runs after it was flashed, read back from the hex as the board's filesystem
+    holds it (a virtual board runs it in the simulator: kit/flash/engine.py). Raises
+    HexFileError if the hex holds no MicroPython files or no main.py.
+    """
+    files = read_files(text)
+    if MAIN not in files:
+        raise HexFileError("the hex has MicroPython but no main.py: the board runs no program")
+    texts = {file: data.decode("utf-8", "replace") for file, data in files.items()}
+    modules = tuple(ProgramFile(file, body) for file, body in texts.items()
+                    if file != MAIN and file.endswith(".py"))
+    return Program(name, texts[MAIN], (), modules)

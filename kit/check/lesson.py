@@ -22,6 +22,7 @@ from kit.lessons import (
     LESSON_FILE, Lesson, body_problems, front_matter_problems, lesson_paths, load_lesson,
 )
 from kit.resources import lessons_dir
+from kit.build import parse_python
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ def _firmware_problem(err: FirmwareError | str, path: Path, warning: bool = Fals
 
 def _literal(node: ast.expr) -> Any:
     try:
-        return ast.literal_eval(node)
+        return ast.literal_eval(node)  # an AST node: no source is parsed
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
 
@@ -162,7 +163,7 @@ def _is_begin(node: ast.AST) -> TypeGuard[ast.Call]:
 
 def _parse(path: Path) -> ast.Module | None:
     try:
-        return ast.parse(path.read_text(encoding="utf-8-sig"), filename=str(path))
+        return parse_python(path.read_text(encoding="utf-8-sig"), filename=str(path))
     except (SyntaxError, ValueError):
         return None
 

@@ -45,10 +45,26 @@ def _as_dict(board: BoardInfo, answers: dict[str, str] | None = None
         "unique_id": board.unique_id,
         "daplink": board.daplink_version,
         "problem": board.problem or None,
+        "engine": (board.engine or "none") if board.virtual else "usb",
+        "engine_reason": board.engine_reason or None,
     }
     if answers is not None:  # asked with --micropython: '' = the port did not answer
         row["micropython"] = answers.get(board.unique_id or (board.port or "")) or None
     return row
+
+
+ENGINE_LABELS = {"qemu": "QEMU (V1-firmware)", "sim": "simulator", "none": "intet program",
+                 "off": "kun drev"}
+
+
+def engine_label(board: BoardInfo, reason: bool = True) -> str:
+    """What runs a board's program: USB for a real one, else the virtual board's engine (and
+    why: kit/flash/engine.py)."""
+    if not board.virtual:
+        return "USB"
+    label = ENGINE_LABELS.get(board.engine or "none", board.engine)
+    return "{} ({})".format(label, board.engine_reason) if reason and board.engine_reason \
+        else label
 
 
 @click.command()
@@ -61,6 +77,8 @@ def boards(as_json: bool, ask: bool) -> None:
 
     Every board shows its MICROBIT drive (where hex files are copied) and its serial port
     (where its program's data arrives). V1 or V2 is read from DETAILS.TXT on the drive.
+    A virtual board (`klimakit virtual up`) says what runs its program and why: the real V1
+    firmware in QEMU, or the simulator (for what QEMU cannot do, and every V2).
     With --micropython each board whose serial port answers says which MicroPython it runs
     (klimakit puts V1 1.1.1 and V2 2.1.2 on them); its program restarts.
 
@@ -80,9 +98,12 @@ def boards(as_json: bool, ask: bool) -> None:
         err_console.print(NO_BOARDS_HELP[platform], markup=False)
         err_console.print("No hardware at hand? Try [bold]klimakit demo[/bold].")
         return
-    keys = ["name", "version", "drive", "port", "unique_id", "daplink", "problem"]
-    titles = ["Name", "Version", "Drive", "Port", "Unique id", "DAPLink", "Note"]
+    keys = ["name", "version", "engine", "drive", "port", "unique_id", "daplink", "problem"]
+    titles = ["Name", "Version", "Kører på", "Drive", "Port", "Unique id", "DAPLink", "Note"]
     dicts = [_as_dict(b, answers) for b in found]
+    for row, board in zip(dicts, found):
+        row["engine"] = engine_label(board, reason=False)
+        row["problem"] = "; ".join(t for t in (row["problem"], board.engine_reason) if t)
     if answers is not None:
         keys.insert(2, "micropython")
         titles.insert(2, "MicroPython")

@@ -12,10 +12,12 @@ from rich.table import Table
 
 from kit.boards import BoardInfo, find_boards
 from kit.build import BuiltHex, build_target
-from kit.cli.output import err_console
+from kit.cli.boards import engine_label
+from kit.cli.output import err_console, json_text
 from kit.errors import KitError
 from kit.flash import (
-    FlashPhase, FlashResult, FlashStatus, choose_boards_to_flash, flash_boards, record_in_inventory,
+    VERIFY_TIMEOUT_S, FlashPhase, FlashResult, FlashStatus, choose_boards_to_flash, flash_boards,
+    record_in_inventory,
 )
 from kit.hardware import VERSIONS
 
@@ -104,11 +106,12 @@ def build(target: str, out: Path | None, version: str | None, as_json: bool) -> 
     click.echo(str(out))
 
 
-def _run_with_progress(built: BuiltHex, boards: list[BoardInfo],
-                       timeout: float) -> list[FlashResult]:
+def _run_with_progress(built: BuiltHex, boards: list[BoardInfo], timeout: float,
+                       verify_s: float, show: bool) -> list[FlashResult]:
     lock = threading.Lock()
     with Progress(TextColumn("{task.description:<28}"), BarColumn(), DownloadColumn(),
-                  TimeElapsedColumn(), console=err_console, transient=False) as progress:
+                  TimeElapsedColumn(), console=err_console, transient=False,
+                  disable=not show) as progress:
         tasks = {b.unique_id: progress.add_task("{} venter".format(b.label),
                                                 total=len(built.data_for(b.version)))
                  for b in boards}
@@ -118,23 +121,49 @@ def _run_with_progress(built: BuiltHex, boards: list[BoardInfo],
                 progress.update(tasks[board.unique_id], completed=done,
                                 description="{} {}".format(board.label, _PHASE.get(phase, phase)))
 
-        results = flash_boards(built, boards, on_progress=update, timeout_s=timeout)
+        results = flash_boards(built, boards, on_progress=update, timeout_s=timeout,
+                               verify_s=verify_s)
         for result in results:
             progress.update(tasks[result.board.unique_id], description="{} {}".format(
                 result.board.label, "færdig" if result.ok else "fejl"))
     return results
 
 
+def _running_cell(result: FlashResult) -> str:
+    if result.status is not FlashStatus.OK or result.running is None and not result.check:
+        return ""
+    if result.running:
+        return "[green]{}[/green]".format(escape(" ".join(("kører", result.lesson)).strip()))
+    if result.running is False:
+        return "[red]sender ikke[/red]"
+    return "[yellow]?[/yellow]"
+
+
+def _engine_text(board: BoardInfo) -> str:
+    """What runs a virtual board's program, and why (empty for a real board)."""
+    return "Kører på: " + engine_label(board) if board.virtual else ""
+
+
 def _table(results: list[FlashResult]) -> Table:
     table = Table(title="Resultat")
-    for column in ("Board", "Drev", "Status", "Tid", "Hvad skete der / hvad gør jeg"):
+    for column in ("Board", "Drev", "Status", "Program", "Tid", "Hvad skete der / hvad gør jeg"):
         table.add_column(column)
     for r in results:
         # Messages quote paths and the board's FAIL.TXT: plain text, not rich markup.
-        text = escape(r.message + ("\n→ " + r.advice if r.advice else ""))
+        parts = [r.message, r.check if r.running is not True else "", _engine_text(r.board)]
+        text = escape("\n".join(p for p in parts if p) + ("\n→ " + r.advice if r.advice else ""))
         table.add_row(escape(r.board.label), escape(str(r.board.drive or "-")), _STATUS[r.status],
-                      "{:.1f} s".format(r.seconds) if r.seconds else "", text)
+                      _running_cell(r), "{:.1f} s".format(r.seconds) if r.seconds else "", text)
     return table
+
+
+def _as_json_rows(results: list[FlashResult]) -> list[dict[str, object]]:
+    return [{"name": r.board.label, "unique_id": r.board.unique_id, "version": r.board.version,
+             "result": r.status.value, "running": r.running, "program": r.lesson or None,
+             "message": " ".join(p for p in (r.message, r.check) if p),
+             "advice": r.advice or None, "seconds": round(r.seconds, 1),
+             "engine": r.board.engine or None, "engine_reason": r.board.engine_reason or None}
+            for r in results]
 
 
 @click.command()
@@ -144,34 +173,54 @@ def _table(results: list[FlashResult]) -> Table:
               help="Flash this board (name like gruppe-3, or unique id). Repeat for more.")
 @click.option("--timeout", type=click.FloatRange(5, 600), default=60.0, show_default=True,
               help="Seconds to wait for each board to restart after the copy.")
-def flash(target: str, all_boards: bool, names: tuple[str, ...], timeout: float) -> None:
+@click.option("--verify-timeout", "verify_timeout", type=click.FloatRange(1, 120),
+              default=VERIFY_TIMEOUT_S, show_default=True,
+              help="Seconds to wait on each board's serial port for the program's header.")
+@click.option("--no-verify", is_flag=True,
+              help="Do not check on the serial port that the program started.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object per board on stdout (no progress bars or table).")
+def flash(target: str, all_boards: bool, names: tuple[str, ...], timeout: float,
+          verify_timeout: float, no_verify: bool, as_json: bool) -> None:
     """Put a lesson's program (or a .py / .hex file) onto many micro:bits at once.
 
     The program is built and checked before any board is touched. Then every board gets the
     hex of its own version (V1 or V2, from DETAILS.TXT) at the same time, restarts, and is
-    checked for DAPLink's FAIL.TXT. The table at the
-    end says per board what happened and what to do; the exit code is 1 if any board failed.
-    Each flash is written into the inventory (`klimakit inventory`).
+    checked for DAPLink's FAIL.TXT. Then klimakit opens each board's serial port and waits
+    for the program's `# klimakit` header (it restarts the program once to see it start): the
+    table says `kører LEKTION`, or `sender ikke` with what to do (a crash shows its file and
+    line). Virtual boards also say what runs them (QEMU or the simulator) and why. The exit
+    code is 1 if any board failed or does not run its program. Each flash is written into the
+    inventory (`klimakit inventory`; virtual boards into their own).
 
     \b
     Examples:
       klimakit flash sensortjek --all
       klimakit flash mit_program.py --board gruppe-3 --board gruppe-4
+      klimakit flash afkoeling --all --json
     """
     built = build_target(target)
     for warning in built.warnings:
-        err_console.print("[yellow]Advarsel:[/yellow] " + warning)
+        err_console.print("[yellow]Advarsel:[/yellow] " + escape(warning))
     boards, skipped = choose_boards_to_flash(find_boards(), names, all_boards)
-    err_console.print("{} → {} micro:bit(s)".format(_describe(built), len(boards)))
-    results = _run_with_progress(built, boards, timeout) + skipped
+    if not as_json:
+        err_console.print("{} → {} micro:bit(s)".format(escape(_describe(built)), len(boards)))
+    results = _run_with_progress(built, boards, timeout, 0.0 if no_verify else verify_timeout,
+                                 show=not as_json) + skipped
     try:
         record_in_inventory(built, results)
     except KitError as err:  # the boards are flashed; a full disk must not hide the table
-        err_console.print("[yellow]Inventory not updated:[/yellow] {}".format(err))
-    err_console.print(_table(results))
-    failed = [r for r in results if r.status is FlashStatus.FAILED]
-    ok = sum(r.ok for r in results)
-    err_console.print("{} af {} flashet.".format(ok, len(results) - len(skipped)))
+        err_console.print("[yellow]Inventory not updated:[/yellow] {}".format(escape(str(err))))
+    failed = [r for r in results if r.status is FlashStatus.FAILED or r.running is False]
+    if as_json:
+        click.echo(json_text(_as_json_rows(results)))
+    else:
+        err_console.print(_table(results))
+        ok = sum(r.ok for r in results)
+        running = sum(r.running is True for r in results)
+        err_console.print("{} af {} flashet{}.".format(
+            ok, len(results) - len(skipped),
+            "" if no_verify else ", {} kører deres program".format(running)))
     if failed:
         raise click.exceptions.Exit(1)
 

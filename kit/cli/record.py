@@ -61,18 +61,23 @@ class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
 
 
 def _open_boards(names: tuple[str, ...], all_boards: bool, ports: tuple[str, ...]
-                 ) -> list[Board]:
+                 ) -> tuple[list[Board], dict[str, dict[str, Any]]]:
+    """The boards to record, and what the sidecar says about virtual ones (their engine)."""
     if ports:
-        return [open_port(url) for url in ports]
+        return [open_port(url) for url in ports], {}
     boards: list[Board] = []
+    notes: dict[str, dict[str, Any]] = {}
     try:
         for info in choose_boards(find_boards(), names, all_boards):
             boards.append(open_board(info))
+            if info.virtual:
+                notes[info.unique_id] = {"virtual": True, "engine": info.engine,
+                                         "engine_reason": info.engine_reason}
     except KitError:
         for board in boards:
             board.close()
         raise
-    return boards
+    return boards, notes
 
 
 def _record_live(recorder: Recorder, boards: list[Board], screen: Screen,
@@ -185,7 +190,7 @@ def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[s
     plan = plan_recording(out_dir, lesson, duration_s=duration, excel_da=excel_da)
     recorder = Recorder(plan)  # creates the files now: an unwritable folder fails before boards
     try:
-        boards = _open_boards(names, all_boards, ports)
+        boards, recorder.board_notes = _open_boards(names, all_boards, ports)
     except KitError:
         recorder.abandon()
         raise

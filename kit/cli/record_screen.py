@@ -28,7 +28,7 @@ EVENTS_DA = {EventKind.UNPLUGGED: "frakoblet", EventKind.REPLUGGED: "tilsluttet 
              EventKind.SEQUENCE_RESTARTED: "tæller startet forfra",
              EventKind.SEQUENCE_JUMPED: "tæller sprang (ikke talt som tabt)",
              EventKind.READER_FAILED: "læsningen fejlede", EventKind.NO_HEADER: "ingen overskrift",
-             EventKind.LOST: "tabt"}
+             EventKind.LOST: "tabt", EventKind.SILENT: "ingen målinger"}
 STATES_DA = {BoardState.WAITING: "venter", BoardState.OK: "ok", BoardState.QUIET: "stille",
              BoardState.UNPLUGGED: "frakoblet", BoardState.WRONG_PROGRAM: "forkert program",
              BoardState.STOPPED: "stoppet"}
@@ -42,6 +42,23 @@ LOST_DA = {"radio gap": "radiopakker der ikke nåede frem (huller i tællerne)",
            "unplugged mid-line": "halve linjer da et board blev frakoblet (i rå-loggen)",
            "queue overflow": "linjer som PC'en ikke kunne nå at gemme",
            "disk full": "målinger der ikke var plads til på disken"}
+# Why a board sends no readings (kit.record.Silence values): what it means, and what to try.
+SILENCE_DA = {
+    "nothing": ("har ikke sendt noget",
+                "Tryk på reset-knappen på bagsiden. Tjek at kablet er et datakabel. Flash "
+                "lektionen igen (`klimakit flash LEKTION --board NAVN`)."),
+    "repl": ("programmet kører ikke: micro:bit'en venter ved sin prompt (>>>), f.eks. efter "
+             "`klimakit run`",
+             "Tryk på reset-knappen på bagsiden, eller flash lektionen igen."),
+    "traceback": ("programmet stoppede med en fejl", "Ret fejlen og flash igen (prøv først "
+                  "`klimakit run PROGRAM --as-flashed`)."),
+    "other lesson": ("kører en anden lektions program", "Flash denne lektion på den "
+                     "(`klimakit flash LEKTION --board NAVN`)."),
+    "not data": ("sender kun andet end målinger", "Er det det rigtige program? Se rå-loggen; "
+                 "flash lektionen igen."),
+    "not yet": ("nåede ikke at sende noget, før optagelsen sluttede",
+                "Optag længere: lektionen måler sjældnere, end optagelsen varede."),
+}
 SKIPPED_DA = {"wrong number of columns": "med forkert antal kolonner",
               "unreadable number": "med et tal der ikke kan læses",
               "unreadable time": "uden en tid der kan læses",
@@ -58,19 +75,38 @@ def live_table(statuses: list[BoardStatus], fields: tuple[str, ...], elapsed: fl
         table.add_column(column)
     for s in statuses:
         state = "[{}]{}[/]".format(STATE_COLOURS.get(s.state, "white"), STATES_DA[s.state])
+        if s.silence and s.state is not BoardState.UNPLUGGED:
+            state = "[yellow]stille[/]: " + plain(silence_text(s.silence, s.silence_detail), 80)
         latest = ", ".join("{:g}".format(v) for v in s.latest)
         table.add_row(plain(s.name, 40), state, latest, "{:.1f}".format(s.lines_per_s),
                       str(s.accepted), str(s.rejected), str(s.lost))
     return table
 
 
+def silence_text(reason: str, detail: str) -> str:
+    """Why a board sends no readings, in Danish, with its detail (error, lesson, last line)."""
+    words = SILENCE_DA.get(reason, (reason, ""))[0]
+    if reason == "nothing":
+        return words + (" siden sin seneste måling" if detail else "")
+    if reason == "not yet":
+        return "{} (efter {})".format(words, detail) if detail else words
+    if not detail:
+        return words
+    return "{}: {}".format(words, detail) if reason != "not data" else "{} (senest: »{}«)".format(
+        words, detail)
+
+
 def event_line(item: RunEvent) -> str:
     """One printed line for an event of a board."""
     import time
 
+    detail = item.detail
+    if item.kind is EventKind.SILENT:
+        reason, _, rest = detail.partition(": ")
+        detail = silence_text(reason, rest)
     return "[yellow]{}[/yellow] {}: {} {}".format(
         time.strftime("%H:%M:%S", time.localtime(item.at)), plain(item.board, 40),
-        EVENTS_DA.get(item.kind, item.kind.value), plain(item.detail, 200))
+        EVENTS_DA.get(item.kind, item.kind.value), plain(detail, 200))
 
 
 def _counted(counts: Mapping[str, int], words: Mapping[str, str]) -> str:
@@ -87,6 +123,14 @@ def print_summary(result: RecordingResult) -> None:
     err_console.print("[green]Færdig[/green] ({}): {} målinger gemt, {} linjer afvist (i "
                       "rå-loggen), {}.".format(how, result.accepted, result.rejected,
                                                escape(lost)))
+    for board in result.boards:
+        if not board.accepted and not board.port.startswith("via "):  # not a radio sender
+            words, advice = SILENCE_DA.get(board.silence, ("ingen forklaring", ""))
+            reason = silence_text(board.silence, board.silence_detail) if board.silence \
+                else words
+            err_console.print("  [red]{}: 0 målinger[/red]: {}.{}".format(
+                plain(board.name, 40), plain(reason, 240), " → " + escape(advice)
+                if advice else ""))
     err_console.print("  CSV:       {}".format(escape(str(result.paths.csv))))
     err_console.print("  Metadata:  {}".format(escape(str(result.paths.sidecar))))
     err_console.print("  Rå-log:    {}".format(escape(str(result.paths.raw))))

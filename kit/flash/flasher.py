@@ -11,6 +11,8 @@ or by DETAILS.TXT's remount counter going up), then read FAIL.TXT. Boards run in
 threads: each is its own USB device, and the copy time is the board's, not the PC's.
 Every outcome - read-only drive, a drive that vanishes mid-copy, a foreign hex, a timeout -
 becomes a FlashResult with a sentence and advice; nothing is raised for one board's trouble.
+With `verify_s` the board's serial port is then watched for the program's header
+(kit/flash/verify.py), so the result also says whether the program runs (`running`).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -68,10 +70,18 @@ class FlashResult:
     seconds: float = 0.0
     fail_txt: str = ""
     written: bool = False  # whether any byte reached the board
+    running: bool | None = None  # the check after flashing: header seen / not / not checked
+    check: str = ""  # what the check saw (Danish), e.g. "Kører afkoeling."
+    lesson: str = ""  # the lesson the running program's header names
 
     @property
     def ok(self) -> bool:
         return self.status == OK
+
+    @property
+    def engine(self) -> str:
+        """A virtual board's engine ("qemu", "sim", "none"); '' for a real board."""
+        return self.board.engine
 
 
 def _result(board: BoardInfo, status: FlashStatus, message: str, advice: str = "",
@@ -177,9 +187,42 @@ def choose_boards_to_flash(found: Sequence[BoardInfo], names: Sequence[str], all
 
 
 def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | None = None,
-                timeout_s: float = REMOUNT_TIMEOUT_S,
-                roots: list[Path] | None = None) -> FlashResult:
-    """Flash one board and report the outcome (never raises for the board's trouble)."""
+                timeout_s: float = REMOUNT_TIMEOUT_S, roots: list[Path] | None = None,
+                verify_s: float = 0.0) -> FlashResult:
+    """Flash one board and report the outcome (never raises for the board's trouble).
+
+    With `verify_s` > 0 a board that flashed is then checked on its serial port for that long
+    (kit/flash/verify.py): `running`, `check` and `lesson` of the result say what it showed.
+    """
+    result = _flash_only(built, board, on_progress, timeout_s, roots)
+    if not result.ok or verify_s <= 0:
+        return result
+    return _verified(result, built, verify_s, roots)
+
+
+def expects_header(built: BuiltHex) -> bool:
+    """Whether the program prints a klimakit header when it starts (it uses klima.py)."""
+    return any(name == "klima.py" for part in built.contents for name, _size in part.files)
+
+
+def _verified(result: FlashResult, built: BuiltHex, verify_s: float,
+              roots: list[Path] | None) -> FlashResult:
+    from kit.flash.verify import verify_board
+
+    started = time.monotonic()
+    check = verify_board(result.board, expect_header=expects_header(built), timeout_s=verify_s,
+                         roots=roots)
+    found = check.board or result.board
+    board = replace(result.board, port=found.port, engine=found.engine,
+                    engine_reason=found.engine_reason, virtual=found.virtual,
+                    store=found.store or result.board.store)
+    return replace(result, board=board, running=check.running, check=check.message,
+                   lesson=check.lesson, advice=check.advice or result.advice,
+                   seconds=result.seconds + time.monotonic() - started)
+
+
+def _flash_only(built: BuiltHex, board: BoardInfo, on_progress: Progress | None,
+                timeout_s: float, roots: list[Path] | None) -> FlashResult:
     start = time.monotonic()
     progress = on_progress or (lambda *a: None)
     if board.drive is None:
@@ -217,8 +260,8 @@ def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | No
         return _result(board, FAILED, "micro:bit'en forsvandt efter kopieringen og kom ikke "
                        "tilbage (taget ud?).", "Sæt den i igen og kør `klimakit flash` igen for "
                        "den.", seconds=seconds, written=True)
-    board = BoardInfo(board.unique_id, board.version, info.path, board.port,
-                      info.daplink_version or board.daplink_version, board.name)
+    board = replace(board, drive=info.path,
+                    daplink_version=info.daplink_version or board.daplink_version)
     fail_text = read_fail_txt(info.path)  # bounded and printable (kit/flash/daplink.py)
     if fail_text is None:
         return _result(board, OK, "Flashet og genstartet.", seconds=seconds, written=True)
@@ -230,15 +273,15 @@ def flash_board(built: BuiltHex, board: BoardInfo, *, on_progress: Progress | No
 
 def flash_boards(built: BuiltHex, boards: Iterable[BoardInfo], *,
                  on_progress: Progress | None = None, timeout_s: float = REMOUNT_TIMEOUT_S,
-                 max_workers: int = 32) -> list[FlashResult]:
-    """Flash every board in parallel; results come back in the order of `boards`."""
+                 max_workers: int = 32, verify_s: float = 0.0) -> list[FlashResult]:
+    """Flash (and with `verify_s`, check) every board in parallel; results in `boards` order."""
     boards = list(boards)
     if not boards:
         return []
     with ThreadPoolExecutor(max_workers=min(max_workers, len(boards)),
                             thread_name_prefix="flash") as pool:
         futures = [pool.submit(flash_board, built, b, on_progress=on_progress,
-                               timeout_s=timeout_s) for b in boards]
+                               timeout_s=timeout_s, verify_s=verify_s) for b in boards]
         return [f.result() for f in futures]
 
 
@@ -246,20 +289,22 @@ def record_in_inventory(built: BuiltHex, results: Iterable[FlashResult]) -> None
     """Write each flash into the inventory: program, the hash of the hex that board got
     (its version's own hex), result, DAPLink's code.
 
-    Boards never named before are named there. If the inventory cannot be used, the events
-    are kept on this PC and sent later (kit/inventory/sync.py), said once per process;
+    Boards never named before are named there. A virtual board's flash goes into its fleet's
+    own store (BoardInfo.store), never the school's. If the inventory cannot be used, the
+    events are kept on this PC and sent later (kit/inventory/sync.py), said once per process;
     KitError only if they could not be kept either.
     """
     from kit.inventory import FlashEvent, record_flashes
 
-    events = []
+    events: dict[str, list[FlashEvent]] = {}
     for result in results:
         if not result.board.unique_id or result.status == SKIPPED:
             continue
         report = parse_fail_txt(result.fail_txt) if result.fail_txt else None
-        events.append(FlashEvent(
+        events.setdefault(result.board.store, []).append(FlashEvent(
             result.board.unique_id, result.board.version, result.board.daplink_version,
             built.name, built.sha256_for(result.board.version), result.ok, result.message,
             daplink_code=(report.code or None) if report else None,
             detail=report.error if report else result.message))
-    record_flashes(events)
+    for store, flashes in events.items():
+        record_flashes(flashes, store=store or None)

@@ -1,40 +1,42 @@
-"""Virtual micro:bits: MICROBIT drive folders that flash like DAPLink and boot QEMU.
+"""Virtual micro:bits: MICROBIT drive folders that flash like DAPLink and run what they get.
 
 Each virtual board is a folder MICROBIT, MICROBIT1, … with a DETAILS.TXT (board id 9900 for a
-V1, 9904 for a V2, a stable unique id). Copy a hex onto it and it behaves like a real board's
-USB chip:
+V1, 9904 for a V2, a unique id of its fleet: kit/flash/fleet.py). Copy a hex onto it and it
+behaves like a real board's USB chip:
 - it takes the file at DAPLink's pace (bytes_per_s; the flash file is a pipe the board reads,
   so the writer's `write` blocks like a USB drive that is busy flashing),
 - it decodes the hex; a broken or foreign one, or one without a part for its version, gives
   FAIL.TXT with DAPLink's own sentence,
 - it "remounts": the folder disappears for remount_s and comes back (Remount count + 1),
-- a V1 boots the V1 part of the hex in QEMU, whose serial port (socket://127.0.0.1:PORT) is
-  written into the fleet's registry in the drive root, where kit.boards finds it. A V2 takes
-  its hex but runs nothing yet: QEMU has no V2, and a simulator behind a V2 drive is future
-  work, so a V2 board has no serial port.
-So `klimakit flash` and then `klimakit record` run end to end on real MicroPython firmware.
-A board gets its serial port when its first program boots (there is no default program).
+- it runs its version's part of the hex on the engine kit/flash/engine.py chooses for that
+  program: the real V1 firmware in QEMU, or the simulator on the real clock behind a TCP port
+  (kit/flash/bridge.py). Either way the board's serial port (socket://127.0.0.1:PORT) is in
+  the fleet's registry in the drive root, where kit.boards finds it, with the engine and why.
+  On QEMU the pupil's button presses of the lesson's scenario are made too (every scenario's
+  `presses`), so a program that measures on a button press sends readings.
+So `klimakit flash` and then `klimakit record` run end to end for every lesson, V1 and V2.
+A board gets its serial port when its first program starts (there is no default program).
 """
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
 import os
 import select
 import shutil
-import socket
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-from kit.boards import VIRTUAL_REGISTRY, QemuBoard, pid_alive
-from kit.build import inspect_hex, split_universal
+from kit.boards import QemuBoard, qemu_binary
+from kit.build import Program, inspect_hex, program_in_hex, split_universal
 from kit.errors import HexFileError, KitError
 from kit.flash.daplink import INCOMPATIBLE_IMAGE, format_fail_txt
+from kit.flash.engine import NOT_FLASHED, Engine, EngineKind, choose_engine
 from kit.flash.flasher import FLASH_FILE_NAME
-from kit.hardware import V1, VIRTUAL_BOARD_IDS, fake_unique_id
+from kit.flash.runners import QemuRunner, Runner, SimRunner
+from kit.hardware import V1, VIRTUAL_BOARD_IDS
 
 log = logging.getLogger(__name__)
 
@@ -67,20 +69,22 @@ URL: https://microbit.org/device/?id={board_id}&v=0255
 
 
 class VirtualBoard:
-    """One virtual micro:bit: a drive folder watched by a thread, and QEMU once flashed."""
+    """One virtual micro:bit: a drive folder watched by a thread, and an engine once flashed."""
 
-    def __init__(self, drive: Path, name: str, workdir: Path, *, bytes_per_s: float | None,
-                 remount_s: float, boot: bool, on_event: Event,
-                 on_port: Callable[[], None], version: str = V1) -> None:
+    def __init__(self, drive: Path, name: str, workdir: Path, unique_id: str, *,
+                 bytes_per_s: float | None, remount_s: float, boot: bool, on_event: Event,
+                 on_port: Callable[[], None], version: str = V1, index: int = 0,
+                 engine: str = "auto", sim_speed: float = 1.0) -> None:
         self.drive, self.name, self.workdir = drive, name, workdir
-        self.version = version
-        self.unique_id = fake_unique_id(name, version)
+        self.version, self.unique_id, self.index = version, unique_id, index
         self.last_size = 0  # bytes of the last hex it took
         self.bytes_per_s, self.remount_s, self.boot = bytes_per_s, remount_s, boot
+        self.engine_choice, self.sim_speed = engine, sim_speed
         self.remount_count = 0
         self.flashes = 0
         self.last_fail = ""
-        self.qemu: QemuBoard | None = None
+        self.engine: Engine = NOT_FLASHED
+        self.runner: Runner | None = None
         self._on_event, self._on_port = on_event, on_port
         self._stop = threading.Event()
         self._fifo: int | None = None
@@ -88,7 +92,19 @@ class VirtualBoard:
 
     @property
     def port(self) -> str | None:
-        return self.qemu.port if self.qemu is not None and self.qemu.running else None
+        runner = self.runner
+        return runner.port if runner is not None and runner.running else None
+
+    @property
+    def qemu(self) -> QemuBoard | None:
+        """The QEMU running this board's program, if QEMU runs it."""
+        return self.runner.qemu if isinstance(self.runner, QemuRunner) else None
+
+    def press(self, button: str = "A") -> None:
+        """Press a button of the board (whichever engine runs it); KitError if none does."""
+        if self.runner is None:
+            raise KitError("{} runs no program yet: flash it first".format(self.name))
+        self.runner.press(button)
 
     def start(self) -> None:
         self._mount("")
@@ -96,12 +112,10 @@ class VirtualBoard:
 
     def close(self) -> None:
         self._stop.set()
-        if self._thread.is_alive():
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
         self._unmount()
-        if self.qemu is not None:
-            self.qemu.close()
-            self.qemu = None
+        self._stop_runner()
 
     # --- the drive -------------------------------------------------------------------------
     def _mount(self, fail_text: str) -> None:
@@ -218,112 +232,61 @@ class VirtualBoard:
         self._on_event(self.name, "remounting")
         if not fail:
             self.flashes += 1
-            if self.boot and self.version == V1:
-                self._boot(own_hex)
+            self._stop_runner()  # the old program stops as the new one is written
+            if self.boot:
+                self._start_runner(own_hex)
+            else:
+                self.engine = Engine(EngineKind.OFF, "kun et drev: kører ikke programmer")
+                self._on_port()
         self.last_fail = fail
         self._stop.wait(max(0.0, self.remount_s - (time.monotonic() - start)))
         self.remount_count += 1
         self._mount(fail)
         self._on_event(self.name, "FAIL.TXT: " + fail.splitlines()[0] if fail else
-                       "flashed, running on " + (self.port or "(no QEMU)"))
+                       "flashed, {}: {} ({})".format(self.engine.label, self.port or "no port",
+                                                     self.engine.reason))
 
-    def _boot(self, v1_hex: str) -> None:
-        if self.qemu is not None:
-            self.qemu.close()
-            self.qemu = None
-        hex_path = self.workdir / "program.hex"
-        hex_path.write_text(v1_hex)
+    def _stop_runner(self) -> None:
+        runner, self.runner = self.runner, None
+        if runner is not None:
+            runner.close()
+
+    def _start_runner(self, own_hex: str) -> None:
+        """Run the board's part of the hex on the engine chosen for its program."""
+        program = _program_in(own_hex, self.name)
+        self.engine = choose_engine(program, self.version, forced=self.engine_choice,
+                                    qemu_installed=qemu_binary() is not None)
         try:
-            self.qemu = QemuBoard(hex_path, name=self.name, connect=False, workdir=self.workdir)
-            _wait_listening(self.qemu)  # like a real board: the port exists once the drive is back
+            if self.engine.kind is EngineKind.QEMU:
+                self.runner = QemuRunner(own_hex, self.name, self.workdir, self.engine)
+            elif self.engine.kind is EngineKind.SIM and program is not None:
+                self.runner = SimRunner(program, self.name, self.version, self.engine,
+                                        seed=self.index, speed=self.sim_speed)
         except KitError as err:
-            log.warning("%s: cannot boot: %s", self.name, err)
-            self._on_event(self.name, "not booted: {}".format(err))
+            log.warning("%s: cannot start: %s", self.name, err)
+            self._on_event(self.name, "not started: {}".format(err))
+            self.engine = Engine(EngineKind.NONE, "kunne ikke starte: {}".format(err))
         self._on_port()
 
 
-def _wait_listening(qemu: QemuBoard, timeout_s: float = 15.0) -> None:
-    """Wait until QEMU accepts connections on its serial port (it needs a moment to start)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", qemu.tcp_port), timeout=1).close()
-            return
-        except OSError as err:
-            if not qemu.running or time.monotonic() > deadline:
-                raise KitError(
-                    "QEMU did not open its serial port: " + qemu.qemu_log()[-300:]) from err
-            time.sleep(0.02)
+_programs: dict[str, Program | None] = {}  # sha256 of a plain hex -> the program it carries
+_programs_lock = threading.Lock()
 
 
-class VirtualFleet:
-    """A set of virtual boards under one drive root; use as a context manager."""
+def _program_in(plain_hex: str, name: str) -> Program | None:
+    """The program in a board's hex, or None if it holds none (a MakeCode hex).
 
-    def __init__(self, root: Path | None = None, count: int = 2, *,
-                 bytes_per_s: float | None = None, remount_s: float = REMOUNT_S,
-                 boot: bool = True, on_event: Event | None = None,
-                 versions: Sequence[str] = ()) -> None:
-        """`versions` gives each board's version ("v1"/"v2"); missing ones are V1."""
-        if not 1 <= count <= 32:
-            raise KitError("a virtual class has 1 to 32 boards (each QEMU needs ~36 MB)")
-        kinds = list(versions)[:count] + [V1] * (count - len(versions))
-        if any(kind not in VIRTUAL_BOARD_IDS for kind in kinds):
-            raise KitError("a virtual board is 'v1' or 'v2', not {}".format(
-                [kind for kind in kinds if kind not in VIRTUAL_BOARD_IDS][0]))
-        self._own_root = root is None
-        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="klimakit-drives-"))
-        self._state = Path(tempfile.mkdtemp(prefix="klimakit-virtual-"))
-        self._lock = threading.Lock()
-        on_event = on_event or (lambda name, what: log.info("%s: %s", name, what))
-        self.boards = [
-            VirtualBoard(self.root / ("MICROBIT" if i == 0 else "MICROBIT{}".format(i)),
-                         "virtual-{}".format(i + 1), self._state / str(i + 1),
-                         bytes_per_s=bytes_per_s, remount_s=remount_s, boot=boot,
-                         on_event=on_event, on_port=self._write_registry, version=kinds[i])
-            for i in range(count)
-        ]
-
-    @property
-    def registry(self) -> Path:
-        return self.root / VIRTUAL_REGISTRY
-
-    def start(self) -> VirtualFleet:
-        self.root.mkdir(parents=True, exist_ok=True)
-        try:
-            other = json.loads(self.registry.read_text())
-            if pid_alive(int(other.get("pid", 0))) and int(other["pid"]) != os.getpid():
-                raise KitError("virtual boards from process {} already use {}. Stop them "
-                               "first, or use --dir.".format(other["pid"], self.root))
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        for board in self.boards:
-            board.workdir.mkdir(parents=True, exist_ok=True)
-            shutil.rmtree(board.drive, ignore_errors=True)
-            board.start()
-        self._write_registry()
-        return self
-
-    def _write_registry(self) -> None:
-        with self._lock:
-            ports = {b.unique_id: b.port for b in self.boards if b.port}
-            tmp = self.registry.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"pid": os.getpid(), "ports": ports}, indent=1))
-            os.replace(tmp, self.registry)
-
-    def close(self) -> None:
-        """Stop every board and QEMU, remove the drive folders and the registry."""
-        for board in self.boards:
-            board.close()
-        try:
-            self.registry.unlink()
-        except OSError:
-            pass
-        shutil.rmtree(self._state, ignore_errors=True)
-        if self._own_root:
-            shutil.rmtree(self.root, ignore_errors=True)
-
-    def __enter__(self) -> VirtualFleet:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    Reading it back takes ~0.2 s of Python (micropython-microbit-fs parses the whole hex), and
+    a class set gets the same hex on every board at once: it is read once, under a lock.
+    """
+    key = hashlib.sha256(plain_hex.encode("ascii", "replace")).hexdigest()
+    with _programs_lock:
+        if key not in _programs:
+            try:
+                _programs[key] = program_in_hex(plain_hex)
+            except HexFileError as err:
+                log.info("%s: %s", name, err)
+                _programs[key] = None
+            while len(_programs) > 16:
+                del _programs[next(iter(_programs))]
+        return _programs[key]

@@ -17,6 +17,7 @@ from kit.boards import Board
 from kit.errors import BoardCodeError, KitError, TransportError
 from kit.hardware import V1, V2
 from kit.resources import firmware_path
+from kit.build import parse_python
 
 PART_BYTES = 40  # pieces of the agent, and of long requests, are at most this long
 LOAD_ATTEMPTS = 2
@@ -28,7 +29,7 @@ _LOADER = ("s=''\nwhile 1:\n l=input()\n if l=='.':break\n s+=l\n"
 
 def agent_source(path: Path | None = None) -> str:
     """Return firmware/agent.py without docstrings and with 1-space indents (less to paste)."""
-    tree = ast.parse((path or firmware_path("agent")).read_text(encoding="utf-8"))
+    tree = parse_python((path or firmware_path("agent")).read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)

@@ -7,7 +7,8 @@ characters, and MicroPython decodes the \\x/\\u escapes back into the same text.
 """
 from __future__ import annotations
 
-import ast
+from kit.build import literal
+
 import math
 from typing import Protocol, runtime_checkable
 
@@ -70,7 +71,7 @@ def decode_reply(text: str) -> tuple[bool, object]:
         if not index.isdigit():
             raise ValueError("bad error reply")
         try:
-            parsed = ast.literal_eval(message)
+            parsed = literal(message)
         except SyntaxError as err:
             raise ValueError("bad error reply") from err
         if not isinstance(parsed, str):
@@ -81,6 +82,6 @@ def decode_reply(text: str) -> tuple[bool, object]:
 
         return True, Image.from_board(text)
     try:
-        return True, ast.literal_eval(text)
+        return True, literal(text)
     except SyntaxError as err:  # noise such as NUL bytes; literal_eval raises ValueError for most
         raise ValueError("not a reply: {}".format(err)) from err

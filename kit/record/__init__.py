@@ -4,7 +4,8 @@ The protocol parser (kit/record/protocol.py, the grammar in docs/protocol.md), o
 board (reader.py), the recorder with its writer thread (recorder.py) and what the writer does
 with each burst of lines (intake.py), what a run reports (states.py), its plan (plan.py), the
 files of a run (files.py), reading them back and repairing an unfinished sidecar (readback.py),
-the graph (plot.py), the V2 data log import (datalog.py) and the live class view (live/).
+the graph (plot.py), the V2 data log import (datalog.py), the live class view (live/), and why a
+board sends no readings (silence.py).
 """
 from __future__ import annotations
 
@@ -28,12 +29,16 @@ from kit.record.protocol import (
 from kit.record.readback import RunData, Series, read_run, repair_sidecar
 from kit.record.reader import BoardEvent, Reopen, read_board
 from kit.record.recorder import Recorder, recording_error
+from kit.record.silence import (
+    SILENT_AFTER_S, BoardText, Explanation, Silence, board_place, quiet_after_s,
+)
 from kit.record.states import (
     BoardState, BoardStatus, EndReason, EventKind, LostReason, RecordingResult, RunEvent,
 )
 
 __all__ = [
-    "EXCEL_DA", "MAX_FIELDS", "MAX_LINE_BYTES", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS",
+    "EXCEL_DA", "MAX_FIELDS", "SILENT_AFTER_S", "BoardText", "Explanation", "Silence",
+    "board_place", "quiet_after_s", "MAX_LINE_BYTES", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS",
     "PREFIX_COLUMNS", "PROTOCOL_VERSION", "SIDECAR_FORMAT", "STANDARD", "BoardEvent",
     "BoardState", "BoardStatus", "CsvStyle", "Data", "EndReason", "EventKind", "FieldSpec",
     "GatewayData", "Graph", "Header", "Line", "LiveAddress", "LiveView", "LostReason", "Raw",

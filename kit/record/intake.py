@@ -17,6 +17,7 @@ is a restart or a corrupted number, reported as an event, not as lost packets.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
@@ -27,6 +28,7 @@ from kit.record.protocol import (
     Data, GatewayData, Header, Line, Readings, check_fields, parse_burst, split_lines,
 )
 from kit.record.reader import REPLUGGED, STOPPED_MID_LINE, BoardEvent
+from kit.record.silence import SILENT_AFTER_S, QuietWatch
 from kit.record.states import BoardState, BoardStatus, EventKind, LostReason
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,7 @@ class Slot:
     counted_at: tuple[float, int] = (0.0, 0)
     lines: int = 0
     overflow: int = 0  # readings dropped by the queue (set under the recorder's lock)
+    quiet: QuietWatch = field(default_factory=QuietWatch)  # what it sent that was no reading
 
 
 class Intake:
@@ -63,6 +66,7 @@ class Intake:
         self._rows: list[Sequence[float]] = []  # accepted, not yet handed to the writer
         self._rows_of: BoardStatus | None = None
         self._rows_when = 0.0
+        self.quiet_after_s = SILENT_AFTER_S  # a board without a reading this long is explained
 
     # ----- bursts ------------------------------------------------------------------------
     def burst(self, slot: Slot, when: float, lines: list[bytes]) -> None:
@@ -117,10 +121,13 @@ class Intake:
             elif not self.fields:
                 self._hold(slot, when, parsed)
             else:
+                if len(parsed.values) != len(self.fields):
+                    slot.quiet.text.see_wrong_size(len(parsed.values), len(self.fields))
                 self._accept(status, when, parsed, line)
         elif isinstance(parsed, GatewayData):
             self._gateway(slot, when, parsed, line)
         elif parsed.reason != "empty":
+            slot.quiet.text.see(parsed.text)
             self._reject(status, when, parsed.reason, parsed.text)
 
     def _accept(self, status: BoardStatus, when: float, data: Data | GatewayData,
@@ -153,6 +160,10 @@ class Intake:
             self.writer.set_fields(self.fields)
             self._on_fields()
         wrong = header.fields != self.fields
+        if wrong:
+            slot.quiet.text.see_other_program(header.lesson, header.fields)
+        else:
+            slot.quiet.text.see_header(header.lesson)
         if wrong and not slot.wrong_program:
             self._emit(EventKind.WRONG_PROGRAM, "header fields {} but the recording has {}".format(
                 ",".join(header.fields), ",".join(self.fields)), slot.status)
@@ -234,6 +245,22 @@ class Intake:
             else:
                 status.rejected -= count
             status.add_lost(LostReason.DISK_FULL, count)
+
+    def explain_quiet(self, slots: Sequence[Slot], final: bool = False) -> None:
+        """Say why a board has sent no reading for SILENT_AFTER_S (at the end: any board that
+        sent none), from what it did send (kit/record/silence.py); an event when it changes."""
+        now = time.time()
+        for slot in slots:
+            status = slot.status
+            found = slot.quiet.explain(status.accepted, now, self.started, final=final,
+                                       after_s=self.quiet_after_s)
+            if found is None:
+                status.silence = status.silence_detail = ""
+            elif status.state is not BoardState.UNPLUGGED and (
+                    found.reason.value, found.detail) != (status.silence, status.silence_detail):
+                status.silence, status.silence_detail = found.reason.value, found.detail
+                self._emit(EventKind.SILENT, found.reason.value + (
+                    ": " + found.detail if found.detail else ""), status)
 
     def finish(self, slots: Sequence[Slot]) -> None:
         """The run is over: readings still waiting for a header are kept or rejected."""

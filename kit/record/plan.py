@@ -37,6 +37,7 @@ class RecordingPlan:
     firmware_sha256: str = ""
     duration_s: float | None = None
     excel_da: bool = False
+    interval_s: float | None = None  # the lesson's time between readings, if it has one
 
 
 def choose_boards(found: Sequence[BoardInfo], names: Sequence[str], all_boards: bool
@@ -115,10 +116,12 @@ def plan_recording(
     Without a lesson the fields come from the first board's header line.
     """
     specs: tuple[FieldSpec, ...] = tuple(fields or ())
+    interval_s: float | None = None
     if lesson_id:
         from kit.lessons import get_lesson
 
         lesson = get_lesson(lesson_id)
+        interval_s = lesson.experiment.interval_s
         title = title or lesson.title
         firmware = firmware or lesson.firmware
         if fields is None:
@@ -134,4 +137,5 @@ def plan_recording(
             log.info("no firmware hash for %s: %s", firmware, err)
     paths = RunPaths.for_stem(out_dir, stem or new_stem(out_dir, lesson_id or "optagelse",
                                                         time.time()))
-    return RecordingPlan(paths, specs, lesson_id, title, firmware, digest, duration_s, excel_da)
+    return RecordingPlan(paths, specs, lesson_id, title, firmware, digest, duration_s, excel_da,
+                         interval_s)

@@ -11,6 +11,11 @@ UNPLUGGED, closes the board and asks `reopen(unique_id)` every REOPEN_EVERY_S fo
 possibly on a new port. When `halt` is set it reads once more what has already arrived
 (FINAL_READ_S at most), so readings that reached the PC before the stop are recorded, and hands
 over a line the stop cut in half.
+
+A board that has sent nothing for PROBE_AFTER_S gets one Enter (CR): a running program ignores
+it, but a board whose program has stopped answers from its REPL with the prompt `>>> `, which
+has no line end; a prompt left waiting like that is handed over as a line of its own, so the
+recorder can say the program has stopped (kit/record/silence.py).
 """
 from __future__ import annotations
 
@@ -27,6 +32,8 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.2
 REOPEN_EVERY_S = 1.0
 FINAL_READ_S = 0.5  # what already arrived takes milliseconds; a simulated board never runs dry
+PROBE_AFTER_S = 10.0  # before the recorder explains a silence (kit.record.SILENT_AFTER_S)
+PROMPTS = (b">>> ", b">>>")
 # Event kinds, as written to the sidecar (English: read by tools, shown translated).
 UNPLUGGED, REPLUGGED, READER_FAILED = "unplugged", "replugged", "reader failed"
 STOPPED_MID_LINE = "stopped mid-line"  # not an event: the half line the stop cut off
@@ -55,20 +62,40 @@ def read_board(board: Board, deliver: Deliver, halt: threading.Event,
     `origin` is the PC time (time.time()) at which a board on a virtual clock started.
     """
     try:
+        quiet = _Quiet()
         while not halt.is_set():
             try:
                 lines = board.read_lines(READ_TIMEOUT_S)
                 if lines:
                     deliver(_stamp(board, origin), lines)
+                quiet.after_read(board, lines, deliver)
             except (KitError, OSError) as err:
                 new = _unplugged(board, deliver, halt, reopen, err)
                 if new is None:
                     return
-                board = new
+                board, quiet = new, _Quiet()
         _final_read(board, deliver, origin)
     except Exception as err:  # a bug must not stop the recording of the other boards
         log.exception("reader for %s failed", board.name)
         deliver(time.time(), BoardEvent(READER_FAILED, repr(err)))
+
+
+class _Quiet:
+    """Probe a silent board once per silence, and hand over a REPL prompt left waiting."""
+
+    def __init__(self) -> None:
+        self.since = time.monotonic()
+        self.probed = False
+
+    def after_read(self, board: Board, lines: list[bytes], deliver: Deliver) -> None:
+        if any(line.strip(b"\x00 \t") for line in lines):
+            self.since, self.probed = time.monotonic(), False
+            return
+        if not self.probed and time.monotonic() - self.since >= PROBE_AFTER_S:
+            self.probed = True
+            board.write(b"\r")
+        if self.probed and board.peek_partial_line().lstrip(b"\x00").endswith(PROMPTS):
+            deliver(time.time(), [board.take_partial_line()])
 
 
 def _unplugged(board: Board, deliver: Deliver, halt: threading.Event, reopen: Reopen | None,

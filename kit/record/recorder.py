@@ -39,6 +39,7 @@ from kit.record.handoff import Handoff, Item
 from kit.record.intake import Intake, Slot
 from kit.record.plan import RecordingPlan
 from kit.record.reader import BoardEvent, Reopen, read_board
+from kit.record.silence import quiet_after_s
 from kit.record.states import (
     BoardState, BoardStatus, EndReason, EventKind, RecordingResult, RunEvent, lost_by_reason,
     sidecar_dict,
@@ -58,6 +59,7 @@ ROUND_LINES = 50_000  # the writer writes at least this often
 # still on disk within milliseconds, and the writer costs about a third less per line.
 SMALL_ROUND_ITEMS, SMALL_ROUND_PAUSE_S = 64, 0.005
 READERS_STOP_S = 8.0  # after the stop, how long the writer waits for readers' final reads
+SILENCE_CHECK_S = 1.0  # how often the writer asks whether a board has gone without readings
 
 
 class Recorder:
@@ -79,12 +81,15 @@ class Recorder:
         self.slots: list[Slot] = []
         self.intake = Intake(self.writer, fields, {f.name: f.unit for f in plan.fields},
                              self.started, self._event, self._save_sidecar)
+        self.intake.quiet_after_s = quiet_after_s(plan.interval_s)
         self._handoff = Handoff(MAX_QUEUED_LINES)
         self._lock = threading.Lock()  # statuses: the writer changes them, snapshot copies
         self._halt = threading.Event()
         self._wake = threading.Event()
         self._stop_reason: EndReason | None = None
         self._ui_events: queue.SimpleQueue[RunEvent] = queue.SimpleQueue()
+        # More about a board for the sidecar, by unique id (e.g. what runs a virtual board).
+        self.board_notes: dict[str, dict[str, Any]] = {}
         self.sidecar_saved = self._save_sidecar()
 
     @property
@@ -207,7 +212,7 @@ class Recorder:
     # ----- the writer thread ---------------------------------------------------------------
     def _write_loop(self, readers: list[threading.Thread]) -> None:
         try:
-            saved = time.monotonic()
+            saved = checked = time.monotonic()
             stop_by: float | None = None
             while True:
                 items = self._handoff.take(0.05, ROUND_LINES)
@@ -222,9 +227,14 @@ class Recorder:
                 if time.monotonic() - saved >= SIDECAR_EVERY_S:
                     saved = time.monotonic()
                     self._save_sidecar()
+                if time.monotonic() - checked >= SILENCE_CHECK_S:
+                    checked = time.monotonic()
+                    with self._lock:
+                        self.intake.explain_quiet(self.slots)
             while items := self._handoff.take(0, ROUND_LINES):  # the readers' final reads
                 self._handle(items)
             with self._lock:
+                self.intake.explain_quiet(self.slots, final=True)
                 self.intake.finish(self.slots)
             self._flush()
         except Exception as err:  # a bug: stop the run, but finish the files
@@ -308,7 +318,8 @@ class Recorder:
         """The run's metadata as written to the JSON sidecar."""
         boards = [{"name": s.board.name, "unique_id": s.board.unique_id,
                    "version": s.board.version, "port": s.status.port,
-                   "program": s.header.lesson if s.header else None} for s in self.slots]
+                   "program": s.header.lesson if s.header else None,
+                   **self.board_notes.get(s.board.unique_id, {})} for s in self.slots]
         return sidecar_dict(self.plan, self.fields, self.intake.units, boards,
                             self._all_status(), self.started, self.ended, self.ended_by,
                             self.error, self.events, self.writer.style)

@@ -55,6 +55,7 @@ class EventKind(str, Enum):
     SEQUENCE_JUMPED = "sequence jumped"  # a gap too large to be lost packets: an outlier
     NO_HEADER = "no header"
     LOST = "lost"  # readings were lost; the detail says how many and why
+    SILENT = "silent"  # no reading for SILENT_AFTER_S; the detail says why (kit.record.Silence)
 
 
 class LostReason(str, Enum):
@@ -103,6 +104,8 @@ class BoardStatus:
     lost: int = 0
     last_line_at: float = 0.0
     lost_by: dict[str, int] = field(default_factory=dict)
+    silence: str = ""  # why no reading came for a while (a kit.record.Silence value), or ''
+    silence_detail: str = ""  # the error at file:line, the other lesson, or the last line
 
     def add_lost(self, reason: LostReason, count: int) -> None:
         """Count `count` readings lost for `reason`."""
@@ -150,6 +153,8 @@ def _per_board(status: BoardStatus) -> dict[str, Any]:
                             "lost": status.lost}
     if status.lost_by:
         item["lost_by_reason"] = dict(status.lost_by)
+    if status.silence:
+        item["silence"] = {"reason": status.silence, "detail": status.silence_detail}
     return item
 
 

@@ -21,6 +21,7 @@ from kit.sim.mpobjects import MPDict, MPSet, mp_hash, version_types
 from kit.sim.mptext import fix_exception, modulo, mp_repr, mp_str
 from kit.sim.stdmodules import NotSimulatedError
 from kit.sim.transform import HIDDEN_DUNDERS, compile_board_program
+from kit.build import parse_expression
 
 if TYPE_CHECKING:
     from kit.sim.runtime import Runtime
@@ -252,10 +253,11 @@ def compile_board_program_expr(source: str, missing: frozenset[str]) -> Any:
     """eval() of a string in a board program, rewritten like the program."""
     import ast
 
-    from kit.sim.transform import AST_LOCK, BoardSemantics
+    from kit.build import AST_LOCK
+    from kit.sim.transform import BoardSemantics
 
     with AST_LOCK:
-        tree = BoardSemantics(missing).visit(ast.parse(source, mode="eval"))
+        tree = BoardSemantics(missing).visit(parse_expression(source))
         ast.fix_missing_locations(tree)
         return compile(tree, "<string>", "eval")
 

@@ -29,6 +29,7 @@ from kit.sim.errors import SimulatorError
 from kit.sim.hardware import Display
 from kit.sim.modules import NO_SUCH_ON_V1, V2_ONLY
 from kit.sim.scenarios import SCENARIOS
+from kit.build import parse_python
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def choose_version(path: Path, source: str) -> str:
         return V1 if lesson.runs_on(V1) else V2
     try:
         check_v1_syntax(source, str(path))
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except (FirmwareError, SyntaxError):
         return V2
     v2_names = set(V2_ONLY) | set(NO_SUCH_ON_V1)

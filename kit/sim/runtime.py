@@ -6,6 +6,7 @@ it holds the scheduler's baton.
 """
 from __future__ import annotations
 
+import collections
 import io
 import logging
 import traceback
@@ -50,6 +51,15 @@ V1_DATA_WARN_BYTES = 6_000  # program data on top of its compiled code that a V1
 MEMORY_CHECK_EVERY_US = 5_000_000
 SIM_NOTE = "# sim: "
 FIRMWARE_RELEASE = FIRMWARE.lstrip("v")
+
+
+class _UnameResult(collections.namedtuple(
+        "uname_result", ("sysname", "nodename", "release", "version", "machine"))):
+    """os.uname(): a tuple whose items also have names (`os.uname().version`, which
+    `klimakit boards --micropython` asks), printed as the board prints it."""
+
+    def __repr__(self) -> str:
+        return "({})".format(", ".join("{}={!r}".format(k, v) for k, v in self._asdict().items()))
 
 
 class RestartProgram(BaseException):
@@ -265,8 +275,9 @@ class Runtime:
 
     def uname(self) -> tuple[str, ...]:
         release = FIRMWARE_RELEASE if not self.v2 else "2.1.2"
-        return ("microbit", "microbit", release, "micro:bit v{} (simulated)".format(release),
-                "micro:bit with nRF51822" if not self.v2 else "micro:bit with nRF52833")
+        return _UnameResult("microbit", "microbit", release,
+                            "micro:bit v{} (simulated)".format(release),
+                            "micro:bit with nRF51822" if not self.v2 else "micro:bit with nRF52833")
 
     # ---- programs -----------------------------------------------------------------------
 

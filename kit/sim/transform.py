@@ -18,8 +18,9 @@ with the user's rights (README, `klimakit run --help`).
 """
 from __future__ import annotations
 
+from kit.build import AST_LOCK, parse_python
+
 import ast
-import threading
 import warnings
 from types import CodeType
 
@@ -124,19 +125,16 @@ class BoardSemantics(ast.NodeTransformer):
         return node
 
 
-# CPython 3.11 keeps the AST constructor's recursion depth per interpreter, not per thread, so
-# programs compiled in two threads at once can fail with "SystemError: AST constructor recursion
-# depth mismatch" (python/cpython#106905; seen with six boards on their own clocks, kit/demo.py);
-# warnings.catch_warnings is process-wide too. One compile at a time.
-AST_LOCK = threading.RLock()
 
 
 def compile_board_program(source: str, filename: str, missing_attributes: frozenset[str]
                           ) -> CodeType:
     """Parse, rewrite and compile a board program (SyntaxError as from compile())."""
+    # One compile at a time: kit/build/pyast.py (CPython 3.11's AST state is per interpreter),
+    # and warnings.catch_warnings is process-wide too.
     with AST_LOCK, warnings.catch_warnings():  # MicroPython does not warn ("is" with a literal)
         warnings.simplefilter("ignore", SyntaxWarning)
-        tree = ast.parse(source, filename=filename)
+        tree = parse_python(source, filename=filename)
         tree = BoardSemantics(missing_attributes).visit(tree)
         ast.fix_missing_locations(tree)
         return compile(tree, filename, "exec")
@@ -145,7 +143,7 @@ def compile_board_program(source: str, filename: str, missing_attributes: frozen
 def compile_host_program(source: str, filename: str) -> CodeType:
     """Compile a host program with CPython's semantics; only @micropython.* directives change."""
     with AST_LOCK:
-        tree = ast.parse(source, filename=filename)
+        tree = parse_python(source, filename=filename)
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef):
                 _apply_directives(node)
