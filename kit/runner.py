@@ -205,8 +205,9 @@ def _board_info(target: str | None, path: Path) -> BoardInfo | None:
     except BoardNotFound as err:
         if target or any(b.unique_id for b in found):
             raise
-        raise BoardNotFound("{} Ingen micro:bit ved hånden? Kør programmet i simulatoren: "
-                            "`klimakit run {} --sim`.".format(err, path.name)) from None
+        raise BoardNotFound(_("{error} No micro:bit at hand? Run the program in the simulator: "
+                              "`klimakit run {program} --sim`.").format(
+                                  error=err, program=path.name)) from None
 
 
 def refuse_virtual_board(path: Path, target: str | None) -> None:
@@ -219,20 +220,22 @@ def refuse_virtual_board(path: Path, target: str | None) -> None:
     info = _board_info(target, path)
     if info is None or not info.virtual:
         return
-    advice = "Kør programmet i simulatoren i stedet: `klimakit run {} --sim`.".format(path.name)
+    advice = _("Run the program in the simulator instead: `klimakit run {program} --sim`."
+               ).format(program=path.name)
     if info.engine == "sim":
-        raise UnsupportedCall("{} er en virtuel micro:bit, hvis program kører i simulatoren "
-                              "({}), og den kan `klimakit run` ikke styre. {}".format(
-                                  info.label, info.engine_reason, advice))
+        raise UnsupportedCall(_("{board} is a virtual micro:bit whose program runs in the "
+                                "simulator ({reason}), which `klimakit run` cannot drive. "
+                                "{advice}").format(board=info.label, reason=info.engine_reason,
+                                                   advice=advice))
     from kit.build import Program
     from kit.flash import qemu_cannot
 
     cannot = qemu_cannot(Program(path.stem, path.read_text(encoding="utf-8")))
     if info.engine == "qemu" and cannot:
-        raise UnsupportedCall("{} er en virtuel micro:bit med ægte V1-firmware i QEMU, og dér "
-                              "svarer {} aldrig (QEMU har ikke den del af micro:bit'en). "
-                              "{}".format(
-                                  info.label, ", ".join(cannot), advice))
+        raise UnsupportedCall(_("{board} is a virtual micro:bit with real V1 firmware in QEMU, "
+                                "and there {parts} never answer (QEMU lacks that part of the "
+                                "micro:bit). {advice}").format(
+                                    board=info.label, parts=", ".join(cannot), advice=advice))
 
 
 def _ignore_line(text: str) -> None:

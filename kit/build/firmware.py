@@ -174,7 +174,7 @@ def read_files(text: str) -> dict[str, bytes]:
     try:
         return {f.name: bytes(f.content) for f in mfs.get_files(text)}
     except (mfs.FilesystemError, ValueError) as err:
-        raise HexFileError("no micro:bit MicroPython files in this hex: {}".format(err)) from err
+        raise HexFileError(_("no micro:bit MicroPython files in this hex: {}").format(err)) from err
 
 
 def read_hex_files(text: str) -> tuple[BoardFiles, ...]:

@@ -275,7 +275,7 @@ def program_in_hex(text: str, name: str = "main") -> Program:
     """
     files = read_files(text)
     if MAIN not in files:
-        raise HexFileError("the hex has MicroPython but no main.py: the board runs no program")
+        raise HexFileError(_("the hex has MicroPython but no main.py: the board runs no program"))
     texts = {file: data.decode("utf-8", "replace") for file, data in files.items()}
     modules = tuple(ProgramFile(file, body) for file, body in texts.items()
                     if file != MAIN and file.endswith(".py"))
