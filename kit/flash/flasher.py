@@ -277,8 +277,9 @@ def _flash_only(built: BuiltHex, board: BoardInfo, on_progress: Progress | None,
     if fail_text is None:
         return _result(board, OK, _("Flashed and restarted."), seconds=seconds, written=True)
     report = parse_fail_txt(fail_text)
-    code = " (fejl {})".format(report.code) if report.code else ""
-    return _result(board, FAILED, report.sentence + code, report.advice, seconds=seconds,
+    message = _("{sentence} (error {code})").format(sentence=report.sentence, code=report.code) \
+        if report.code else report.sentence
+    return _result(board, FAILED, message, report.advice, seconds=seconds,
                    fail_txt=fail_text, written=True)
 
 
