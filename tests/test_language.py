@@ -208,6 +208,9 @@ COMMON = [
     ["inventory", "history", "gruppe-99"],
     ["export", "meebook", "--lesson", "findes-ikke"],
     ["record", "--duration", "0"],
+    ["boards"],
+    ["virtual", "up", "-n", "1", "--v2", "2"],
+    ["plot", "findes-ikke.csv"],
 ]
 
 
@@ -267,3 +270,49 @@ def test_the_report_page_is_in_one_language(lang: str, locale_env, tmp_path):
     text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
     left = _other_language(_words(text), lang)
     assert not left, left
+
+
+def test_lines_to_copy_are_whole_at_80_columns(monkeypatch: pytest.MonkeyPatch, tmp_path):
+    """`boards` without a board: the dialout command and the udev rule are each one line of
+    their own, uncut and unwrapped, in both languages (the prose around them is translated)."""
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(tmp_path))
+    monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
+    rule = 'SUBSYSTEM=="tty", ATTRS{idVendor}=="0d28", ATTRS{idProduct}=="0204", MODE="0666"'
+    for lang in ("da", "en"):
+        monkeypatch.setenv("KLIMAKIT_LANG", lang)
+        result = CliRunner().invoke(cli.cli, ["boards"], terminal_width=80)
+        lines = [line.strip() for line in result.output.splitlines()]
+        assert rule in lines and "sudo usermod -aG dialout $USER" in lines, result.output
+        assert len(rule) + 4 > 80, "the rule is longer than the terminal: a real test of wrapping"
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_flash_table_is_in_one_language(lang: str, monkeypatch: pytest.MonkeyPatch):
+    """The flash result table with what the library says (a FAIL.TXT explained, a virtual
+    board's engine and why, the check after flashing) reads in one language."""
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from kit.boards import BoardInfo
+    from kit.build import Program
+    from kit.cli.flash import _table
+    from kit.flash import FlashResult, FlashStatus, choose_engine, parse_fail_txt
+
+    monkeypatch.setenv("KLIMAKIT_LANG", lang)
+    program = Program("main", "from microbit import *\nprint(temperature())\n")
+    engine = choose_engine(program, "v1", qemu_installed=True)
+    board = BoardInfo("9904", "v1", Path("/media/MICROBIT"), "/dev/ttyACM0", name="gruppe-1",
+                      virtual=True, engine=engine.kind.value, engine_reason=engine.reason)
+    report = parse_fail_txt("error: The transfer timed out.\ntype: transient\n")
+    results = [FlashResult(board, FlashStatus.FAILED, report.sentence, report.advice, 3.2),
+               FlashResult(board, FlashStatus.OK, "x", running=False, seconds=1.5),
+               FlashResult(board, FlashStatus.SKIPPED, "")]
+    console = Console(width=80, record=True)
+    console.print(_table(results))
+    text = console.export_text()
+    assert ("Resultat" if lang == "da" else "Result") in text and "gruppe-1" in text, text
+    assert max(map(len, text.splitlines())) <= 80
+    left = _other_language(_words(text.replace("gruppe-1", "")), lang)
+    assert not left, "{}: {}\n{}".format(lang, left, text)

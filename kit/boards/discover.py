@@ -84,7 +84,7 @@ class BoardInfo:
     problem: str = ""
     virtual: bool = False  # a board of a virtual fleet (kit/flash/fleet.py)
     engine: str = ""  # virtual boards: what runs the program ("qemu", "sim", "none")
-    engine_reason: str = ""  # … and why (Danish, for the teacher)
+    engine_reason: str = ""  # … and why (for the teacher, in the language `virtual up` ran in)
     store: str = ""  # the inventory store it is named in ("" = the school's: the default)
 
     @property

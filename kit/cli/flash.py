@@ -154,17 +154,23 @@ def _engine_text(board: BoardInfo) -> str:
 
 
 def _table(results: list[FlashResult]) -> Table:
-    table = Table(title=_("Result"))
-    for column in (_("Board"), _("Drive"), _("Status"), _("Program"), _("Time"),
-                   _("What happened / what to do")):
-        table.add_column(column)
+    # At 80 columns the board's name (an id to type) is never cut or wrapped; the drive is a
+    # line of the last cell (a long mount path would leave no room for the sentence), and
+    # that cell takes what is left and wraps (tests/test_language.py).
+    table = Table(title=_("Result"), expand=True)
+    table.add_column(_("Board"), no_wrap=True)
+    table.add_column(_("Status"))
+    table.add_column(_("Program"), overflow="fold", max_width=14)
+    table.add_column(_("Time"), no_wrap=True)
+    table.add_column(_("What happened / what to do"), ratio=1, overflow="fold")
     for r in results:
         # Messages quote paths and the board's FAIL.TXT: plain text, not rich markup.
+        drive = _("Drive: {drive}").format(drive=r.board.drive) if r.board.drive else ""
         parts = [r.message, r.check if r.running is not True else "", _engine_text(r.board)]
-        text = escape("\n".join(p for p in parts if p) + ("\n→ " + r.advice if r.advice else ""))
-        table.add_row(escape(r.board.label), escape(str(r.board.drive or "-")),
-                      _(_STATUS[r.status]), _running_cell(r),
-                      "{} s".format(number(r.seconds, 1)) if r.seconds else "", text)
+        text = "\n".join(p for p in parts if p) + ("\n→ " + r.advice if r.advice else "")
+        text = "\n".join(p for p in (text, drive) if p)
+        table.add_row(escape(r.board.label), _(_STATUS[r.status]), _running_cell(r),
+                      "{} s".format(number(r.seconds, 1)) if r.seconds else "", escape(text))
     return table
 
 

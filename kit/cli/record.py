@@ -158,7 +158,7 @@ def _draw_at_end(result: RecordingResult, screen: Screen) -> None:
 @option("--board", "names", multiple=True, metavar=N_("NAME"),
         help=N_("Record this board (repeat for more). See `klimakit boards`."))
 @option("--all", "all_boards", is_flag=True, help=N_("Record every plugged-in board."))
-@option("--port", "ports", multiple=True, metavar="URL",
+@option("--port", "ports", multiple=True, metavar=N_("URL"),
         help=N_("Record this serial port or pyserial URL, e.g. socket://127.0.0.1:4000."))
 @option("--duration", type=Duration(), default=None, metavar=N_("DURATION"),
         help=N_("Stop after this long: 20m, 90s, 1h30m. Default: until Ctrl-C."))

@@ -66,13 +66,13 @@ class FlashResult:
 
     board: BoardInfo
     status: FlashStatus
-    message: str  # for a teacher (Danish)
+    message: str  # for a teacher, in the language of the moment it was made
     advice: str = ""
     seconds: float = 0.0
     fail_txt: str = ""
     written: bool = False  # whether any byte reached the board
     running: bool | None = None  # the check after flashing: header seen / not / not checked
-    check: str = ""  # what the check saw (Danish), e.g. "Kører afkoeling."
+    check: str = ""  # what the check saw, e.g. "Running afkoeling."
     lesson: str = ""  # the lesson the running program's header names
 
     @property

@@ -169,7 +169,7 @@ class VirtualBoard:
         buf = bytearray()
         started = last = time.monotonic()
         while not self._stop.is_set():
-            ready, _, _ = select.select([self._fifo], [], [], POLL_S)
+            ready, _out, _err = select.select([self._fifo], [], [], POLL_S)
             now = time.monotonic()
             if not ready:
                 if buf and now - last > TRANSFER_TIMEOUT_S:
