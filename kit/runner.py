@@ -233,8 +233,8 @@ def refuse_virtual_board(path: Path, target: str | None) -> None:
     cannot = qemu_cannot(Program(path.stem, path.read_text(encoding="utf-8")))
     if info.engine == "qemu" and cannot:
         raise UnsupportedCall(_("{board} is a virtual micro:bit with real V1 firmware in QEMU, "
-                                "and there {parts} never answer (QEMU lacks that part of the "
-                                "micro:bit). {advice}").format(
+                                "where these never answer: {parts} (QEMU lacks those parts of "
+                                "the micro:bit). {advice}").format(
                                     board=info.label, parts=", ".join(cannot), advice=advice))
 
 

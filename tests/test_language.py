@@ -316,3 +316,32 @@ def test_the_flash_table_is_in_one_language(lang: str, monkeypatch: pytest.Monke
     assert max(map(len, text.splitlines())) <= 80
     left = _other_language(_words(text.replace("gruppe-1", "")), lang)
     assert not left, "{}: {}\n{}".format(lang, left, text)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_live_table_keeps_board_names_whole_in_one_language(
+        lang: str, monkeypatch: pytest.MonkeyPatch):
+    """The recording's live table at 80 columns: a board's name is never cut (it is what
+    --board takes), a silent board's reason (the library's words) is in the same language."""
+    from rich.console import Console
+
+    from kit.cli.record_screen import live_table
+    from kit.record import BoardState, BoardStatus
+
+    monkeypatch.setenv("KLIMAKIT_LANG", lang)
+    fields = ("tid", "lys", "x", "y", "z", "knap")
+    statuses = [
+        BoardStatus("socket://127.0.0.1:40000", state=BoardState.OK,
+                    latest=(4.624, 255, -736, -736, 736, 0), lines_per_s=1.9, accepted=19),
+        BoardStatus("gruppe-12", state=BoardState.QUIET, silence="repl"),
+        BoardStatus("gruppe-13", state=BoardState.QUIET, silence="traceback",
+                    silence_detail="ValueError: x at main.py:12")]
+    console = Console(width=80, record=True)
+    console.print(live_table(statuses, fields, 65.0))
+    text = console.export_text()
+    assert max(map(len, text.splitlines())) <= 80
+    for name in ("socket://127.0.0.1:40000", "gruppe-12", "gruppe-13"):
+        assert name in text, text
+    cleaned = text.replace("socket://127.0.0.1:40000", "").replace("ValueError: x at", "")
+    left = _other_language(_words(cleaned), lang)
+    assert not left, "{}: {}\n{}".format(lang, left, text)

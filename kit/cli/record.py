@@ -150,7 +150,7 @@ def _draw_at_end(result: RecordingResult, screen: Screen) -> None:
         screen.show(lambda: err_console.print(message))
         return
     line = _("  Graph:     {path}").format(path=escape(str(graph.path)))
-    screen.show(lambda: err_console.print(line))
+    screen.show(lambda: err_console.print(line, soft_wrap=True))
 
 
 @command()
@@ -202,7 +202,8 @@ def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[s
         raise
     err_console.print(ngettext("Recording from {count} board to {path}",
                                "Recording from {count} boards to {path}", len(boards)).format(
-                                   count=len(boards), path=escape(str(plan.paths.csv))))
+                                   count=len(boards), path=escape(str(plan.paths.csv))),
+                      soft_wrap=True)
     try:
         view = _start_view(recorder, share, live_port, not no_browser) if live or share \
             else None
@@ -270,7 +271,8 @@ def import_log(source: Path, out_dir: Path, board: str, excel_da: bool, make_plo
       klimakit import /media/$USER/MICROBIT/MY_DATA.HTM -o data
     """
     paths = import_my_data(source, out_dir, board=board, excel_da=excel_da)
-    err_console.print(_("[green]Imported[/green]: {path}").format(path=escape(str(paths.csv))))
+    err_console.print(_("[green]Imported[/green]: {path}").format(path=escape(str(paths.csv))),
+                      soft_wrap=True)
     if make_plot:
         try:
             graph = draw_graph(paths.csv, paths.plot)
@@ -279,7 +281,8 @@ def import_log(source: Path, out_dir: Path, board: str, excel_da: bool, make_plo
                 error=escape(str(err))))
         else:
             print_graph_notes(graph)
-            err_console.print(_("  Graph:     {path}").format(path=escape(str(graph.path))))
+            err_console.print(_("  Graph:     {path}").format(path=escape(str(graph.path))),
+                              soft_wrap=True)
     click.echo(str(paths.csv))
 
 

@@ -72,24 +72,35 @@ SKIPPED = {"wrong number of columns": N_("with a wrong number of columns"),
 
 
 def live_table(statuses: list[BoardStatus], fields: tuple[str, ...], elapsed: float) -> Table:
-    """The live view: one row per board (or radio sender)."""
+    """The live view: one row per board (or radio sender).
+
+    At 80 columns a board's name (an id to type after --board) is never cut; why a board is
+    quiet is a line of its own under the table (it is a sentence), and the counts share a
+    column, so the latest values have room (tests/test_language.py).
+    """
     minutes, seconds = divmod(elapsed, 60)
     table = Table(title=_("Recording · {minutes:.0f}:{seconds:02.0f}  (Ctrl-C stops and "
                           "saves)").format(minutes=minutes, seconds=seconds),
-                  title_justify="left")
+                  title_justify="left", caption_justify="left")
     # Field names come from the board's header line, which allows '[' and '/': plain text.
-    latest_title = _("Latest ({fields})").format(fields=plain(", ".join(fields), 80) or "?")
-    for column in (_("Board"), _("Status"), latest_title, _("Lines/s"), _("Saved"),
-                   _("Rejected"), _("Lost")):
-        table.add_column(column)
+    table.add_column(_("Board"), no_wrap=True)
+    table.add_column(_("Status"))
+    table.add_column(_("Latest ({fields})").format(fields=plain(", ".join(fields), 80) or "?"))
+    table.add_column(_("Lines/s"), no_wrap=True)
+    table.add_column(_("Saved / rejected / lost"))
+    notes = []
     for s in statuses:
         state = "[{}]{}[/]".format(STATE_COLOURS.get(s.state, "white"), _(STATES[s.state]))
         if s.silence and s.state is not BoardState.UNPLUGGED:
-            state = _("[yellow]quiet[/]: {why}").format(
-                why=plain(silence_text(s.silence, s.silence_detail), 80))
+            state = "[yellow]{}[/]".format(_(STATES[BoardState.QUIET]))
+            notes.append(_("{board}: quiet: {why}").format(
+                board=plain(s.name, 40), why=plain(silence_text(s.silence, s.silence_detail),
+                                                   200)))
         latest = ", ".join("{:g}".format(v) for v in s.latest)
         table.add_row(plain(s.name, 40), state, latest, number(s.lines_per_s, 1),
-                      str(s.accepted), str(s.rejected), str(s.lost))
+                      "{} / {} / {}".format(s.accepted, s.rejected, s.lost))
+    if notes:
+        table.caption = "\n".join(notes)
     return table
 
 
@@ -146,9 +157,12 @@ def print_summary(result: RecordingResult) -> None:
             err_console.print(_("  [red]{board}: 0 readings[/red]: {reason}.{advice}").format(
                 board=plain(board.name, 40), reason=plain(reason, 240),
                 advice=" → " + escape(_(advice)) if advice else ""))
-    err_console.print("  CSV:       {}".format(escape(str(result.paths.csv))))
-    err_console.print(_("  Metadata:  {path}").format(path=escape(str(result.paths.sidecar))))
-    err_console.print(_("  Raw log:   {path}").format(path=escape(str(result.paths.raw))))
+    # Paths are to copy: never wrapped (soft_wrap), however narrow the terminal.
+    err_console.print("  CSV:       {}".format(escape(str(result.paths.csv))), soft_wrap=True)
+    err_console.print(_("  Metadata:  {path}").format(path=escape(str(result.paths.sidecar))),
+                      soft_wrap=True)
+    err_console.print(_("  Raw log:   {path}").format(path=escape(str(result.paths.raw))),
+                      soft_wrap=True)
     if not result.sidecar_saved:
         err_console.print(_("[red]The metadata file could not be saved completely[/red] (is "
                             "the disk full?). Run `klimakit plot` on the CSV file when there "
