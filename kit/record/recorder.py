@@ -263,8 +263,8 @@ class Recorder:
             self.intake.flush()
         error = self.writer.error
         if error is not None and not self.error:
-            self.error = "cannot write to {} ({})".format(self.plan.paths.csv,
-                                                         error.strerror or error)
+            self.error = _("cannot write to {path} ({reason})").format(
+                path=self.plan.paths.csv, reason=error.strerror or error)
             self.request_stop(EndReason.ERROR)
             self._wake.set()
 
