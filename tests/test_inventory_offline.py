@@ -112,7 +112,7 @@ def _back(relay: Relay) -> None:
 
 
 def _flash(uid: str, ok: bool, code: int | None = None) -> FlashEvent:
-    return FlashEvent(uid, "v1", "0255", "hej", "c" * 64, ok, "Flashet og genstartet." if ok
+    return FlashEvent(uid, "v1", "0255", "hej", "c" * 64, ok, "Flashed and restarted." if ok
                       else "fejl", daplink_code=code)
 
 
@@ -218,7 +218,7 @@ def test_flash_goes_on_when_the_store_is_away_and_records_later(relayed, tmp_pat
         relayed.down()
         result = CliRunner().invoke(cli.cli, ["flash", str(program), "--all", "--timeout", "20"])
     assert result.exit_code == 0, result.output
-    assert "2 af 2 flashet" in result.output
+    assert "2 of 2 flashed" in result.output
     assert len([w for w in _warnings(caplog) if "cannot be reached" in w]) == 1, "said once"
     _back(relayed)
     listing = CliRunner().invoke(cli.cli, ["inventory", "--json"])

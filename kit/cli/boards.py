@@ -7,7 +7,7 @@ import sys
 import click
 
 from kit.boards import BoardInfo, ask_all, find_boards, micropython_release
-from kit.cli.output import err_console, print_table, print_to_copy
+from kit.cli.output import echo, err_console, out_console, print_table, print_to_copy
 from kit.cli.translate import command, option
 from kit.i18n import N_
 from kit.i18n import gettext as _
@@ -61,6 +61,7 @@ def _as_dict(board: BoardInfo, answers: dict[str, str] | None = None
     return row
 
 
+WIDE_TABLE = 140  # columns: narrower terminals get the unique ids on lines of their own
 ENGINE_LABELS = {"qemu": N_("QEMU (V1 firmware)"), "sim": N_("simulator"),
                  "none": N_("no program"), "off": N_("drive only")}
 
@@ -125,8 +126,22 @@ def boards(as_json: bool, ask: bool) -> None:
             text = row.get("micropython") or ""
             row["micropython"] = micropython_release(text) or (text[:24] if text else
                                                                _("no answer"))
+    narrow = out_console.width < WIDE_TABLE
+    if narrow:  # a 48-letter unique id leaves no room at 80 columns: it goes under the table,
+        # and what runs a virtual board joins the note
+        for row, board in zip(dicts, found):
+            if board.virtual:
+                row["problem"] = "; ".join(t for t in (engine_label(board), board.problem) if t)
+        keep = [k for k in keys if k not in ("engine", "unique_id", "daplink")]
+        titles = [t for k, t in zip(keys, titles) if k in keep]
+        keys = keep
     rows = [[str(row[k] or "") for k in keys] for row in dicts]
-    print_table("micro:bits", titles, rows)
+    print_table("micro:bits", titles, rows, keep=(0, keys.index("port")))
+    if narrow:
+        echo(_("Unique id and DAPLink version of each (--board takes the name or the id):"))
+        for row in dicts:
+            print_to_copy("  {}  {}  DAPLink {}".format(row["name"], row["unique_id"] or "-",
+                                                        row["daplink"] or "-"), err=False)
 
 
 COMMANDS = [boards]

@@ -23,7 +23,7 @@ import click
 from kit.cli.output import err_console, print_to_copy
 from kit.cli.translate import KitPath, group, option
 from kit.flash import DAPLINK_BYTES_PER_S, ENGINE_CHOICES, VirtualFleet
-from kit.i18n import N_
+from kit.i18n import N_, ngettext
 from kit.i18n import gettext as _
 
 _STOP_WORDS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
@@ -117,8 +117,10 @@ def up(count: int, v2_count: int, root: Path | None, usb_speed: bool, engine: st
     restore = _stop_on_signals(stop)
     try:
         with fleet:
-            _say(_("{count} virtual micro:bits ({v1} V1, {v2} V2) in {folder}").format(
-                count=count, v1=count - v2_count, v2=v2_count, folder=fleet.root), gone)
+            _say(ngettext("{count} virtual micro:bit ({v1} V1, {v2} V2) in {folder}",
+                          "{count} virtual micro:bits ({v1} V1, {v2} V2) in {folder}",
+                          count).format(count=count, v1=count - v2_count, v2=v2_count,
+                                        folder=fleet.root), gone)
             _say(_("In another terminal, run:"), gone)
             print_to_copy("export KLIMAKIT_DRIVE_ROOTS={}".format(fleet.root), err=False)
             _say(_("Stop with Ctrl-C (every QEMU is stopped and the drives removed)."), gone)
