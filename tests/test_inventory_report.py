@@ -6,14 +6,11 @@ request, run no script (a school named `<script>` is text), and show what the st
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import require_chromium
 
 from kit import cli
 from kit.inventory import (
@@ -27,19 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 HOSTILE_SCHOOL = "<script>alert(1)</script> & \"Skole\""
 HOSTILE_NOTE = "<img src=x onerror=alert(2)>"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 IDS = ["9900{:044x}".format(i) for i in range(6)] + ["9904{:044x}".format(i) for i in range(6)]
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    path = require_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def _fill_store() -> None:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import fakeboards as fb
 import pytest
-from conftest import require_chromium
 from livehelpers import LiveRecording, cup_readings
 
 from kit.boards import Board
@@ -27,21 +25,9 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 HOSTILE = "<img src=x onerror=alert(1)>"
 WAIT_MS = 10_000
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    path = require_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 class Watched:

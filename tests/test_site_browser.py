@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import require_chromium
 
 from kit.export import export_meebook, export_site
 from kit.lessons import Lesson, load_library
@@ -29,9 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "data" / "export"
 ARTIFACTS = ROOT / "test-artifacts"
 SCRIPT_TITLE = "Lys <script>alert(1)</script> & skygge"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 A4_POINTS = (595, 842)
 
 
@@ -63,15 +59,6 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    path = require_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
