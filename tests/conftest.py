@@ -159,8 +159,8 @@ def qemu_boot() -> Iterator[Callable[..., QemuBoard]]:
         board.close()
 
 
-def _qemu_children() -> list[int]:
-    """PIDs of qemu-system-arm processes whose parent is this test process."""
+def child_pids(parent: int, name: bytes = b"qemu-system-arm") -> list[int]:
+    """PIDs of processes whose parent is `parent` and whose command line contains `name`."""
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
@@ -168,10 +168,14 @@ def _qemu_children() -> list[int]:
             cmd = (proc / "cmdline").read_bytes()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == os.getpid() and b"qemu-system-arm" in cmd:
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and name in cmd:
             found.append(int(proc.name))
     return found
+
+
+def _qemu_children() -> list[int]:
+    """PIDs of qemu-system-arm processes whose parent is this test process."""
+    return child_pids(os.getpid())
 
 
 def _fleet_state_left() -> list[Path]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import require_qemu
+from conftest import child_pids, require_qemu
 
 from kit import cli
 from kit.boards import VIRTUAL_REGISTRY, SerialBoard, find_boards, read_drive
@@ -124,19 +124,6 @@ def _state_folders(pid: int) -> list[Path]:
     return found
 
 
-def _children(pid: int, name: bytes = b"qemu-system-arm") -> list[int]:
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            stat = (proc / "stat").read_text()
-            cmd = (proc / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and name in cmd:
-            found.append(int(proc.name))
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         return Path("/proc/{}/stat".format(pid)).read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -196,7 +183,7 @@ def _flash_and_find_qemu(drives: Path, pid: int, monkeypatch) -> list[int]:
                            timeout_s=30)
     assert [r.status for r in results] == [OK], [r.message for r in results]
     _wait(lambda: bool(_registry_of(drives, pid)["ports"]), 20)
-    qemus = _children(pid)
+    qemus = child_pids(pid)
     assert len(qemus) == 1, "one QEMU runs the flashed board"
     return qemus
 
@@ -240,8 +227,8 @@ def test_virtual_up_stops_when_the_process_that_started_it_dies(tmp_path: Path, 
                               '>/dev/null 2>&1 & wait', sys.executable, str(CLI), str(drives)])
     fleet_pid = 0
     try:
-        _wait(lambda: bool(_children(shell.pid, b"virtual")), 20)
-        [fleet_pid] = _children(shell.pid, b"virtual")
+        _wait(lambda: bool(child_pids(shell.pid, b"virtual")), 20)
+        [fleet_pid] = child_pids(shell.pid, b"virtual")
         qemus = _flash_and_find_qemu(drives, fleet_pid, monkeypatch)
         state = _state_folders(fleet_pid)
         shell.kill()  # the terminal (or script) that started `virtual up` is gone
