@@ -13,7 +13,8 @@ from typing import Any
 
 from kit.lessons.frontmatter import NodePath
 from kit.lessons.library import (
-    BOARD_VERSIONS, COMPETENCES, SCENARIOS, SENSORS, SUBJECTS, Lesson, is_lesson_id,
+    BOARD_VERSIONS, COMPETENCES, FIELD_EVENTS, SCENARIOS, SENSORS, SUBJECTS, Lesson,
+    is_lesson_id,
 )
 
 Issue = tuple[NodePath, str]
@@ -177,6 +178,45 @@ def _scenario(value: Any, path: NodePath) -> list[Issue]:
 EXPERIMENT_RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {
     "fields": _fields, "interval_s": _positive, "duration_min": _positive, "scenario": _scenario,
 }
+
+
+def _field_log(value: Any, path: NodePath) -> list[Issue]:
+    if not isinstance(value, dict):
+        return [(path, "field_log must be a mapping (event, interval_s, serial), e.g. "
+                       "{event: a}")]
+    issues: list[Issue] = [(path + (str(k),), "unknown field_log key {!r} (use event, "
+                            "interval_s, serial)".format(k))
+                           for k in value if k not in ("event", "interval_s", "serial")]
+    event = value.get("event", "a")
+    if not isinstance(event, str) or not (event in FIELD_EVENTS or FIELD_NAME.match(event)):
+        issues.append((path + ("event",), "field_log.event must be a, b, none or the name of "
+                       "a field, not {!r}".format(event)))
+    if "interval_s" in value:
+        interval = value["interval_s"]
+        if (not isinstance(interval, (int, float)) or isinstance(interval, bool)
+                or not math.isfinite(interval) or interval < 0):
+            issues.append((path + ("interval_s",), "field_log.interval_s must be a number "
+                           "≥ 0, not {!r}".format(interval)))
+    if not isinstance(value.get("serial", True), bool):
+        issues.append((path + ("serial",), "field_log.serial must be true or false"))
+    return issues
+
+
+def _field_event(meta: dict[str, Any]) -> list[Issue]:
+    """An event named by a field must be one of the experiment's fields."""
+    raw, experiment = meta.get("field_log"), meta.get("experiment")
+    event = raw.get("event") if isinstance(raw, dict) else None
+    if (not isinstance(event, str) or event in FIELD_EVENTS or not FIELD_NAME.match(event)
+            or not isinstance(experiment, dict) or not isinstance(experiment.get("fields"), list)):
+        return []
+    names = [f.get("name") for f in experiment["fields"] if isinstance(f, dict)]
+    if event in names:
+        return []
+    return [(("field_log", "event"), "field_log.event {!r} is not one of the experiment's "
+             "fields ({})".format(event, ", ".join(str(n) for n in names)))]
+
+
+OPTIONAL_RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {"field_log": _field_log}
 RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {
     "id": _id, "title": _text, "summary": _summary, "grades": _grades, "lessons": _lesson_count,
     "subjects": _texts(1, SUBJECTS), "competences": _texts(1, COMPETENCES),
@@ -191,7 +231,8 @@ def front_matter_problems(lesson: Lesson) -> list[Issue]:
     """Every front-matter rule: keys known and present, types, vocabularies, id = folder."""
     meta = lesson.meta
     issues: list[Issue] = [((str(key),), "unknown key {!r} (known: {})".format(
-        key, ", ".join(RULES))) for key in meta if key not in RULES]
+        key, ", ".join(list(RULES) + list(OPTIONAL_RULES)))) for key in meta
+        if key not in RULES and key not in OPTIONAL_RULES]
     issues += [(where, "key {!r} appears twice; YAML keeps only the last (line {})".format(
                     ".".join(str(part) for part in where), line))
                for where, line in lesson.duplicate_keys]
@@ -199,9 +240,10 @@ def front_matter_problems(lesson: Lesson) -> list[Issue]:
     if missing:
         issues.append(((), "missing key{} {} (see lessons/README.md)".format(
             "s" if len(missing) > 1 else "", ", ".join(missing))))
-    for key, rule in RULES.items():
+    for key, rule in list(RULES.items()) + list(OPTIONAL_RULES.items()):
         if key in meta:
             issues += rule(meta[key], (key,))
+    issues += _field_event(meta)
     if isinstance(meta.get("id"), str) and meta["id"] != lesson.folder.name:
         issues.append((("id",), "id {!r} must equal the folder name {!r}".format(
             meta["id"], lesson.folder.name)))
