@@ -1,5 +1,5 @@
 """klimakit data lines: a # klimakit header, then tuples: (21.5, 130)"""
-# V1-compatible; header again every 10 s. A field build adds klimafelt.py (docs/fieldlog.md)
+# V1-compatible; header every 10 s. Field builds add klimafelt.py (docs/fieldlog.md)
 from microbit import running_time
 
 try:
@@ -20,7 +20,7 @@ def begin(lesson, fields, units):
     if _kk_echo:
         print(_kk_header)
     _kk_header_at = running_time()
-    if CONFIG:  # by name: only a field build has feltlog.py
+    if CONFIG:  # only field builds have feltlog.py
         _kk_felt = __import__("feltlog").Felt(CONFIG)
 
 
