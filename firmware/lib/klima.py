@@ -1,4 +1,4 @@
-"""klimakit data lines: a # klimakit header, then tuples (21.5, 130)"""
+"""klimakit data lines: a # klimakit header then tuples (21.5, 130)"""
 # V1-compatible; header every 10 s. Field builds: klimafelt.py (docs/fieldlog.md)
 from microbit import running_time
 
