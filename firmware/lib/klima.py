@@ -1,5 +1,5 @@
 """klimakit data lines: a # klimakit header then tuples (21.5, 130)"""
-# V1-compatible; header every 10 s. Field builds: klimafelt.py (docs/fieldlog.md)
+# V1 too; header every 10 s. Field builds: klimafelt.py (docs/fieldlog.md)
 from microbit import running_time
 
 try:
