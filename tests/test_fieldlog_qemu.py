@@ -63,3 +63,38 @@ def test_v1_field_log_in_qemu_is_collected_whole(qemu_boot, tmp_path: Path):
     board.wait_for(b"sent", timeout=60)  # the program runs again: one fresh session
     third = collect_board(board, tmp_path / "third")
     assert third.readings == READINGS and len(third.runs) == 1, "clear removed the old ones"
+
+
+def test_flash_log_on_board_then_collect_on_a_virtual_v1(tmp_path: Path, monkeypatch):
+    """The CLI end to end: flash planter for the field onto a virtual V1 (QEMU: planter needs
+    no temperature), the pupil presses B (an event: "vandet") and A (measure now), then
+    `klimakit collect --all` gives a CSV with the readings, the event in the sidecar, a graph."""
+    from click.testing import CliRunner
+    from conftest import require_qemu
+
+    from kit import cli
+    from kit.flash import VirtualFleet
+
+    require_qemu()
+    with VirtualFleet(tmp_path / "drives", 1, remount_s=0.2) as fleet:
+        monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(fleet.root))
+        monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
+        result = CliRunner().invoke(cli.cli, ["flash", "planter", "--all", "--log-on-board"])
+        assert result.exit_code == 0, result.output
+        assert fleet.boards[0].engine.kind.value == "qemu", fleet.boards[0].engine
+        time.sleep(1.5)  # the program's first reading is kept at once
+        fleet.boards[0].press("B")
+        time.sleep(0.5)
+        fleet.boards[0].press("A")
+        time.sleep(1.5)
+        out = tmp_path / "data"
+        result = CliRunner().invoke(cli.cli, ["collect", "--all", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    [csv_path] = sorted(out.glob("planter-*.csv"))
+    with csv_path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 2 and all(r["fugt"] == "0" for r in rows), rows  # QEMU: analog 0
+    meta = json.loads(csv_path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert [e["event"] for e in meta["events"]] == ["marked"], meta["events"]
+    assert meta["source"]["event"] == "b"
+    assert csv_path.with_suffix(".png").is_file()
