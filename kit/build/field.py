@@ -53,7 +53,9 @@ def field_program(program: Program, lesson: Lesson, settings: FieldLog,
         raise FirmwareError("lesson {!r}: its program does not use klima's begin/send, so "
                             "nothing could be logged on the board. Send readings with "
                             "klima.send, or flash without --log-on-board.".format(lesson.id))
-    added = tuple(f for name in STORE_MODULES for f in _lib_files(lib_dir, name, names))
+    added: tuple[ProgramFile, ...] = ()
+    for name in STORE_MODULES:
+        added += _lib_files(lib_dir, name, names | {f.name for f in added})
     modules = program.modules + added + (
         ProgramFile(SETTINGS_MODULE + ".py", field_settings_source(lesson, settings)),)
     built = replace(program, files=program.files + tuple(f.path for f in added if f.path),
