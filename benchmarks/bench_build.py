@@ -17,7 +17,7 @@ import os
 import statistics
 import sys
 import tempfile
-import time
+import timeit
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,12 +34,8 @@ GOAL = 0.5
 
 
 def _median(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    """The median of `repeat` single runs, in seconds."""
+    return statistics.median(timeit.repeat(run, number=1, repeat=repeat))
 
 
 def _row(lesson: Lesson, repeat: int) -> tuple[float, float]:

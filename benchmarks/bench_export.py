@@ -12,7 +12,7 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
+import timeit
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,12 +27,8 @@ GOAL_LESSONS = 12
 
 
 def _median(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    """The median of `repeat` single runs, in seconds."""
+    return statistics.median(timeit.repeat(run, number=1, repeat=repeat))
 
 
 def _both(lessons: list[Lesson], out: Path) -> None:

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -97,12 +98,8 @@ def _fill_events(store: str, ids: list[str], n_events: int, rng: random.Random) 
 
 
 def median_s(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    """The median of `repeat` single runs, in seconds."""
+    return statistics.median(timeit.repeat(run, number=1, repeat=repeat))
 
 
 def cli_run(store: str, args: list[str], folder: Path) -> None:

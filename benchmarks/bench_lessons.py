@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import timeit
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,12 +60,8 @@ def old_split_sections(body: str, first_line: int) -> tuple[dict[str, str], dict
 
 
 def _median(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    """The median of `repeat` single runs, in seconds."""
+    return statistics.median(timeit.repeat(run, number=1, repeat=repeat))
 
 
 def _body(megabytes: float) -> str:

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.i18n import gettext as _
 from kit.boards import Board, qemu_binary
 from kit.build import lesson_program
 from kit.check import BootResult, boot_lesson
@@ -117,8 +118,9 @@ def run_demo(
     view = LiveView(plan, duration_s=minutes * 60) if live else None
     if view is not None:
         on_live(view.start())
-    on_status("Seks grupper måler i {:.0f} minutter på simulerede micro:bits ({}) …".format(
-        minutes, ", ".join(name for name, _ in GROUPS)))
+    on_status(_("Six groups measure for {minutes:.0f} minutes on simulated micro:bits "
+                "({groups}) …").format(minutes=minutes,
+                                       groups=", ".join(name for name, _sensor in GROUPS)))
     started = time.monotonic()
     result = None
     try:
@@ -132,11 +134,11 @@ def run_demo(
             view.finish(result, elapsed_s=_board_seconds(boards))
     wall = time.monotonic() - started
     if qemu is not None:
-        on_status("Starter det samme program på ægte micro:bit V1-firmware i QEMU …")
+        on_status(_("Starting the same program on real micro:bit V1 firmware in QEMU …"))
         qemu.join()
     png = plot_run(plan.paths.csv, plan.paths.plot) if result.accepted else plan.paths.plot
     return DemoResult(out_dir, plan.paths.csv, png, result.accepted, result.rejected,
-                      result.lost, tuple(name for name, _ in GROUPS), result.fields,
+                      result.lost, tuple(name for name, _sensor in GROUPS), result.fields,
                       _board_seconds(boards) / 60, wall, lesson_program(lesson).sha256,
                       booted[0] if booted else None)
 

@@ -5,6 +5,8 @@ happened and what to do next, in words a teacher understands.
 """
 from __future__ import annotations
 
+from kit.i18n import gettext as _
+
 
 class KitError(Exception):
     """Base class for every error the kit reports to a user."""
@@ -22,9 +24,9 @@ class BoardCodeError(TransportError):
     """Code run on the board raised; carries the board's own traceback."""
 
     def __init__(self, traceback_text: str, board: str = "") -> None:
-        lines = traceback_text.strip().splitlines() or ["(no message)"]
-        where = "board {}: ".format(board) if board else ""
-        super().__init__(where + lines[-1])
+        last = (traceback_text.strip().splitlines() or [_("(no message)")])[-1]
+        super().__init__(_("board {board}: {error}").format(board=board, error=last) if board
+                         else last)
         self.traceback_text = traceback_text
         self.board = board
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
+from kit.i18n import gettext as _
 from kit.errors import FirmwareError
 
 APP_NAME = "klimakit"
@@ -50,7 +51,8 @@ def firmware_path(name: str) -> Path:
     base = firmware_dir().resolve()
     path = (base / (name if name.endswith(".py") else name + ".py")).resolve()
     if base not in path.parents:
-        raise FirmwareError("firmware name {!r} points outside {}".format(name, base))
+        raise FirmwareError(_("firmware name {name!r} points outside {folder}").format(
+            name=name, folder=base))
     return path
 
 

@@ -26,6 +26,8 @@ from types import CodeType, ModuleType
 
 from kit.boards import Board, BoardInfo
 from kit.errors import BoardNotFound, KitError, ProgramError, UnsupportedCall
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,9 @@ def check_program(path: Path) -> CodeType:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise ProgramError("cannot read {}: {}".format(path, err)) from err
+        raise ProgramError(_("cannot read {path}: {reason}").format(
+            path=path, reason=os_reason(err) if isinstance(err, OSError) else
+            _("it is not UTF-8 text; save it as UTF-8"))) from err
     try:
         return compile(source, str(path), "exec")
     except SyntaxError as err:
@@ -56,8 +60,9 @@ def check_program(path: Path) -> CodeType:
         caret = ""
         if code and err.offset:
             caret = "\n    " + " " * max(err.offset - 1 - (len(line) - len(code)), 0) + "^"
-        raise ProgramError("{}:{}: syntax error: {}\n    {}{}".format(
-            path, err.lineno, err.msg, code, caret)) from None
+        raise ProgramError(_("{file}:{line}: syntax error: {message}").format(
+            file=path, line=err.lineno, message=err.msg) + "\n    {}{}".format(code, caret)
+                           ) from None
 
 
 def program_modules(microbit: object) -> dict[str, ModuleType]:
@@ -200,8 +205,9 @@ def _board_info(target: str | None, path: Path) -> BoardInfo | None:
     except BoardNotFound as err:
         if target or any(b.unique_id for b in found):
             raise
-        raise BoardNotFound("{} Ingen micro:bit ved hånden? Kør programmet i simulatoren: "
-                            "`klimakit run {} --sim`.".format(err, path.name)) from None
+        raise BoardNotFound(_("{error} No micro:bit at hand? Run the program in the simulator: "
+                              "`klimakit run {program} --sim`.").format(
+                                  error=err, program=path.name)) from None
 
 
 def refuse_virtual_board(path: Path, target: str | None) -> None:
@@ -214,20 +220,22 @@ def refuse_virtual_board(path: Path, target: str | None) -> None:
     info = _board_info(target, path)
     if info is None or not info.virtual:
         return
-    advice = "Kør programmet i simulatoren i stedet: `klimakit run {} --sim`.".format(path.name)
+    advice = _("Run the program in the simulator instead: `klimakit run {program} --sim`."
+               ).format(program=path.name)
     if info.engine == "sim":
-        raise UnsupportedCall("{} er en virtuel micro:bit, hvis program kører i simulatoren "
-                              "({}), og den kan `klimakit run` ikke styre. {}".format(
-                                  info.label, info.engine_reason, advice))
+        raise UnsupportedCall(_("{board} is a virtual micro:bit whose program runs in the "
+                                "simulator ({reason}), which `klimakit run` cannot drive. "
+                                "{advice}").format(board=info.label, reason=info.engine_reason,
+                                                   advice=advice))
     from kit.build import Program
     from kit.flash import qemu_cannot
 
     cannot = qemu_cannot(Program(path.stem, path.read_text(encoding="utf-8")))
     if info.engine == "qemu" and cannot:
-        raise UnsupportedCall("{} er en virtuel micro:bit med ægte V1-firmware i QEMU, og dér "
-                              "svarer {} aldrig (QEMU har ikke den del af micro:bit'en). "
-                              "{}".format(
-                                  info.label, ", ".join(cannot), advice))
+        raise UnsupportedCall(_("{board} is a virtual micro:bit with real V1 firmware in QEMU, "
+                                "where these never answer: {parts} (QEMU lacks those parts of "
+                                "the micro:bit). {advice}").format(
+                                    board=info.label, parts=", ".join(cannot), advice=advice))
 
 
 def _ignore_line(text: str) -> None:
@@ -240,8 +248,8 @@ def _run_in_simulator(path: Path, on_output: Callable[[str], None] | None,
     try:
         from kit.sim import run_program
     except (ImportError, AttributeError):
-        raise KitError("the simulator is not available in this installation (kit.sim has no "
-                       "run_program). Run on a board with --board or --port.") from None
+        raise KitError(_("the simulator is not available in this installation (kit.sim has "
+                         "no run_program). Run on a board with --board or --port.")) from None
     host_names = None
     if not options.as_flashed:
         from kit.microbit import Image

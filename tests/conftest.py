@@ -57,12 +57,16 @@ def require_chromium() -> str:
 @pytest.fixture(autouse=True)
 def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory,
                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Board names, inventory and hex cache go to a temp folder, never the real home.
+    """Board names, inventory and hex cache go to a temp folder, never the real home; the
+    language is English.
 
     A KLIMAKIT_DATABASE_URL or KLIMAKIT_SCHOOL of the person running the tests is ignored, so
     no test writes into a real shared inventory.
     """
     base = tmp_path_factory.mktemp("userdirs")
+    # Tests read the English msgids whatever the locale of the person running them; the
+    # Danish screens are tested on purpose (tests/test_language.py, tests/test_catalogs.py).
+    monkeypatch.setenv("KLIMAKIT_LANG", "en")
     monkeypatch.setenv("KLIMAKIT_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("KLIMAKIT_CACHE_DIR", str(base / "cache"))
     monkeypatch.delenv("KLIMAKIT_DATABASE_URL", raising=False)

@@ -166,11 +166,14 @@ def test_cli_build_writes_the_hex_and_says_what_is_inside(tmp_path: Path):
     assert str(out) in result.output and "V1+V2" in result.output
     assert "V1: MicroPython 1.1.1" in result.output and "V2: MicroPython 2.1.2" in result.output
     files = {f.name: f.data for f in lesson_program(get_lesson("sensortjek")).board_files}
-    assert "filer: main.py ({} B), klima.py ({} B)".format(
+    assert "files: main.py ({} B), klima.py ({} B)".format(
         len(files["main.py"]), len(files["klima.py"])) in result.output
-    used = "{:,}".format(sum(mfs.File(n, d).size_fs for n, d in files.items())).replace(",", ".")
-    assert "{} af 28.672 bytes".format(used) in result.output
-    assert "{} af 20.480 bytes".format(used) in result.output
+    used = sum(mfs.File(n, d).size_fs for n, d in files.items())
+    assert "{:,} of 28,672 bytes".format(used) in result.output
+    assert "{:,} of 20,480 bytes".format(used) in result.output
+    danish = CliRunner().invoke(cli.cli, ["build", "sensortjek", "-o", str(out)],
+                                env={"KLIMAKIT_LANG": "da"})
+    assert "{} af 28.672 bytes".format("{:,}".format(used).replace(",", ".")) in danish.output
 
 
 def test_cli_build_for_one_board_as_json(tmp_path: Path):

@@ -61,7 +61,7 @@ def test_demo_cli_twice_in_the_same_folder(tmp_path: Path,
         assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [
         "demo.csv", "demo.json", "demo.png", "demo.raw.log"]
-    assert "Færdig" in result.output and "QEMU er ikke installeret" in result.output
+    assert "Done" in result.output and "QEMU is not installed" in result.output
 
 
 def test_unwritable_folder_fails_before_any_board_starts(tmp_path: Path,

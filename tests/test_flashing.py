@@ -44,9 +44,9 @@ def _unchecked(built: BuiltHex, text: str) -> BuiltHex:
 
 
 @pytest.mark.parametrize("fail, code, words", [
-    ("The hex file cannot be decoded. Checksum calculation failure occurred.", 521, "ødelagt"),
-    ("The application image is not compatible with the target.", 529, "anden micro:bit-version"),
-    ("The transfer timed out.", 504, "for langsomt"),
+    ("The hex file cannot be decoded. Checksum calculation failure occurred.", 521, "damaged"),
+    ("The application image is not compatible with the target.", 529, "another micro:bit version"),
+    ("The transfer timed out.", 504, "too slowly"),
     ("File sent out of order by PC. Target might not be programmed correctly.", 506, "WebUSB"),
 ])
 def test_fail_txt_becomes_a_teacher_sentence(fail, code, words):
@@ -84,7 +84,7 @@ def test_broken_hex_gets_fail_txt_and_a_sentence(fleet, built):
     lines[9] = lines[9][:-2] + ("00" if lines[9][-2:] != "00" else "01")
     [board] = [b for b in find_boards() if b.name == "gruppe-1"]
     result = flash_board(_unchecked(built, "\n".join(lines) + "\n"), board, timeout_s=20)
-    assert result.status == FAILED and "(fejl 521)" in result.message
+    assert result.status == FAILED and "(error 521)" in result.message
     assert "Checksum" in result.fail_txt and result.written
 
 
@@ -93,10 +93,10 @@ def test_v2_only_hex_is_refused_before_copying_to_a_v1(fleet, built):
     hex_v2 = BuiltHex("v2", v2_only, inspect_hex(v2_only))
     [board] = [b for b in find_boards() if b.name == "gruppe-1"]
     result = flash_board(hex_v2, board, timeout_s=5)
-    assert result.status == FAILED and "kun til micro:bit V2" in result.message
+    assert result.status == FAILED and "only for micro:bit V2" in result.message
     assert not result.written and fleet.boards[0].remount_count == 0, "nothing was copied"
     forced = flash_board(_unchecked(built, v2_only), board, timeout_s=20)
-    assert "(fejl 529)" in forced.message, "the board itself refuses it too"
+    assert "(error 529)" in forced.message, "the board itself refuses it too"
 
 
 def test_each_board_gets_the_hex_of_its_version(tmp_path, monkeypatch, built):
@@ -114,7 +114,7 @@ def test_each_board_gets_the_hex_of_its_version(tmp_path, monkeypatch, built):
         v1_only = build_program(Program("v1", "print(1)\n"), versions=("v1",), use_cache=False)
         [v2_board] = [b for b in boards if b.version == "v2"]
         refused = flash_board(_unchecked(built, v1_only.text), v2_board, timeout_s=20)
-        assert "(fejl 529)" in refused.message, "a V2 drive refuses a V1-only hex itself"
+        assert "(error 529)" in refused.message, "a V2 drive refuses a V1-only hex itself"
     unknown = BoardInfo(V1_ID, "?", tmp_path)
     assert built.data_for(unknown.version) == built.data, "unknown version: the universal hex"
 
@@ -129,7 +129,7 @@ def test_board_unplugged_mid_copy_is_reported_and_others_finish(tmp_path, monkey
         results = flash_boards(built, boards, timeout_s=15)
     by_name = {r.board.name: r for r in results}
     assert by_name["gruppe-1"].status == FAILED and by_name["gruppe-1"].written
-    assert "forsvandt" in by_name["gruppe-1"].message
+    assert "disappeared" in by_name["gruppe-1"].message
     assert by_name["gruppe-2"].status == OK
 
 
@@ -142,10 +142,10 @@ def test_read_only_drive(fake_drive, built, monkeypatch):
 
     monkeypatch.setattr("kit.flash.flasher.os.open", refuse)
     result = flash_board(built, board, timeout_s=1)
-    assert result.status == FAILED and "skrivebeskyttet" in result.message and not result.written
+    assert result.status == FAILED and "read-only" in result.message and not result.written
     monkeypatch.setattr("kit.flash.flasher.os.open",
                         lambda *a: (_ for _ in ()).throw(PermissionError(13, "nope")))
-    assert "skrivebeskyttet" in flash_board(built, board, timeout_s=1).message
+    assert "read-only" in flash_board(built, board, timeout_s=1).message
 
 
 def test_drive_that_is_not_a_folder_any_more(fake_drive, built):
@@ -158,12 +158,12 @@ def test_drive_that_is_not_a_folder_any_more(fake_drive, built):
 def test_board_that_never_restarts_or_never_comes_back(fake_drive, built):
     drive = fake_drive("MICROBIT", V1_ID)
     stuck = flash_board(built, BoardInfo(V1_ID, "v1", drive), timeout_s=0.5)
-    assert stuck.status == FAILED and "genstartede ikke" in stuck.message
+    assert stuck.status == FAILED and "did not restart" in stuck.message
     assert (drive / FLASH_FILE_NAME).stat().st_size == len(built.data_for("v1")), \
         "the whole V1 hex was written"
     threading.Timer(0.2, shutil.rmtree, (drive,)).start()
     gone = flash_board(built, BoardInfo(V1_ID, "v1", drive), timeout_s=1.0)
-    assert gone.status == FAILED and "kom ikke tilbage" in gone.message
+    assert gone.status == FAILED and "did not come back" in gone.message
 
 
 def test_not_a_microbit_and_no_drive(fake_drive, built):
@@ -171,7 +171,7 @@ def test_not_a_microbit_and_no_drive(fake_drive, built):
     assert flash_board(built, stranger).status == SKIPPED
     assert not any(stranger.drive.iterdir()), "nothing written onto a stranger's USB stick"
     no_drive = flash_board(built, BoardInfo(V1_ID, "v1", None, "/dev/ttyACM0"))
-    assert no_drive.status == FAILED and "ikke monteret" in no_drive.message
+    assert no_drive.status == FAILED and "not mounted" in no_drive.message
 
 
 def test_cli_flash_all_shows_a_table_and_exit_code(fleet, built, tmp_path, monkeypatch):
@@ -182,12 +182,12 @@ def test_cli_flash_all_shows_a_table_and_exit_code(fleet, built, tmp_path, monke
     ok = runner.invoke(cli.cli, ["flash", str(prog), "--all", "--timeout", "20", "--no-verify"],
                        terminal_width=200)
     assert ok.exit_code == 0, ok.output
-    assert "2 af 2 flashet" in ok.output and "gruppe-1" in ok.output and "Flashet" in ok.output
+    assert "2 of 2 flashed" in ok.output and "gruppe-1" in ok.output and "Flashed" in ok.output
     (fleet.root / "MICROBIT9").mkdir()  # a USB stick that happens to be called MICROBIT
     stick = runner.invoke(cli.cli, ["flash", str(prog), "--all", "--timeout", "20",
                                     "--no-verify"], terminal_width=200)
     assert stick.exit_code == 0, stick.output
-    assert "sprunget over" in stick.output and "ikke en micro:bit" in stick.output
+    assert "skipped" in stick.output and "not a micro:bit" in stick.output
     assert not any((fleet.root / "MICROBIT9").iterdir())
     bad_hex = tmp_path / "bad.hex"
     lines = built.text.splitlines()
@@ -256,7 +256,7 @@ def test_a_module_named_like_a_builtin_is_said_before_flashing(fleet, tmp_path):
                                           "--timeout", "20", "--no-verify"])
     assert result.exit_code == 0, result.output
     warning = result.output.index("built-in module 'radio'")
-    assert "Advarsel" in result.output[:warning] and warning < result.output.index("gruppe-1")
+    assert "Warning" in result.output[:warning] and warning < result.output.index("gruppe-1")
     assert [b.flashes for b in fleet.boards] == [1, 1]
 
 

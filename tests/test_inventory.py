@@ -90,7 +90,7 @@ def test_school_and_flash_history(store):
     assert b.firmware == "" and "521" in b.last_result, "a failed flash is no firmware"
     kinds = [(e.kind.value, e.daplink_code) for e in board_history("gruppe-2")]
     assert kinds == [("flash_failed", 521), ("seen", None)]
-    with pytest.raises(KitError, match="Kendte skoler: Christinelystskolen, Lemtorpskolen"):
+    with pytest.raises(KitError, match="Known schools: Christinelystskolen, Lemtorpskolen"):
         list_boards(school="Lemtorp")
 
 
@@ -127,7 +127,7 @@ def test_pool_kit_lend_and_return(store):
     assign_names([(A, "v1", ""), (B, "v2", ""), (C, "v2", "")])
     set_school([C], "Thyborøn Skole")
     create_kit("Klimakasse 1", "Lemvig Kommune, IT", note="blå kasse")
-    with pytest.raises(KitError, match="findes allerede"):
+    with pytest.raises(KitError, match="already exists"):
         create_kit("Klimakasse 1", "X")
     assert add_to_kit("Klimakasse 1", ["gruppe-1", "gruppe-2"], [("batteripakke", 15)]) == [
         "gruppe-1", "gruppe-2"]
@@ -135,7 +135,7 @@ def test_pool_kit_lend_and_return(store):
     assert _board(A).status is InventoryStatus.IN_STOCK and _board(A).school == "Lemvig Kommune, IT"
     due = date.today() + timedelta(days=14)
     lend_kit("Klimakasse 1", "Lemtorpskolen", due)
-    with pytest.raises(KitError, match="allerede udlånt til Lemtorpskolen"):
+    with pytest.raises(KitError, match="already lent to Lemtorpskolen"):
         lend_kit("Klimakasse 1", "Thyborøn Skole")
     assert _board(A).status is InventoryStatus.ON_LOAN
     assert _board(B).status is InventoryStatus.DEFECT, "a defect board stays defect on loan"
@@ -149,9 +149,9 @@ def test_pool_kit_lend_and_return(store):
     assert return_kit("Klimakasse 1") == "Lemtorpskolen"
     assert _board(A).status is InventoryStatus.IN_STOCK and list_kits()[0].where == (
         "Lemvig Kommune, IT")
-    with pytest.raises(KitError, match="ikke udlånt"):
+    with pytest.raises(KitError, match="not lent out"):
         return_kit("Klimakasse 1")
-    with pytest.raises(KitError, match="Kendte kasser: Klimakasse 1"):
+    with pytest.raises(KitError, match="Known kits: Klimakasse 1"):
         lend_kit("Klimakasse 9", "X")
     mark_repaired("gruppe-2")
     assert _board(B).status is InventoryStatus.IN_STOCK, "repaired: back in its kit at home"
@@ -175,7 +175,7 @@ def test_csv_export_has_every_column_and_no_formulas(store, tmp_path: Path):
 def test_cli_inventory_list_json_csv_and_set_school(store, tmp_path: Path):
     runner = CliRunner()
     empty = runner.invoke(cli.cli, ["inventory"])
-    assert empty.exit_code == 0 and "No boards known" in empty.output
+    assert empty.exit_code == 0 and "No micro:bits known" in empty.output
     assign_names([(A, "v1", "0255"), (B, "v2", "0255")])
     record_flashes([_flash(B, True)])
     moved = runner.invoke(cli.cli, ["inventory", "set-school", "Lemtorp", "gruppe-2"])
@@ -183,7 +183,7 @@ def test_cli_inventory_list_json_csv_and_set_school(store, tmp_path: Path):
     listing = runner.invoke(cli.cli, ["inventory", "--school", "Lemtorp"], terminal_width=250)
     assert listing.exit_code == 0
     assert "gruppe-2" in listing.output and "gruppe-1" not in listing.output
-    assert "i brug" in listing.output
+    assert "in use" in listing.output
     shown = json.loads(runner.invoke(cli.cli, ["inventory", "--json"]).stdout)
     assert [b["name"] for b in shown] == ["gruppe-2", "gruppe-1"], "by school; none last"
     assert set(shown[0]) >= {"unique_id", "name", "version", "school", "status", "last_seen",
@@ -196,7 +196,7 @@ def test_cli_inventory_list_json_csv_and_set_school(store, tmp_path: Path):
     unknown = runner.invoke(cli.cli, ["inventory", "set-school", "X", "gruppe-9"])
     assert unknown.exit_code == 1 and "gruppe-9" in unknown.output
     renamed = runner.invoke(cli.cli, ["inventory", "rename", "gruppe-1", "bord1"])
-    assert renamed.exit_code == 0 and "gruppe-1 is now bord1" in renamed.output
+    assert renamed.exit_code == 0 and "gruppe-1 is now called bord1" in renamed.output
 
 
 def test_cli_kits_defects_and_overview(store):
@@ -212,7 +212,7 @@ def test_cli_kits_defects_and_overview(store):
         result = runner.invoke(cli.cli, ["inventory", *step])
         assert result.exit_code == 0, (step, result.output)
     bad = runner.invoke(cli.cli, ["inventory", "kit", "add", "Klimakasse 1", "--item", "x"])
-    assert bad.exit_code == 2 and "ANTAL:NAVN" in bad.output
+    assert bad.exit_code == 2 and "COUNT:NAME" in bad.output
     shown = runner.invoke(cli.cli, ["inventory", "overview"], terminal_width=250)
     assert shown.exit_code == 0, shown.output
     assert "Lemtorpskolen" in shown.output and "2099-06-20" in shown.output
@@ -223,11 +223,11 @@ def test_cli_kits_defects_and_overview(store):
         "Klimakasse 1"]
     assert [r["name"] for r in data["replacements"]] == ["gruppe-2"]
     history = runner.invoke(cli.cli, ["inventory", "history", "gruppe-2"], terminal_width=200)
-    assert history.exit_code == 0 and "meldt defekt" in history.output
+    assert history.exit_code == 0 and "marked defect" in history.output
     returned = runner.invoke(cli.cli, ["inventory", "kit", "return", "Klimakasse 1"])
     assert returned.exit_code == 0 and "Lemtorpskolen" in returned.output
     again = runner.invoke(cli.cli, ["inventory", "kit", "return", "Klimakasse 1"])
-    assert again.exit_code == 1 and "ikke udlånt" in again.output
+    assert again.exit_code == 1 and "not lent out" in again.output
 
 
 def test_a_new_board_belongs_to_this_pcs_school(store, monkeypatch):

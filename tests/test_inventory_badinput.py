@@ -93,4 +93,4 @@ def test_text_from_a_board_is_printable_in_the_store(store, built, fake_drive):
 def result_ok(board: BoardInfo):
     from kit.flash import OK, FlashResult
 
-    return FlashResult(board, OK, "Flashet og genstartet.")
+    return FlashResult(board, OK, "Flashed and restarted.")

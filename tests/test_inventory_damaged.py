@@ -56,19 +56,19 @@ def _damaged() -> str:
     assign_names([("9900{:044x}".format(i), "v1", "") for i in range(300)])
     _corrupt_a_data_page(default_sqlite_path())
     target().ready = False
-    return "beskadiget"
+    return "damaged"
 
 
 def _not_a_database() -> str:
     default_sqlite_path().write_bytes(b"\x1b[2J this is a spreadsheet, honest\n" * 200)
-    return "beskadiget"
+    return "damaged"
 
 
 def _foreign() -> str:
     with create_engine(store_url()).begin() as conn:
         conn.execute(text("CREATE TABLE boards (id INTEGER PRIMARY KEY, colour TEXT)"))
         conn.execute(text("INSERT INTO boards (id, colour) VALUES (1, 'rød')"))
-    return "ikke har lavet"
+    return "klimakit did not make"
 
 
 BREAKAGES = {"damaged": _damaged, "not_a_database": _not_a_database, "foreign": _foreign}
@@ -108,7 +108,7 @@ def test_boards_and_flashing_carry_on(broken, fake_drive, monkeypatch, built, ca
     board = BoardInfo(V2_ID, "v2", drive, daplink_version="0255")
     record_in_inventory(built, [FlashResult(board, OK, "Flashet og genstartet.")])
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    assert len(warnings) == 1 and broken in warnings[0] and "gemt på denne pc" in warnings[0]
+    assert len(warnings) == 1 and broken in warnings[0] and "kept on this PC" in warnings[0]
 
 
 def test_events_kept_for_a_damaged_file_reach_the_new_store(fake_drive, built):

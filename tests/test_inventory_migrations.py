@@ -145,7 +145,7 @@ def test_a_store_this_version_does_not_know_is_left_alone(store):
     with create_engine(store_url()).begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'r9999'"))
     target().ready = False
-    with pytest.raises(StoreUnavailable, match=r"nyere klimakit \(skema r9999\)"):
+    with pytest.raises(StoreUnavailable, match=r"newer klimakit \(schema r9999\)"):
         list_boards()
     with create_engine(store_url()).connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "r9999"

@@ -112,7 +112,7 @@ def _back(relay: Relay) -> None:
 
 
 def _flash(uid: str, ok: bool, code: int | None = None) -> FlashEvent:
-    return FlashEvent(uid, "v1", "0255", "hej", "c" * 64, ok, "Flashet og genstartet." if ok
+    return FlashEvent(uid, "v1", "0255", "hej", "c" * 64, ok, "Flashed and restarted." if ok
                       else "fejl", daplink_code=code)
 
 
@@ -154,7 +154,7 @@ def test_when_the_network_goes_the_lesson_goes_on_and_nothing_is_lost(relayed, c
     assert record_flashes([_flash(A, True), _flash(C, False, 529)]) == 0
     assert time.monotonic() - start < 2.0, "a refused connection is not waited for"
     warned = _warnings(caplog)
-    assert len(warned) == 1 and "kan ikke nås" in warned[0] and "gemt på denne pc" in warned[0]
+    assert len(warned) == 1 and "cannot be reached" in warned[0] and "kept on this PC" in warned[0]
     _back(relayed)
     assert send_pending() == 5, "3 sightings and 2 flashes"
     found = {b.name: b for b in list_boards()}
@@ -218,12 +218,12 @@ def test_flash_goes_on_when_the_store_is_away_and_records_later(relayed, tmp_pat
         relayed.down()
         result = CliRunner().invoke(cli.cli, ["flash", str(program), "--all", "--timeout", "20"])
     assert result.exit_code == 0, result.output
-    assert "2 af 2 flashet" in result.output
-    assert len([w for w in _warnings(caplog) if "kan ikke nås" in w]) == 1, "said once"
+    assert "2 of 2 flashed" in result.output
+    assert len([w for w in _warnings(caplog) if "cannot be reached" in w]) == 1, "said once"
     _back(relayed)
     listing = CliRunner().invoke(cli.cli, ["inventory", "--json"])
     assert listing.exit_code == 0, listing.output
-    assert "er nu sendt til inventaret" in listing.stderr
+    assert "now sent to the inventory" in listing.stderr
     assert [b.firmware for b in list_boards()] == ["hej", "hej"]
 
 

@@ -80,7 +80,7 @@ def test_report_page_in_chromium(browser, store, tmp_path: Path):
         replacements = page.locator("#replacements tbody tr").all_inner_texts()
         assert len(replacements) == 2
         assert any(HOSTILE_NOTE in r for r in replacements)
-        assert any("3 fejlede flashninger i træk" in r and "521" in r for r in replacements)
+        assert any("3 failed flashes in a row" in r and "521" in r for r in replacements)
         assert page.locator("script").count() == 0 and page.locator("img").count() == 0
         page.locator("summary").first.click()
         assert page.locator("table.boards").first.is_visible()

@@ -131,7 +131,7 @@ def test_check_boots_firmware_in_qemu(tmp_path):
     result = CliRunner().invoke(cli.cli, ["lessons", "check", str(root), "--firmware",
                                           str(firmware), "--timeout", "20"])
     assert result.exit_code == 0, result.output
-    assert "QEMU: 1 of 1 V1 programs booted" in result.output
+    assert "QEMU: 1 of 1 V1 program started" in result.output
 
 
 def test_check_reports_firmware_that_crashes_in_qemu(tmp_path):

@@ -104,7 +104,7 @@ def test_record_live_cli_serves_the_page_while_recording(tmp_path: Path) -> None
     thread.join()
     board.close()
     assert result.exit_code == 0, result.output
-    assert "Live-visning: http://127.0.0.1:{}/".format(port) in result.output
+    assert "Live view: http://127.0.0.1:{}/".format(port) in result.output
     assert seen and seen[0]["run"]["title"] == "Hvem holder bedst på varmen?"
 
 

@@ -2,9 +2,10 @@
 
 Fake boards (tests/fakeboards.py) send afkoeling readings over socket:// to the real recorder,
 whose live page (kit/record/live) is opened in the browser: readings appear, an unplugged board
-shows `frakoblet`, a reload and a second browser get the whole run so far, nothing is loaded
-from anywhere but klimakit's own server, and the console stays clean. A screenshot lands in
-test-artifacts/. Skips on a laptop without chromium, fails in CI (conftest.require_chromium).
+shows `frakoblet` (the Danish page; the others are English), a reload and a second browser get
+the whole run so far, nothing is loaded from anywhere but klimakit's own server, and the
+console stays clean. A screenshot lands in test-artifacts/. Skips on a laptop without chromium,
+fails in CI (conftest.require_chromium).
 """
 from __future__ import annotations
 
@@ -110,7 +111,10 @@ class Replug:
             return None
 
 
-def test_readings_unplug_replug_and_reload_in_the_browser(browser: Any, tmp_path: Path) -> None:
+def test_readings_unplug_replug_and_reload_in_the_browser(browser: Any, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    monkeypatch.setenv("KLIMAKIT_LANG", "da")  # the teacher's view, in Danish
     steady = fb.TcpBoard([cup_readings(45.0, 400, 10)])
     # 'uldsok' sends 15 readings, is unplugged, and comes back when the test lets it.
     away = fb.TcpBoard([cup_readings(44.0, 15, 10), cup_readings(42.0, 400, 10)])
@@ -187,14 +191,14 @@ def test_share_needs_the_token_and_the_page_loads_nothing_from_outside(
         response = watched.context.request.get("/".join(bare[:3]) + "/")
         assert response.status == 404, "without the token there is nothing"
         watched.page.goto(token_url)
-        _wait_tile(watched, "kop", "kører")
+        _wait_tile(watched, "kop", "running")
         css = watched.page.evaluate("getComputedStyle(document.querySelector('.tile .value'))"
                                     ".fontSize")
         assert float(css.rstrip("px")) >= 32, "the latest value reads from the back of a room"
     finally:
         run.finish()
         board.close()
-    watched.page.wait_for_selector("text=Optagelsen er slut", timeout=WAIT_MS)
+    watched.page.wait_for_selector("text=The recording has ended", timeout=WAIT_MS)
     assert not [p for p in watched.problems if "HTTP 404" not in p], watched.problems
     watched.close()
 
@@ -217,7 +221,7 @@ def test_demo_live_plays_the_class_experiment_in_the_browser(browser: Any, tmp_p
     result = kit.demo.run_demo(tmp_path / "demo", live=True, live_seconds=6, on_live=opened)
     watched = pages[0]
     page = watched.page
-    page.wait_for_selector("text=Optagelsen er slut", timeout=WAIT_MS)
+    page.wait_for_selector("text=The recording has ended", timeout=WAIT_MS)
     assert page.locator(".tile").count() == 6
     assert page.inner_text("#elapsed") == "40:00"
     _shot(page, "live-demo.png")

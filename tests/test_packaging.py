@@ -60,6 +60,13 @@ def test_non_editable_install_runs_demo_from_another_folder(tmp_path: Path):
     top = {f.split("/")[0] for f in installed if not f.startswith("../")}
     # Only the package `kit` (and the distribution's metadata): no generic `cli`/`clicommands`.
     assert {t for t in top if not t.endswith(".dist-info")} == {"kit"}, top
+    assert any(f.endswith("i18n/locale/da/LC_MESSAGES/klimakit.mo") for f in installed)
+    for locale, words in (("C", ("Brug:", "Tilvalg:", "Vis denne hjælp og afslut.")),
+                          ("en_US.UTF-8", ("Usage:", "Options:", "Show this message and exit."))):
+        shown = subprocess.run([str(venv / "bin" / "klimakit"), "--help"], cwd=elsewhere,
+                               env={**env, "LANG": locale, "LC_ALL": "", "LANGUAGE": ""},
+                               capture_output=True, text=True, check=True).stdout
+        assert all(word in shown for word in words), (locale, shown)
     result = subprocess.run(
         [str(venv / "bin" / "klimakit"), "demo", "--out", "ud"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,

@@ -56,7 +56,10 @@ def test_csv_without_seconds_column_uses_the_time(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
 def test_plot_writes_png_and_svg_with_danish_labels(tmp_path: Path, suffix: str) -> None:
-    out = plot_run(_write(tmp_path, CSV), tmp_path / ("graf" + suffix))
+    from kit.i18n import use_language
+
+    with use_language("da"):
+        out = plot_run(_write(tmp_path, CSV), tmp_path / ("graf" + suffix))
     assert out.stat().st_size > 1000
     if suffix == ".svg":
         svg = out.read_text()
@@ -135,7 +138,7 @@ def test_inf_and_nan_are_gaps_and_counted(tmp_path: Path) -> None:
                   "2026-11-25T10:00:03.000,3,g,nan\n2026-11-25T10:00:04.000,4,g,5\n", None)
     result = _plot_cli(str(path))
     assert result.exit_code == 0, result.output
-    assert "3 værdier er ikke endelige tal" in " ".join(result.output.split())
+    assert "3 values are not finite numbers" in " ".join(result.output.split())
 
 
 def test_a_csv_without_measurement_columns_says_so(tmp_path: Path) -> None:
@@ -165,8 +168,8 @@ def test_skipped_rows_are_counted_with_their_reason(tmp_path: Path) -> None:
     result = _plot_cli(str(_write(tmp_path, CSV)), "-o", str(tmp_path / "g.png"))
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert "2 rækker sprunget over" in said and "1 med forkert antal kolonner" in said
-    assert "1 uden en tid der kan læses" in said and "ikke afsluttet" not in said
+    assert "2 rows skipped" in said and "1 with a wrong number of columns" in said
+    assert "1 without a time that can be read" in said and "not finished" not in said
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])

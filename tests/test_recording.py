@@ -369,10 +369,10 @@ def test_record_cli_over_a_socket_port(qemu_boot, tmp_path: Path, monkeypatch) -
     assert result.exit_code == 0, result.output
     csv_path = Path(result.stdout.strip().splitlines()[-1])
     assert csv_path.parent == out and len(_rows(csv_path)) > 3
-    assert "Live-visning: http://127.0.0.1:" in result.output  # --live-plot is --live now
+    assert "Live view: http://127.0.0.1:" in result.output  # --live-plot is --live now
     assert not csv_path.with_suffix(".png").exists()  # --no-plot
-    assert "målinger gemt" in result.output
-    assert "Linjer/s" in result.output and "127.0.0.1:{}".format(board.tcp_port) in result.output
+    assert "readings saved" in result.output
+    assert "Lines/s" in result.output and "127.0.0.1:{}".format(board.tcp_port) in result.output
 
 
 def test_record_cli_errors_are_sentences(tmp_path: Path, monkeypatch) -> None:
@@ -437,7 +437,7 @@ def test_live_table_shows_header_field_names_as_written() -> None:
     console.print(live_table([BoardStatus("gruppe-1", state="ok", latest=(1.0, 2.0))],
                          ("[/]", "[bold]b"), 61.0))
     shown = console.export_text()
-    assert "Seneste ([/], [bold]b)" in shown and "gruppe-1" in shown
+    assert "Latest ([/], [bold]b)" in shown and "gruppe-1" in shown
 
 
 # ----- every line somewhere: bursts, the stop, the command line ----------------------------------
@@ -527,7 +527,7 @@ def test_record_summary_says_what_was_lost_and_why(tmp_path: Path) -> None:
     result = _record_cli(tmp_path, lines, "--no-plot")
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert "2 målinger gemt" in said and "2 tabt: 2 radiopakker der ikke nåede frem" in said
+    assert "2 readings saved" in said and "2 lost: 2 radio packets that did not arrive" in said
 
 
 @given(st.floats(min_value=0, max_value=4e9, allow_nan=False),

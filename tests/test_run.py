@@ -164,7 +164,7 @@ def test_real_ctrl_c_on_the_cli_process(qemu_boot, tmp_path):
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
-    assert "Stoppet (Ctrl-C)" in err and "Traceback" not in err
+    assert "Stopped (Ctrl-C)" in err and "Traceback" not in err
     board.connect()
     with connect(board) as again:
         assert again.display.get_pixel(0, 0) == 9  # drawn by the stopped program

@@ -77,15 +77,15 @@ def test_boards_says_what_runs_a_virtual_v2_and_asks_its_micropython(tmp_path: P
         monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
         listed = CliRunner().invoke(cli.cli, ["boards", "--json"])
         [row] = json.loads(listed.stdout)
-        assert (row["engine"], row["engine_reason"]) == ("none", "ikke flashet endnu")
+        assert (row["engine"], row["engine_reason"]) == ("none", "not flashed yet")
         results = flash_boards(build_target("stoejkort"), find_boards(), timeout_s=20,
                                verify_s=6)
         assert [(r.status, r.running, r.lesson) for r in results] == [(OK, True, "stoejkort")]
         asked = CliRunner().invoke(cli.cli, ["boards", "--json", "--micropython"])
         [row] = json.loads(asked.stdout)
         assert row["version"] == "v2" and row["engine"] == "sim"
-        assert row["engine_reason"] == "QEMU har ingen micro:bit V2"
+        assert row["engine_reason"] == "QEMU has no micro:bit V2"
         assert row["micropython"].startswith("micro:bit v2.1.2")
         monkeypatch.setattr(out_console, "width", 250)
         table = CliRunner().invoke(cli.cli, ["boards"])
-        assert "simulator" in table.output and "QEMU har ingen micro:bit V2" in table.output
+        assert "simulator" in table.output and "QEMU has no micro:bit V2" in table.output

@@ -120,14 +120,14 @@ def test_every_silent_board_says_why_in_the_summary_and_the_sidecar(quick, tmp_p
     assert result.exit_code == 0, result.output
     out = result.output
     names = {key: board.port.rsplit("/", 1)[-1] for key, board in boards.items()}
-    assert "{}: 0 målinger: har ikke sendt noget".format(names["stum"]) in out
-    assert "{}: 0 målinger: programmet kører ikke".format(names["repl"]) in out
-    assert "{}: 0 målinger: programmet stoppede med en fejl: main.py:9: ZeroDivisionError".format(
+    assert "{}: 0 readings: has sent nothing".format(names["stum"]) in out
+    assert "{}: 0 readings: the program is not running".format(names["repl"]) in out
+    assert "{}: 0 readings: the program stopped with an error: main.py:9: ZeroDivisionError".format(
         names["fejl"]) in out
-    assert "{}: 0 målinger: kører en anden lektions program: drivhus".format(
+    assert "{}: 0 readings: runs another lesson's program: drivhus".format(
         names["anden"]) in out
-    assert "{}: 0 målinger".format(names["en"]) not in out, "it sent a reading"
-    assert "har ikke sendt noget siden sin seneste måling" in out, "the live view said it"
+    assert "{}: 0 readings".format(names["en"]) not in out, "it sent a reading"
+    assert "has sent nothing since its last reading" in out, "the live view said it"
     [sidecar] = tmp_path.glob("*.json")
     per_board = json.loads(sidecar.read_text())["per_board"]
     assert {key: per_board[names[key]].get("silence", {}).get("reason") for key in boards} == {
@@ -170,12 +170,12 @@ def test_run_names_what_a_virtual_board_cannot_do(tmp_path: Path, monkeypatch):
     calm = tmp_path / "hjerte.py"
     calm.write_text("from microbit import *\ndisplay.show(Image.HEART)\n")
     monkeypatch.setattr("kit.boards.find_boards", lambda: _virtual("qemu", "ægte V1-firmware"))
-    with pytest.raises(UnsupportedCall, match=r"temperature\(\) aldrig.*run varme.py --sim"):
+    with pytest.raises(UnsupportedCall, match=r"never answer: temperature\(\).*run varme.py --sim"):
         refuse_virtual_board(prog, "gruppe-1")
     refuse_virtual_board(calm, "gruppe-1")  # QEMU can do this one: no refusal
     monkeypatch.setattr("kit.boards.find_boards",
                         lambda: _virtual("sim", "QEMU mangler temperature()"))
-    with pytest.raises(UnsupportedCall, match="kører i simulatoren.*--sim"):
+    with pytest.raises(UnsupportedCall, match="runs in the simulator.*--sim"):
         refuse_virtual_board(calm, None)
     monkeypatch.setattr("kit.boards.find_boards", lambda: [])
     with pytest.raises(BoardNotFound, match=r"no micro:bit found.*klimakit run hjerte.py --sim"):

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
 
+from kit.i18n import gettext as _
 from kit.errors import BoardCodeError, TransportError
 from kit.hardware import UNKNOWN_VERSION
 from kit.build import literal
@@ -117,10 +118,9 @@ class Board(ABC):
             left = deadline - time.monotonic()
             line = self.readline(max(left, 0.0)) if left > 0 else None
             if line is None:
-                raise TransportError(
-                    "{}: waited {:.0f} s for {!r} but it never came".format(
-                        self.name, timeout, text)
-                )
+                raise TransportError(_("{board}: waited {seconds:.0f} s for {text!r} but it never "
+                                       "came").format(board=self.name, seconds=timeout,
+                                                      text=text))
             if needle in line:
                 return line
 
@@ -142,9 +142,9 @@ class Board(ABC):
         try:
             return literal(out.strip())
         except (ValueError, SyntaxError) as err:
-            raise TransportError(
-                "{}: could not read the answer to {!r}: {!r}".format(self.name, expression, out)
-            ) from err
+            raise TransportError(_("{board}: could not read the answer to {expression!r}: "
+                                   "{answer!r}").format(board=self.name, expression=expression,
+                                                        answer=out)) from err
 
     @abstractmethod
     def run_main(self) -> None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.boards.registry import VirtualEntry, read_registries
+from kit.i18n import gettext as _
 from kit.errors import BoardNotFound, KitError
 from kit.hardware import MICROBIT_USB_ID, UNKNOWN_VERSION, board_version
 
@@ -83,7 +84,7 @@ class BoardInfo:
     problem: str = ""
     virtual: bool = False  # a board of a virtual fleet (kit/flash/fleet.py)
     engine: str = ""  # virtual boards: what runs the program ("qemu", "sim", "none")
-    engine_reason: str = ""  # … and why (Danish, for the teacher)
+    engine_reason: str = ""  # … and why (for the teacher, in the language `virtual up` ran in)
     store: str = ""  # the inventory store it is named in ("" = the school's: the default)
 
     @property
@@ -97,7 +98,7 @@ def parse_details(text: str) -> dict[str, str]:
     for line in text.splitlines():
         if line.startswith("#") or ":" not in line:
             continue
-        key, _, value = line.partition(":")
+        key, _sep, value = line.partition(":")
         fields[key.strip()] = value.strip()
     return fields
 
@@ -228,8 +229,8 @@ def _pair(
         drive = read_drive(path)
         if drive is None:
             boards.append(
-                BoardInfo("", UNKNOWN_VERSION, drive=path, problem="no DETAILS.TXT: "
-                          "not a micro:bit, or its drive is still mounting")
+                BoardInfo("", UNKNOWN_VERSION, drive=path, problem=_(
+                    "no DETAILS.TXT: not a micro:bit, or its drive is still mounting"))
             )
             continue
         port = ports.pop(drive.unique_id, None)
@@ -262,28 +263,24 @@ def select_boards(
     """
     wanted = [n.strip() for n in names if n.strip()]
     usable = [b for b in boards if b.unique_id]
-    listing = ", ".join(b.label for b in usable) or "none"
+    listing = ", ".join(b.label for b in usable) or _("none")
     if not usable:
-        raise BoardNotFound(
-            "no micro:bit found. Check it is plugged in with a data cable, then run "
-            "`klimakit boards`."
-        )
+        raise BoardNotFound(_("no micro:bit found. Check it is plugged in with a data cable, "
+                              "then run `klimakit boards`."))
     if all_boards and not wanted:
         return usable
     if not wanted:
         if len(usable) == 1:
             return usable
-        raise BoardNotFound(
-            "{} micro:bits are plugged in ({}). Choose with --board NAME, or use --all.".format(
-                len(usable), listing)
-        )
+        raise BoardNotFound(_("{count} micro:bits are plugged in ({boards}). Choose with "
+                              "--board NAME, or use --all.").format(count=len(usable),
+                                                                    boards=listing))
     chosen: list[BoardInfo] = []
     for name in wanted:
         match = [b for b in usable
                  if name in (b.name, b.label) or name.lower() == b.unique_id]
         if not match:
-            raise BoardNotFound(
-                "no board named {!r} is plugged in. Plugged in: {}.".format(name, listing)
-            )
+            raise BoardNotFound(_("no board named {name!r} is plugged in. Plugged in: "
+                                  "{boards}.").format(name=name, boards=listing))
         chosen.extend(b for b in match if b not in chosen)
     return chosen

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import serial
 
+from kit.i18n import gettext as _
 from kit.boards.base import BoardIdentity
 from kit.boards.serial_board import open_serial
 from kit.boards.stream import StreamBoard
@@ -124,10 +125,9 @@ class QemuBoard(StreamBoard):
         super().__init__(BoardIdentity(name, fake_unique_id(name), V1))
         binary = qemu_binary()
         if binary is None:
-            raise QemuNotAvailable(
-                "qemu-system-arm is not installed, so no virtual micro:bit can run. "
-                "Install it with: sudo apt-get install qemu-system-arm"
-            )
+            raise QemuNotAvailable(_("qemu-system-arm is not installed, so no virtual micro:bit "
+                                     "can run. Install it with: sudo apt-get install "
+                                     "qemu-system-arm"))
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="klimakit-qemu-"))
         self.tcp_port = _free_tcp_port()
@@ -198,7 +198,8 @@ class QemuBoard(StreamBoard):
         """Open the serial connection (QEMU starts the CPU once this is made)."""
         def _open() -> serial.SerialBase:
             if not self.running:
-                raise TransportError("QEMU stopped at start: " + self.qemu_log()[-500:])
+                raise TransportError(_("QEMU stopped at start: {log}").format(
+                    log=self.qemu_log()[-500:]))
             return open_serial(self.port)  # keeps boot output that arrives at connect
 
         self._stream = _retry(_open, CONNECT_TIMEOUT_S)  # type: ignore[assignment]
@@ -219,10 +220,12 @@ class QemuBoard(StreamBoard):
         while not reply.endswith(b"\n"):
             chunk = self._qtest.recv(256)
             if not chunk:
-                raise TransportError("{}: QEMU closed its qtest socket".format(self.name))
+                raise TransportError(_("{board}: QEMU closed its qtest socket").format(
+                    board=self.name))
             reply += chunk
         if not reply.startswith(b"OK"):
-            raise TransportError("{}: qtest said {!r}".format(self.name, reply))
+            raise TransportError(_("{board}: qtest said {reply!r}").format(board=self.name,
+                                                                           reply=reply))
 
     def set_button(self, button: str, pressed: bool) -> None:
         """Hold (pressed=True) or release button 'A' or 'B'."""

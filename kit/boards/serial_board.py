@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, cast
 import serial
 from serial.urlhandler.protocol_socket import Serial as _PyserialSocket
 
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 from kit.boards.base import BoardIdentity
 from kit.boards.stream import StreamBoard
 from kit.errors import BoardNotFound
@@ -116,10 +118,10 @@ class SerialBoard(StreamBoard):
         try:
             self._stream = open_serial(port, baudrate)
         except (OSError, ValueError) as err:
-            raise BoardNotFound(
-                "cannot open {} ({}). Is the micro:bit plugged in with a data cable? On Linux your "
-                "user must be in the 'dialout' group.".format(port, err)
-            ) from err
+            raise BoardNotFound(_("cannot open {port} ({reason}). Is the micro:bit plugged in "
+                                  "with a data cable? On Linux your user must be in the "
+                                  "'dialout' group.").format(port=port, reason=os_reason(err))
+                                ) from err
 
     @property
     def port(self) -> str:
@@ -129,8 +131,8 @@ class SerialBoard(StreamBoard):
     def from_info(cls, info: BoardInfo, name: str | None = None) -> SerialBoard:
         """Open a discovered board's serial port, named by its label (gruppe-3, ...)."""
         if not info.port:
-            raise BoardNotFound(
-                "{} has a MICROBIT drive but no serial port yet. Wait a few seconds, or unplug "
-                "it and plug it in again.".format(info.label))
+            raise BoardNotFound(_("{board} has a MICROBIT drive but no serial port yet. Wait a "
+                                  "few seconds, or unplug it and plug it in again.").format(
+                                      board=info.label))
         return cls(info.port, name=name or info.label, unique_id=info.unique_id,
                    version=info.version)

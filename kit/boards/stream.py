@@ -25,6 +25,8 @@ import select
 import time
 from typing import Protocol
 
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 from kit.boards.base import Board, BoardIdentity, raise_for_board_error
 from kit.boards.lines import MAX_LINE_BYTES, LineBuffer
 from kit.errors import BoardCodeError, TransportError
@@ -90,7 +92,7 @@ class StreamBoard(Board):
     @property
     def stream(self) -> ByteStream:
         if self._stream is None:
-            raise TransportError("{} is not connected".format(self.name))
+            raise TransportError(_("{board} is not connected").format(board=self.name))
         return self._stream
 
     def _read_some(self, timeout: float) -> bytes:
@@ -100,7 +102,7 @@ class StreamBoard(Board):
             if self._fd_of is not stream:
                 self._fd, self._fd_of = _fileno(stream), stream
             if self._fd is not None:
-                ready, _, _ = select.select([self._fd], [], [], max(timeout, 0.0))
+                ready, _writable, _failed = select.select([self._fd], [], [], max(timeout, 0.0))
                 if not ready:
                     return b""
                 if stream.timeout != 0:
@@ -112,11 +114,9 @@ class StreamBoard(Board):
             left = stream.in_waiting if data else 0
             return data + stream.read(min(left, READ_CHUNK_BYTES)) if left else data
         except (OSError, ValueError) as err:  # SerialException is an OSError
-            raise TransportError(
-                "{}: the connection was lost ({}). Is the board still plugged in?".format(
-                    self.name, err
-                )
-            ) from err
+            raise TransportError(_("{board}: the connection was lost ({reason}). Is the board "
+                                   "still plugged in?").format(board=self.name,
+                                                               reason=os_reason(err))) from err
 
     def readline(self, timeout: float = 1.0) -> bytes | None:
         deadline = time.monotonic() + timeout
@@ -167,7 +167,8 @@ class StreamBoard(Board):
                     time.sleep(self.write_pause_s)
                 stream.write(data[i : i + self.write_chunk_bytes])
         except (OSError, ValueError) as err:
-            raise TransportError("{}: cannot write: {}".format(self.name, err)) from err
+            raise TransportError(_("{board}: cannot write: {reason}").format(
+                board=self.name, reason=os_reason(err))) from err
 
     def _read_until(self, marker: bytes, timeout: float) -> bytes:
         """Read (buffer first) until `marker`; raise TransportError on timeout."""
@@ -178,11 +179,10 @@ class StreamBoard(Board):
             left = deadline - time.monotonic()
             if left <= 0:
                 self._buffer[:0] = data  # keep what came; a caller may still want it
-                raise TransportError(
-                    "{}: no answer from the board after {:.0f} s (expected {!r}, got {!r})".format(
-                        self.name, timeout, marker, bytes(data[-80:])
-                    )
-                )
+                raise TransportError(_("{board}: no answer from the board after {seconds:.0f} s "
+                                       "(expected {expected!r}, got {got!r})").format(
+                                           board=self.name, seconds=timeout, expected=marker,
+                                           got=bytes(data[-80:])))
             data += self._read_some(min(left, 0.5))
         end = data.index(marker) + len(marker)
         self._buffer += data[end:]
@@ -190,7 +190,7 @@ class StreamBoard(Board):
 
     def interrupt(self) -> None:
         """Stop the running program (twice Ctrl-C) and drop whatever it printed."""
-        for _ in range(2):
+        for _attempt in range(2):
             self.write(b"\r" + CTRL_C)
             time.sleep(0.1)
         self._drain()
@@ -257,7 +257,7 @@ class StreamBoard(Board):
             self._in_raw_repl = False
             self.write(b"\r" + CTRL_C)  # stop runaway code so the board stays usable
             raise
-        out, _, err = reply[2:-2].partition(b"\x04")
+        out, _sep, err = reply[2:-2].partition(b"\x04")
         raise_for_board_error(self.name, err.decode("utf-8", "replace"))
         return out.decode("utf-8", "replace").replace("\r\n", "\n")
 

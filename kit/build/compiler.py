@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 from functools import lru_cache
 
+from kit.i18n import gettext as _
 from kit.build.explain import board_gap, first_gap
 from kit.errors import FirmwareError
 from kit.hardware import V1, V2
@@ -52,8 +53,9 @@ def _run(args: list[str], stdin: bytes | None) -> subprocess.CompletedProcess[by
     except OSError as err:  # not executable here (another OS or CPU)
         raise CompilerMissing(str(err)) from None
     except subprocess.TimeoutExpired:
-        raise FirmwareError("the micro:bit compiler took more than {:.0f} s; is the file "
-                            "really a program?".format(COMPILE_TIMEOUT_S)) from None
+        raise FirmwareError(_("the micro:bit compiler took more than {seconds:.0f} s; is the "
+                              "file really a program?").format(seconds=COMPILE_TIMEOUT_S)
+                            ) from None
 
 
 def _compile_v1(data: bytes) -> subprocess.CompletedProcess[bytes]:
@@ -107,8 +109,8 @@ def _python_error(text: str, filename: str) -> tuple[int, str] | None:
 
 
 def _syntax_error(filename: str, line: int, message: str) -> FirmwareError:
-    return FirmwareError("{}:{}: syntax error: {}. Fix this line before flashing.".format(
-        filename, line, message))
+    return FirmwareError(_("{file}:{line}: syntax error: {message}. Fix this line before "
+                           "flashing.").format(file=filename, line=line, message=message))
 
 
 def check_source(text: str, filename: str, version: str) -> str:
@@ -121,9 +123,9 @@ def check_source(text: str, filename: str, version: str) -> str:
     except CompilerMissing as err:
         log.info("%s not available: %s", COMPILERS[version], err)
         _check_without_compiler(text, filename, version)
-        return ("{} does not run on this PC, so klimakit's own rules checked {} for micro:bit "
-                "{}; they may miss something the board refuses.".format(
-                    COMPILERS[version], filename, version.upper()))
+        return _("{compiler} does not run on this PC, so klimakit's own rules checked {file} "
+                 "for micro:bit {version}; they may miss something the board refuses.").format(
+                     compiler=COMPILERS[version], file=filename, version=version.upper())
     python = _python_error(text, filename)
     if verdict is None:
         gap = board_gap(text, version)  # what mpy-cross 1.9.2 lets through but V1 lacks

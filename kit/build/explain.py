@@ -12,34 +12,37 @@ import io
 import tokenize
 from collections.abc import Iterator
 
+from kit.i18n import N_
+from kit.i18n import gettext as _
 from kit.hardware import V1, V2
 from kit.build.pyast import parse_python
 
-# kind -> (versions that lack it, what to tell the pupil)
+# kind -> (versions that lack it, what to tell the pupil: a msgid, translated when shown)
 GAPS: dict[str, tuple[tuple[str, ...], str]] = {
-    "fstring": ((V1,), "f-strings do not work on micro:bit V1: write "
-                "'temperature {}'.format(t) instead of f'temperature {t}'"),
-    "fstring_conversion": ((V2,), "'!r' and '!s' in f-strings do not work on micro:bit: write "
-                           "f'{repr(x)}' instead of f'{x!r}'"),
-    "walrus": ((V1,), "':=' does not work on micro:bit V1: give the variable its value on a "
-               "line of its own"),
-    "annotation": ((V1,), "type hints on variables (x: int = 5) do not work on micro:bit V1: "
-                   "write x = 5"),
-    "underscore": ((V1,), "'_' inside numbers (1_000) does not work on micro:bit V1: write 1000"),
-    "matmul": ((V1,), "the '@' operator does not work on micro:bit V1"),
-    "async": ((V1,), "async/await does not work on micro:bit V1"),
-    "complex": ((V1,), "complex numbers (like 1j) do not work on micro:bit V1"),
-    "posonly": ((V1, V2), "positional-only parameters ('/') do not work on micro:bit: remove "
-                "the '/' from the def line"),
-    "match": ((V1, V2), "'match' does not work on micro:bit MicroPython: use if/elif"),
-    "dict_unpack": ((V1, V2), "'{**x}' does not work on micro:bit: build the dict in steps, "
-                    "e.g. y = {} and then y.update(x)"),
-    "star_display": ((V1, V2), "'*x' inside a list or tuple does not work on micro:bit: join "
-                     "them with +, e.g. list(a) + [2]"),
-    "multi_star": ((V1, V2), "only one '*x' and one '**x' per call work on micro:bit: join "
-                   "the lists first, e.g. f(*(a + b))"),
-    "decorator": ((V1, V2), "a decorator must be a name on micro:bit (@name or @name(...))"),
-    "except_star": ((V1, V2), "'except*' does not work on micro:bit: use except"),
+    "fstring": ((V1,), N_("f-strings do not work on micro:bit V1: write "
+                "'temperature {}'.format(t) instead of f'temperature {t}'")),
+    "fstring_conversion": ((V2,), N_("'!r' and '!s' in f-strings do not work on micro:bit: write "
+                           "f'{repr(x)}' instead of f'{x!r}'")),
+    "walrus": ((V1,), N_("':=' does not work on micro:bit V1: give the variable its value on a "
+               "line of its own")),
+    "annotation": ((V1,), N_("type hints on variables (x: int = 5) do not work on micro:bit V1: "
+                   "write x = 5")),
+    "underscore": ((V1,), N_("'_' inside numbers (1_000) does not work on micro:bit V1: "
+                             "write 1000")),
+    "matmul": ((V1,), N_("the '@' operator does not work on micro:bit V1")),
+    "async": ((V1,), N_("async/await does not work on micro:bit V1")),
+    "complex": ((V1,), N_("complex numbers (like 1j) do not work on micro:bit V1")),
+    "posonly": ((V1, V2), N_("positional-only parameters ('/') do not work on micro:bit: remove "
+                "the '/' from the def line")),
+    "match": ((V1, V2), N_("'match' does not work on micro:bit MicroPython: use if/elif")),
+    "dict_unpack": ((V1, V2), N_("'{**x}' does not work on micro:bit: build the dict in steps, "
+                    "e.g. y = {} and then y.update(x)")),
+    "star_display": ((V1, V2), N_("'*x' inside a list or tuple does not work on micro:bit: join "
+                     "them with +, e.g. list(a) + [2]")),
+    "multi_star": ((V1, V2), N_("only one '*x' and one '**x' per call work on micro:bit: join "
+                   "the lists first, e.g. f(*(a + b))")),
+    "decorator": ((V1, V2), N_("a decorator must be a name on micro:bit (@name or @name(...))")),
+    "except_star": ((V1, V2), N_("'except*' does not work on micro:bit: use except")),
 }
 # What mpy-cross 1.9.2 compiles although the V1 firmware was built without it (QEMU, V1 1.1.1).
 NOT_CAUGHT_BY_V1_COMPILER = ("async", "complex")
@@ -128,11 +131,11 @@ def board_gap(text: str, version: str, *, everything: bool = False) -> tuple[int
     By default only the gaps the board's compiler lets through (V1: async, complex); with
     `everything` all known gaps (the check where no compiler runs).
     """
-    for line, _, kind in find_gaps(text):
+    for line, _end, kind in find_gaps(text):
         versions, message = GAPS[kind]
         if version in versions and (everything or kind in NOT_CAUGHT_BY_V1_COMPILER
                                     and version == V1):
-            return line, message
+            return line, _(message)
     return None
 
 
@@ -141,6 +144,7 @@ def first_gap(text: str, version: str, line: int, board_message: str) -> str:
     gaps = [(start, kind) for start, end, kind in find_gaps(text)
             if start <= line <= end and version in GAPS[kind][0]]
     if gaps:
-        return GAPS[max(gaps)[1]][1]
-    return ("micro:bit {} cannot compile this line, although Python on a PC can (the "
-            "board says: {}). Write it in a simpler way.".format(version.upper(), board_message))
+        return _(GAPS[max(gaps)[1]][1])
+    return _("micro:bit {version} cannot compile this line, although Python on a PC can (the "
+             "board says: {message}). Write it in a simpler way.").format(
+                 version=version.upper(), message=board_message)

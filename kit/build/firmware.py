@@ -16,6 +16,8 @@ from functools import lru_cache
 import micropython_microbit_fs as mfs
 import universal_hex
 
+from kit.i18n import gettext as _
+from kit.i18n import number
 from kit.errors import FirmwareError, HexFileError
 from kit.hardware import V1, V1_BOARD_IDS, V2, V2_BOARD_IDS
 
@@ -92,9 +94,11 @@ def filesystem_problem(files: Mapping[str, bytes], version: str, program: str) -
     needed, room = fs_bytes_needed(files), FS_BYTES[version]
     if needed <= room:
         return ""
-    return ("{} ({}) needs {:,} bytes of micro:bit {}'s {:,}-byte filesystem: {:,} bytes too "
-            "large. Make the program or its modules smaller (comments count too).").format(
-                program, " + ".join(files), needed, version.upper(), room, needed - room)
+    return _("{program} ({files}) needs {needed} bytes of micro:bit {version}'s {room}-byte "
+             "filesystem: {over} bytes too large. Make the program or its modules smaller "
+             "(comments count too).").format(
+                 program=program, files=" + ".join(files), needed=number(needed),
+                 version=version.upper(), room=number(room), over=number(needed - room))
 
 
 def build_version_hex(files: Mapping[str, bytes], version: str, program: str) -> str:
@@ -109,8 +113,9 @@ def build_version_hex(files: Mapping[str, bytes], version: str, program: str) ->
         return str(mfs.add_files(runtime_hex(version),
                                  [mfs.File(name, content) for name, content in files.items()]))
     except mfs.FilesystemError as err:  # a name or size rule the checks above did not know
-        raise FirmwareError("{}: micro:bit {}'s filesystem refuses it: {}".format(
-            program, version.upper(), err)) from err
+        raise FirmwareError(_("{program}: micro:bit {version}'s filesystem refuses it: "
+                              "{problem}").format(program=program, version=version.upper(),
+                                                  problem=err)) from err
 
 
 def join_universal(hexes: Mapping[str, str]) -> str:
@@ -137,11 +142,11 @@ def split_universal(text: str) -> dict[str, str]:
     try:
         parts = universal_hex.separate_uhex(text)
     except (ValueError, KeyError, IndexError) as err:
-        raise HexFileError("not a universal hex: {}".format(err)) from err
+        raise HexFileError(_("not a universal hex: {problem}").format(problem=err)) from err
     found = {_version_of_block(part.board_id): str(part.hex) for part in parts}
     found.pop("", None)
     if not found:
-        raise HexFileError("the universal hex has no micro:bit V1 or V2 part")
+        raise HexFileError(_("the universal hex has no micro:bit V1 or V2 part"))
     return found
 
 
@@ -154,8 +159,8 @@ def read_board_files(text: str, version: str) -> BoardFiles:
         info = mfs.get_device_info(text)
         files = mfs.get_files(text)
     except mfs.FilesystemError as err:
-        raise HexFileError("no micro:bit MicroPython in the {} part: {}".format(
-            version.upper(), err)) from err
+        raise HexFileError(_("no micro:bit MicroPython in the {version} part: {problem}").format(
+            version=version.upper(), problem=err)) from err
     used = sum(f.size_fs for f in files)
     return BoardFiles(version, info.micropython_version,
                       tuple((f.name, f.size) for f in files), used, FS_BYTES[version])
@@ -169,7 +174,7 @@ def read_files(text: str) -> dict[str, bytes]:
     try:
         return {f.name: bytes(f.content) for f in mfs.get_files(text)}
     except (mfs.FilesystemError, ValueError) as err:
-        raise HexFileError("no micro:bit MicroPython files in this hex: {}".format(err)) from err
+        raise HexFileError(_("no micro:bit MicroPython files in this hex: {}").format(err)) from err
 
 
 def read_hex_files(text: str) -> tuple[BoardFiles, ...]:
@@ -180,6 +185,7 @@ def read_hex_files(text: str) -> tuple[BoardFiles, ...]:
         try:
             info = mfs.get_device_info(text)
         except mfs.FilesystemError as err:
-            raise HexFileError("no micro:bit MicroPython in this hex: {}".format(err)) from err
+            raise HexFileError(_("no micro:bit MicroPython in this hex: {problem}").format(
+                problem=err)) from err
         parts = {V1 if info.device_version == mfs.DeviceVersion.V1 else V2: text}
     return tuple(read_board_files(parts[v], v) for v in sorted(parts))

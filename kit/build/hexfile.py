@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kit.i18n import gettext as _
 from kit.errors import HexFileError
 from kit.hardware import UNKNOWN_VERSION, V1, V1_BOARD_IDS, V2, V2_BOARD_IDS
 
@@ -46,16 +47,19 @@ class HexInfo:
         """Return why this hex cannot run on a board of `version`, or '' if it can."""
         if version == UNKNOWN_VERSION or version in self.versions:
             return ""
-        only = " og ".join(v.upper() for v in self.versions) or "ingen micro:bit"
-        return (
-            "Hex-filen er kun til micro:bit {} og kan ikke køre på denne {} (den ville vise "
-            "fejl 529). Byg programmet igen med `klimakit build`, så virker det på både V1 og "
-            "V2.".format(only, version.upper())
-        )
+        if not self.versions:
+            return _("The hex file is for no micro:bit and cannot run on this {version} (it "
+                     "would show error 529). Build the program again with `klimakit build`, "
+                     "then it works on both V1 and V2.").format(version=version.upper())
+        return _("The hex file is only for micro:bit {only} and cannot run on this {version} "
+                 "(it would show error 529). Build the program again with `klimakit build`, "
+                 "then it works on both V1 and V2.").format(
+                     only="+".join(v.upper() for v in self.versions), version=version.upper())
 
 
 def _bad(line_no: int, daplink_message: str, what: str) -> HexFileError:
-    return HexFileError("line {}: {}".format(line_no, what), daplink_message, line_no)
+    return HexFileError(_("line {line}: {problem}").format(line=line_no, problem=what),
+                        daplink_message, line_no)
 
 
 def _foreign_address(start: int, end: int) -> bool:
@@ -72,17 +76,17 @@ def _records(text: str) -> Iterator[tuple[int, int, int, bytes]]:
         if not line:
             continue
         if seen_eof:
-            raise _bad(line_no, DAPLINK_PARSER, "data after the end-of-file record")
+            raise _bad(line_no, DAPLINK_PARSER, _("data after the end-of-file record"))
         if not line.startswith(":") or len(line) < 11 or len(line) % 2 == 0:
-            raise _bad(line_no, DAPLINK_PARSER, "not an Intel hex record")
+            raise _bad(line_no, DAPLINK_PARSER, _("not an Intel hex record"))
         try:
             record = bytes.fromhex(line[1:])
         except ValueError:
-            raise _bad(line_no, DAPLINK_PARSER, "not hexadecimal") from None
+            raise _bad(line_no, DAPLINK_PARSER, _("not hexadecimal")) from None
         if len(record) != record[0] + 5:
-            raise _bad(line_no, DAPLINK_PARSER, "record length does not match its data")
+            raise _bad(line_no, DAPLINK_PARSER, _("record length does not match its data"))
         if sum(record) & 0xFF:
-            raise _bad(line_no, DAPLINK_CHECKSUM, "wrong checksum")
+            raise _bad(line_no, DAPLINK_CHECKSUM, _("wrong checksum"))
         seen_eof = record[3] == 0x01
         yield line_no, record[3], int.from_bytes(record[1:3], "big"), record[4:-1]
 
@@ -103,11 +107,11 @@ def inspect_hex(data: bytes | str) -> HexInfo:
             seen_data = True
             start, end = upper + address, upper + address + len(payload)
             if _foreign_address(start, end):
-                raise _bad(line_no, DAPLINK_INVALID_ADDRESS, (
-                    "data at address 0x{:08X}, where no micro:bit has memory: this hex is for "
+                raise _bad(line_no, DAPLINK_INVALID_ADDRESS, _(
+                    "data at address {address}, where no micro:bit has memory: this hex is for "
                     "another kind of board (0x08000000 is where STM32 chips keep their "
                     "program). Build the program for micro:bit with `klimakit build`.").format(
-                        start))
+                        address="0x{:08X}".format(start)))
             highest = max(highest, end) if end <= V2_FLASH_END else highest
         elif rtype == 0x01:
             seen_eof = True
@@ -116,12 +120,13 @@ def inspect_hex(data: bytes | str) -> HexInfo:
         elif rtype == 0x0A and len(payload) >= 2:
             board_ids.append(payload[:2].hex())
         elif rtype not in (0x03, 0x05, 0x0B, 0x0C, 0x0E):
-            raise _bad(line_no, DAPLINK_PARSER, "unknown record type {:02X}".format(rtype))
+            raise _bad(line_no, DAPLINK_PARSER, _("unknown record type {type}").format(
+                type="{:02X}".format(rtype)))
     if not seen_data:
-        raise _bad(1, DAPLINK_PARSER, "no program data in the file")
+        raise _bad(1, DAPLINK_PARSER, _("no program data in the file"))
     if not seen_eof:
         raise _bad(len(text.splitlines()), DAPLINK_PARSER,
-                   "no end-of-file record: the file is cut short")
+                   _("no end-of-file record: the file is cut short"))
     if board_ids:
         versions = [V1] if any(b in V1_BOARD_IDS for b in board_ids) else []
         versions += [V2] if any(b in V2_BOARD_IDS for b in board_ids) else []

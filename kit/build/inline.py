@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from kit.i18n import gettext as _
 from kit.build.firmware import split_universal
 from kit.build.program import Program
 from kit.errors import FirmwareError
@@ -43,9 +44,11 @@ def inline_source(program: Program) -> str:
     paste(program.source)
     missing = sorted(set(modules) - pasted)
     if missing:
-        raise FirmwareError("{}: {} cannot be pasted into one file (imported other than as "
-                            "`from {} import ...` at the top level); use the .hex file, which "
-                            "has every file.".format(program.name, ", ".join(missing), missing[0]))
+        raise FirmwareError(_("{program}: {modules} cannot be pasted into one file (imported "
+                              "other than as `from {first} import ...` at the top level); use "
+                              "the .hex file, which has every file.").format(
+                                  program=program.name, modules=", ".join(missing),
+                                  first=missing[0]))
     return "\n".join(out) + "\n"
 
 
@@ -53,5 +56,5 @@ def universal_to_v1(universal_hex: str) -> str:
     """The V1 part of a universal hex as plain Intel hex (what QEMU loads), via universal-hex."""
     parts = split_universal(universal_hex)
     if V1 not in parts:
-        raise FirmwareError("the hex has no micro:bit V1 part")
+        raise FirmwareError(_("the hex has no micro:bit V1 part"))
     return parts[V1]

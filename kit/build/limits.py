@@ -15,6 +15,8 @@ import io
 import tokenize
 from typing import TYPE_CHECKING
 
+from kit.i18n import gettext as _
+
 if TYPE_CHECKING:
     from kit.build.program import Program
 
@@ -49,13 +51,12 @@ def v1_memory_warning(program: Program) -> str:
     total = sum(sizes.values())
     largest = max(sizes, key=lambda name: sizes[name])
     if sizes[largest] > V1_FILE_WARN_BYTES:
-        what = "{} bytes of code in {} ({})".format(sizes[largest], largest, program.name)
-        limit = V1_FILE_WARN_BYTES
+        size, files, limit = sizes[largest], largest, V1_FILE_WARN_BYTES
     elif total > V1_CODE_WARN_BYTES:
-        what = "{} bytes of code in {} ({})".format(total, " + ".join(sizes), program.name)
-        limit = V1_CODE_WARN_BYTES
+        size, files, limit = total, " + ".join(sizes), V1_CODE_WARN_BYTES
     else:
         return ""
-    return ("{} (comments not counted); micro:bit V1 runs out of memory near {} bytes. Make it "
-            "smaller, move code into a module of its own, or mark the lesson 'boards: [v2]'."
-            .format(what, limit))
+    return _("{size} bytes of code in {files} ({program}) (comments not counted); micro:bit V1 "
+             "runs out of memory near {limit} bytes. Make it smaller, move code into a module "
+             "of its own, or mark the lesson 'boards: [v2]'.").format(
+                 size=size, files=files, program=program.name, limit=limit)

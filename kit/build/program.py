@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.i18n import gettext as _
 from kit.build.compiler import check_source
 from kit.build.firmware import (
     BUILTIN_MODULES, CHUNK_BYTES, CHUNK_DATA_BYTES, FS_BYTES, MAX_FILE_NAME_BYTES,
@@ -91,7 +92,7 @@ class Program:
     def imports(self) -> frozenset[str]:
         """Every module name any of its files imports (built-in ones included)."""
         return frozenset(name for file in self.board_files
-                         for name, _, _ in imported_modules(file.text))
+                         for name, _line, _guarded in imported_modules(file.text))
 
     def module_sources(self) -> dict[str, str]:
         """The modules by import name ({"klima": "..."}), e.g. for the simulator."""
@@ -138,10 +139,10 @@ def _shadowed(name: str, search: Sequence[Path], versions: Sequence[str]) -> str
     found = next((f / (name + ".py") for f in search if (f / (name + ".py")).is_file()), None)
     if found is None or not any(name in BUILTIN_MODULES[v] for v in versions):
         return ""
-    return ("{}: {} has the name of micro:bit's built-in module '{}': on the board `import {}` "
-            "always gets the built-in one, so your file is not put on it. If it is your own "
-            "module, rename it (e.g. {}_hjaelp.py) and its import.".format(
-                found, found.name, name, name, name))
+    return _("{path}: {file} has the name of micro:bit's built-in module '{module}': on the "
+             "board `import {module}` always gets the built-in one, so your file is not put on "
+             "it. If it is your own module, rename it (e.g. {module}_hjaelp.py) and its import."
+             ).format(path=found, file=found.name, module=name)
 
 
 def _module_path(name: str, search: Sequence[Path], versions: Sequence[str],
@@ -153,12 +154,12 @@ def _module_path(name: str, search: Sequence[Path], versions: Sequence[str],
     if found is None:
         return None
     if name + ".py" == MAIN:
-        raise FirmwareError("{}: a module cannot be called main.py: that is the name the board "
-                            "gives the program itself. Rename it.".format(found))
+        raise FirmwareError(_("{path}: a module cannot be called main.py: that is the name the "
+                              "board gives the program itself. Rename it.").format(path=found))
     if len((name + ".py").encode("utf-8")) > MAX_FILE_NAME_BYTES:
-        raise FirmwareError("{}: the name is longer than the {} bytes the micro:bit's "
-                            "filesystem allows. Give it a shorter name.".format(
-                                found, MAX_FILE_NAME_BYTES))
+        raise FirmwareError(_("{path}: the name is longer than the {most} bytes the micro:bit's "
+                              "filesystem allows. Give it a shorter name.").format(
+                                  path=found, most=MAX_FILE_NAME_BYTES))
     return found if found.resolve() != importer.resolve() else None
 
 
@@ -169,12 +170,14 @@ def _unknown_import(name: str, where: str, versions: Sequence[str]) -> str:
         return ""
     having = [v.upper() for v in VERSIONS if name in BUILTIN_MODULES[v]]
     if having:
-        return ("{}: import {}: micro:bit {} has no module '{}' (only {} has), so the program "
-                "stops there with ImportError; put the import in try/except ImportError, or "
-                "mark the lesson 'boards: [{}]'".format(where, name, "/".join(missing), name,
-                                                         having[0], having[0].lower()))
-    return ("{}: import {}: there is no {}.py beside the program and micro:bit has no module "
-            "'{}', so the board will stop with ImportError".format(where, name, name, name))
+        return _("{where}: import {module}: micro:bit {missing} has no module '{module}' (only "
+                 "{having} has), so the program stops there with ImportError; put the import "
+                 "in try/except ImportError, or mark the lesson 'boards: [{version}]'").format(
+                     where=where, module=name, missing="/".join(missing), having=having[0],
+                     version=having[0].lower())
+    return _("{where}: import {module}: there is no {module}.py beside the program and "
+             "micro:bit has no module '{module}', so the board will stop with ImportError"
+             ).format(where=where, module=name)
 
 
 def _versions(versions: Sequence[str], v1: bool | None) -> tuple[str, ...]:
@@ -258,11 +261,12 @@ def lesson_program(lesson: Lesson, firmware_root: Path | None = None, *,
     """
     path = firmware_file(lesson.firmware, firmware_root)
     if path is None:
-        raise FirmwareError("lesson {!r}: firmware must be a program name in firmware/, e.g. "
-                            "'afkoeling', not {!r}".format(lesson.id, lesson.meta.get("firmware")))
+        raise FirmwareError(_("lesson {lesson!r}: firmware must be a program name in firmware/, "
+                              "e.g. 'afkoeling', not {name!r}").format(
+                                  lesson=lesson.id, name=lesson.meta.get("firmware")))
     if not path.is_file():
-        raise FirmwareError("lesson {!r} names firmware {} but that file is missing".format(
-            lesson.id, path))
+        raise FirmwareError(_("lesson {lesson!r} names firmware {path} but that file is missing")
+                            .format(lesson=lesson.id, path=path))
     versions = tuple(v for v in VERSIONS if lesson.runs_on(v)) or VERSIONS
     program = assemble(path, path.parent / "lib", versions=versions)
     settings = lesson.field_log
@@ -283,7 +287,7 @@ def program_in_hex(text: str, name: str = "main") -> Program:
     """
     files = read_files(text)
     if MAIN not in files:
-        raise HexFileError("the hex has MicroPython but no main.py: the board runs no program")
+        raise HexFileError(_("the hex has MicroPython but no main.py: the board runs no program"))
     texts = {file: data.decode("utf-8", "replace") for file, data in files.items()}
     modules = tuple(ProgramFile(file, body) for file, body in texts.items()
                     if file != MAIN and file.endswith(".py"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kit.i18n import gettext as _
+from kit.i18n import number, os_reason
 from kit.build.firmware import FS_BYTES
 from kit.errors import FirmwareError
 
@@ -20,16 +22,17 @@ def decode_source(data: bytes, where: str) -> str:
     """Decode a program's bytes as UTF-8; FirmwareError naming the line of the first bad byte."""
     if b"\x00" in data:
         line = data[:data.index(b"\x00")].count(b"\n") + 1
-        raise FirmwareError("{}:{}: this is not a text file (it contains a NUL byte), so it "
-                            "cannot be a micro:bit program.".format(where, line))
+        raise FirmwareError(_("{file}:{line}: this is not a text file (it contains a NUL "
+                              "byte), so it cannot be a micro:bit program.").format(
+                                  file=where, line=line))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[:err.start].count(b"\n") + 1
-        raise FirmwareError(
-            "{}:{}: the file is not saved as UTF-8 (byte 0x{:02x}), which the micro:bit needs: "
-            "save it as UTF-8 in your editor (e.g. Mu, Thonny or VS Code: 'UTF-8').".format(
-                where, line, data[err.start])) from None
+        raise FirmwareError(_(
+            "{file}:{line}: the file is not saved as UTF-8 (byte {byte}), which the micro:bit "
+            "needs: save it as UTF-8 in your editor (e.g. Mu, Thonny or VS Code: 'UTF-8')."
+        ).format(file=where, line=line, byte="0x{:02x}".format(data[err.start]))) from None
     return text.removeprefix("\ufeff")
 
 
@@ -38,10 +41,12 @@ def read_source(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            raise FirmwareError("{} is {:,} bytes: far more than a micro:bit can hold ({:,} "
-                                "bytes at most). Is it really a program?".format(
-                                    path, size, max(FS_BYTES.values())))
+            raise FirmwareError(_("{path} is {size} bytes: far more than a micro:bit can hold "
+                                  "({most} bytes at most). Is it really a program?").format(
+                                      path=path, size=number(size),
+                                      most=number(max(FS_BYTES.values()))))
         data = path.read_bytes()
     except OSError as err:
-        raise FirmwareError("cannot read {}: {}".format(path, err.strerror or err)) from err
+        raise FirmwareError(_("cannot read {path}: {reason}").format(
+            path=path, reason=os_reason(err))) from err
     return decode_source(data, str(path))

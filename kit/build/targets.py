@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 from kit.build.firmware import (
     FS_BYTES, MICROPYTHON_RELEASE, BoardFiles, build_version_hex, fs_bytes_needed,
     join_universal, read_hex_files, runtime_banner, split_universal,
@@ -161,7 +163,8 @@ def build_program(program: Program, *, use_cache: bool = True,
     """
     versions = tuple(v for v in VERSIONS if v in (versions or program.versions))
     if not versions:
-        raise FirmwareError("{}: no micro:bit version to build for".format(program.name))
+        raise FirmwareError(_("{program}: no micro:bit version to build for").format(
+            program=program.name))
     notes = check_program(program, versions)
     warning = v1_memory_warning(program) if V1 in versions else ""
     warnings = tuple(dict.fromkeys(program.notes + notes + ((warning,) if warning else ())))
@@ -203,14 +206,15 @@ def load_hex_file(path: Path) -> BuiltHex:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise FirmwareError("cannot read {}: {}".format(path, err)) from err
+        raise FirmwareError(_("cannot read {path}: {reason}").format(
+            path=path, reason=os_reason(err))) from err
     text = data.decode("ascii", "replace")
     try:
         info = inspect_hex(text)
         parts = tuple(sorted(split_universal(text).items())) if info.universal else ()
     except FirmwareError as err:
-        raise FirmwareError("{}: {} - this is not a hex file a micro:bit accepts.".format(
-            path, err)) from err
+        raise FirmwareError(_("{path}: {problem} - this is not a hex file a micro:bit accepts.")
+                            .format(path=path, problem=err)) from err
     try:
         contents = read_hex_files(text)
     except FirmwareError:  # not MicroPython (e.g. MakeCode): nothing to list
@@ -234,11 +238,11 @@ def build_target(target: str | Path, *, use_cache: bool = True,
                             "columns of the log), not the file {}".format(path))
     if text.lower().endswith(".hex"):
         if not path.is_file():
-            raise FirmwareError("no such hex file: {}".format(path))
+            raise FirmwareError(_("no such hex file: {path}").format(path=path))
         return load_hex_file(path)
     if text.lower().endswith(".py") or path.is_file():
         if not path.is_file():
-            raise FirmwareError("no such program file: {}".format(path))
+            raise FirmwareError(_("no such program file: {path}").format(path=path))
         return build_program(file_program(path, versions=versions or VERSIONS),
                              use_cache=use_cache)
     from kit.lessons import get_lesson  # lessons are only loaded when a lesson is named
@@ -246,7 +250,9 @@ def build_target(target: str | Path, *, use_cache: bool = True,
     lesson = get_lesson(text)
     program = lesson_program(lesson, field=field)
     if versions and not set(versions) <= set(program.versions):
-        raise FirmwareError("lesson {!r} runs on micro:bit {} only (boards: in lesson.md), not "
-                            "{}".format(lesson.id, "/".join(v.upper() for v in program.versions),
-                                        "/".join(v.upper() for v in versions)))
+        raise FirmwareError(_("lesson {lesson!r} runs on micro:bit {versions} only (boards: in "
+                              "lesson.md), not {asked}").format(
+                                  lesson=lesson.id,
+                                  versions="/".join(v.upper() for v in program.versions),
+                                  asked="/".join(v.upper() for v in versions)))
     return build_program(program, use_cache=use_cache, versions=versions)

@@ -18,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.i18n import N_
+from kit.i18n import gettext as _
 from kit.boards import QemuBoard
 from kit.build import Program, firmware_file, lesson_program
 from kit.check.lesson import Problem
@@ -35,8 +37,9 @@ ERROR_WORDS = ("Traceback", "SyntaxError", "MemoryError")
 # V1 1.1.1 hangs for good at `import radio` in QEMU 7.2, which has no nRF51 radio (measured;
 # docs/qemu.md §11): such a program cannot be booted, so it is reported instead of timing out.
 QEMU_CANNOT_IMPORT = frozenset({"radio"})
-NOT_IN_QEMU = ("not booted in QEMU: micro:bit V1 1.1.1 stops at `import {}` in the emulator "
-               "(it has no radio); the simulator runs this program (`klimakit run --sim`)")
+NOT_IN_QEMU = N_("not started in QEMU: micro:bit V1 1.1.1 stops at `import {modules}` in the "
+                 "emulator (it has no radio); the simulator runs this program (`klimakit run "
+                 "--sim`)")
 _FRAME = re.compile(r'File "([^"]+)", line (\d+)')  # V1 names main.py "__main__"
 
 
@@ -116,11 +119,12 @@ def boot_lesson(
     try:
         program = lesson_program(lesson, firmware_root)
         if QEMU_CANNOT_IMPORT & program.imports:
-            return result(None, 0, Problem(path, 1, NOT_IN_QEMU.format(
-                ", ".join(sorted(QEMU_CANNOT_IMPORT & program.imports))), warning=True))
+            return result(None, 0, Problem(path, 1, _(NOT_IN_QEMU).format(
+                modules=", ".join(sorted(QEMU_CANNOT_IMPORT & program.imports))), warning=True))
         board = QemuBoard.from_program(program, name="check-" + lesson.id, fast_time=True)
     except KitError as err:
-        return result(None, 0, Problem(path, 1, "cannot boot in QEMU: {}".format(err)))
+        return result(None, 0, Problem(path, 1, _("cannot start in QEMU: {problem}").format(
+            problem=err)))
     header: Header | None = None
     data = 0
     try:
@@ -133,10 +137,12 @@ def boot_lesson(
             if any(word in text for word in ERROR_WORDS):
                 message, file_name, line = _read_error(board, text)
                 where = _source_line(program, file_name, line) if line else (path, 1)
-                hint = (" The program is too big for micro:bit V1's memory; make it smaller."
-                        if "MemoryError" in message else "")
-                return result(header, data, Problem(where[0], where[1], "fails on micro:bit V1 "
-                              "(QEMU): {}.{}".format(message.rstrip(". "), hint)))
+                text = _("fails on micro:bit V1 (QEMU): {message}.").format(
+                    message=message.rstrip(". "))
+                if "MemoryError" in message:
+                    text += " " + _("The program is too big for micro:bit V1's memory; make it "
+                                    "smaller.")
+                return result(header, data, Problem(where[0], where[1], text))
             parsed = parse_line(raw)
             if isinstance(parsed, Header) and header is None:
                 header = parsed
@@ -144,7 +150,7 @@ def boot_lesson(
             elif isinstance(parsed, Data) and header is not None:
                 data += 1
     except KitError as err:
-        return result(header, data, Problem(path, 1, "QEMU: {}".format(err)))
+        return result(header, data, Problem(path, 1, "QEMU: {}".format(err)))  # err: a KitError
     finally:
         board.close()
     return result(header, data, *_header_problems(lesson, path, header, timeout_s))
@@ -153,16 +159,20 @@ def boot_lesson(
 def _header_problems(lesson: Lesson, path: Path, header: Header | None, timeout_s: float
                      ) -> list[Problem]:
     if header is None:
-        return [Problem(path, 1, "no '# klimakit' header line within {:.0f} s in QEMU: call "
-                        "begin(...) before the first sensor reading".format(timeout_s))]
+        return [Problem(path, 1, _("no '# klimakit' header line within {seconds:.0f} s in QEMU: "
+                                   "call begin(...) before the first sensor reading").format(
+                                       seconds=timeout_s))]
     expected = tuple(field.name for field in lesson.experiment.fields)
     problems = []
     if header.lesson != lesson.id:
-        problems.append(Problem(path, 1, "the header printed in QEMU names lesson {!r}, not "
-                                "{!r}".format(header.lesson, lesson.id)))
+        problems.append(Problem(path, 1, _("the header line printed in QEMU names lesson "
+                                           "{named!r}, not {lesson!r}").format(
+                                               named=header.lesson, lesson=lesson.id)))
     if header.fields != expected:
-        problems.append(Problem(path, 1, "the header printed in QEMU has fields ({}), lesson.md "
-                                "has ({})".format(",".join(header.fields), ",".join(expected))))
+        problems.append(Problem(path, 1, _("the header line printed in QEMU has fields "
+                                           "({fields}), lesson.md has ({expected})").format(
+                                               fields=",".join(header.fields),
+                                               expected=",".join(expected))))
     return problems
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from kit.i18n import gettext as _
 from kit.build import firmware_file, lesson_program, v1_memory_warning
 from kit.errors import FirmwareError, LessonError, LessonFormatError
 from kit.hardware import V1
@@ -40,9 +41,10 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        return "{}:{}: {}{}".format(
-            self.path, self.line, "warning: " if self.warning else "", self.message
-        )
+        if self.warning:
+            return _("{path}:{line}: warning: {message}").format(
+                path=self.path, line=self.line, message=self.message)
+        return "{}:{}: {}".format(self.path, self.line, self.message)
 
 
 def check_lesson(lesson_or_path: Lesson | Path, firmware_root: Path | None = None) -> list[Problem]:
@@ -70,13 +72,14 @@ def check_library(root: Path | None = None, firmware_root: Path | None = None) -
     root = Path(root) if root is not None else lessons_dir()
     problems: list[Problem] = []
     if not root.is_dir():
-        return [Problem(root, 1, "lesson folder not found")]
+        return [Problem(root, 1, _("lesson folder not found"))]
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if not folder.name.startswith((".", "_")) and not (folder / LESSON_FILE).is_file():
-            problems.append(Problem(folder, 1, "folder has no {}".format(LESSON_FILE)))
+            problems.append(Problem(folder, 1, _("folder has no {file}").format(file=LESSON_FILE)))
     paths = lesson_paths(root)
     if not paths:
-        problems.append(Problem(root, 1, "no lessons found (expected <id>/{})".format(LESSON_FILE)))
+        problems.append(Problem(root, 1, _("no lessons found (expected <id>/{file})").format(
+            file=LESSON_FILE)))
     for path in paths:
         problems += check_lesson(path, firmware_root)
     return problems
@@ -115,10 +118,12 @@ def check_firmware(lesson: Lesson, firmware_root: Path | None = None) -> list[Pr
     path = firmware_file(name, firmware_root)
     if path is None:
         return [Problem(lesson.path, key_line,
-                        "firmware must be a program name in firmware/, e.g. 'afkoeling' "
-                        "(letters, digits, '_', '-'; no folders), not {!r}".format(name))]
+                        _("firmware must be a program name in firmware/, e.g. 'afkoeling' "
+                          "(letters, digits, '_', '-'; no folders), not {name!r}").format(
+                              name=name))]
     if not path.is_file():
-        return [Problem(lesson.path, key_line, "firmware file {} not found".format(path))]
+        return [Problem(lesson.path, key_line, _("firmware file {path} not found").format(
+            path=path))]
     try:
         program = lesson_program(lesson, firmware_root)
     except FirmwareError as err:
@@ -167,17 +172,17 @@ def _check_begin(lesson: Lesson, path: Path) -> list[Problem]:
     """Read begin("<id>", (<names>), (<units>)) statically and compare it with lesson.md."""
     tree = _parse(path)
     if tree is None:  # the board compiles it, CPython does not (e.g. tabs and spaces mixed)
-        return [Problem(path, 1, "begin(...) cannot be checked: Python on a PC cannot read "
-                        "this file", warning=True)]
+        return [Problem(path, 1, _("begin(...) cannot be checked: Python on a PC cannot read "
+                                   "this file"), warning=True)]
     problems: list[Problem] = []
     if ast.get_docstring(tree) is None:
-        problems.append(Problem(path, 1, "firmware must start with a docstring saying what it "
-                                         "measures and prints"))
+        problems.append(Problem(path, 1, _("the program must start with a docstring saying "
+                                           "what it measures and prints")))
     calls = [node for node in ast.walk(tree) if _is_begin(node)]
     if not calls:
-        problems.append(Problem(path, 1, (
-            "firmware never calls begin({!r}, (<field names>), (<units>)) from klima, so no "
-            "'# klimakit' header is printed").format(lesson.id)))
+        problems.append(Problem(path, 1, _(
+            "the program never calls begin({lesson!r}, (<field names>), (<units>)) from klima, "
+            "so no '# klimakit' header line is printed").format(lesson=lesson.id)))
     expected = tuple(field.name for field in lesson.experiment.fields)
     fields_line = lesson.line_of("experiment", "fields")
     for call in calls:
@@ -187,28 +192,30 @@ def _check_begin(lesson: Lesson, path: Path) -> list[Problem]:
         if len(values) != 3 or not isinstance(values[0], str) or not all(
             isinstance(v, (tuple, list)) and all(isinstance(x, str) for x in v) for v in values[1:]
         ):
-            problems.append(Problem(path, call.lineno, (
-                'write begin("{}", ("name", ...), ("unit", ...)) with the lesson id, field '
-                "names and units spelled out, so they can be checked against lesson.md"
-            ).format(lesson.id)))
+            problems.append(Problem(path, call.lineno, _(
+                'write begin("{lesson}", ("name", ...), ("unit", ...)) with the lesson id, '
+                "field names and units spelled out, so they can be checked against lesson.md"
+            ).format(lesson=lesson.id)))
             continue
         lesson_id, names, units = values[0], tuple(values[1]), tuple(values[2])
         if lesson_id != lesson.id:
-            problems.append(Problem(path, call.lineno, (
-                "begin() names lesson {!r} but {} has id {!r}").format(
-                    lesson_id, lesson.path, lesson.id)))
+            problems.append(Problem(path, call.lineno, _(
+                "begin() names lesson {named!r} but {path} has id {lesson!r}").format(
+                    named=lesson_id, path=lesson.path, lesson=lesson.id)))
         if names != expected:
-            problems.append(Problem(path, call.lineno, (
-                "begin() declares fields ({}) but {}:{} experiment.fields are ({}); they must be "
-                "the same names in the same order").format(
-                    ", ".join(names), lesson.path, fields_line, ", ".join(expected))))
+            problems.append(Problem(path, call.lineno, _(
+                "begin() declares fields ({names}) but {path}:{line} experiment.fields are "
+                "({expected}); they must be the same names in the same order").format(
+                    names=", ".join(names), path=lesson.path, line=fields_line,
+                    expected=", ".join(expected))))
         if len(units) != len(names):
-            problems.append(Problem(path, call.lineno, "begin() has {} field names but {} "
-                                    "units".format(len(names), len(units))))
+            problems.append(Problem(path, call.lineno, _(
+                "begin() has {names} field names but {units} units").format(
+                    names=len(names), units=len(units))))
         bad = [unit for unit in units if not _UNIT.match(unit)]
         if bad:
-            problems.append(Problem(path, call.lineno, (
-                "units {} must be plain ASCII without spaces or commas (the header line "
-                "splits on them), e.g. 'C' for °C").format(", ".join(repr(u) for u in bad))))
+            problems.append(Problem(path, call.lineno, _(
+                "units {units} must be plain ASCII without spaces or commas (the header line "
+                "splits on them), e.g. 'C' for °C").format(units=", ".join(repr(u) for u in bad))))
     return problems
 

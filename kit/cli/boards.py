@@ -7,30 +7,38 @@ import sys
 import click
 
 from kit.boards import BoardInfo, ask_all, find_boards, micropython_release
-from kit.cli.output import err_console, print_table
+from kit.cli.output import echo, err_console, out_console, print_table, print_to_copy
+from kit.cli.translate import command, option
+from kit.i18n import N_
+from kit.i18n import gettext as _
 
-NO_BOARDS_HELP = {
+# What to check when no board is found, per platform: (text, meant to be copied). A line to
+# copy (a command, the udev rule) is printed whole on its own line (print_to_copy), never wrapped.
+NO_BOARDS_HELP: dict[str, tuple[tuple[str, bool], ...]] = {
     "linux": (
-        "- Use a USB data cable: many cables only charge. The board's yellow LED blinks when "
-        "the PC talks to it.\n"
-        "- A MICROBIT drive should appear in the file manager. If only the drive appears, "
-        "add yourself to the 'dialout' group to use the serial port:\n"
-        "    sudo usermod -aG dialout $USER   (then log out and in again)\n"
-        "- Or allow the board for all users with a udev rule, "
-        "/etc/udev/rules.d/50-microbit.rules:\n"
-        '    SUBSYSTEM=="tty", ATTRS{idVendor}=="0d28", ATTRS{idProduct}=="0204", MODE="0666"'
+        (N_("- Use a USB data cable: many cables only charge. The board's yellow LED blinks when "
+            "the PC talks to it."), False),
+        (N_("- A MICROBIT drive should appear in the file manager. If only the drive appears, "
+            "add yourself to the 'dialout' group to use the serial port (then log out and in "
+            "again):"), False),
+        ("    sudo usermod -aG dialout $USER", True),
+        (N_("- Or allow the board for all users with a udev rule, "
+            "/etc/udev/rules.d/50-microbit.rules:"), False),
+        ('    SUBSYSTEM=="tty", ATTRS{idVendor}=="0d28", ATTRS{idProduct}=="0204", MODE="0666"',
+         True),
     ),
     "win32": (
-        "- Use a USB data cable: many cables only charge.\n"
-        "- A drive named MICROBIT should appear in Explorer; the serial port shows in "
-        "Device Manager under 'Ports (COM & LPT)' as 'USB Serial Device'. Windows 10 and 11 "
-        "need no driver.\n"
-        "- Try another USB port or hub; unplug and plug in again."
+        (N_("- Use a USB data cable: many cables only charge."), False),
+        (N_("- A drive named MICROBIT should appear in Explorer; the serial port shows in "
+            "Device Manager under 'Ports (COM & LPT)' as 'USB Serial Device'. Windows 10 and 11 "
+            "need no driver."), False),
+        (N_("- Try another USB port or hub; unplug and plug in again."), False),
     ),
     "darwin": (
-        "- Use a USB data cable: many cables only charge.\n"
-        "- A drive named MICROBIT should appear in Finder and /dev/cu.usbmodem* for the port.\n"
-        "- Try another USB port or hub; unplug and plug in again."
+        (N_("- Use a USB data cable: many cables only charge."), False),
+        (N_("- A drive named MICROBIT should appear in Finder and /dev/cu.usbmodem* for the "
+            "port."), False),
+        (N_("- Try another USB port or hub; unplug and plug in again."), False),
     ),
 }
 
@@ -53,8 +61,9 @@ def _as_dict(board: BoardInfo, answers: dict[str, str] | None = None
     return row
 
 
-ENGINE_LABELS = {"qemu": "QEMU (V1-firmware)", "sim": "simulator", "none": "intet program",
-                 "off": "kun drev"}
+WIDE_TABLE = 140  # columns: narrower terminals get the unique ids on lines of their own
+ENGINE_LABELS = {"qemu": N_("QEMU (V1 firmware)"), "sim": N_("simulator"),
+                 "none": N_("no program"), "off": N_("drive only")}
 
 
 def engine_label(board: BoardInfo, reason: bool = True) -> str:
@@ -62,16 +71,17 @@ def engine_label(board: BoardInfo, reason: bool = True) -> str:
     why: kit/flash/engine.py)."""
     if not board.virtual:
         return "USB"
-    label = ENGINE_LABELS.get(board.engine or "none", board.engine)
-    return "{} ({})".format(label, board.engine_reason) if reason and board.engine_reason \
-        else label
+    engine = board.engine or "none"
+    label = _(ENGINE_LABELS[engine]) if engine in ENGINE_LABELS else engine
+    return _("{engine} ({reason})").format(engine=label, reason=board.engine_reason) \
+        if reason and board.engine_reason else label
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON on stdout.")
-@click.option("--micropython", "ask", is_flag=True,
-              help="Ask each board's serial port which MicroPython it runs (this stops the "
-                   "board's program and starts it again from the beginning).")
+@command()
+@option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON on stdout."))
+@option("--micropython", "ask", is_flag=True,
+        help=N_("Ask each board's serial port which MicroPython it runs (this stops the "
+                "board's program and starts it again from the beginning)."))
 def boards(as_json: bool, ask: bool) -> None:
     """List the micro:bits plugged into this PC: drive, serial port, V1/V2.
 
@@ -94,12 +104,17 @@ def boards(as_json: bool, ask: bool) -> None:
         return
     if not found:
         platform = sys.platform if sys.platform in NO_BOARDS_HELP else "linux"
-        err_console.print("[bold]No micro:bit found.[/bold] What to check:")
-        err_console.print(NO_BOARDS_HELP[platform], markup=False)
-        err_console.print("No hardware at hand? Try [bold]klimakit demo[/bold].")
+        err_console.print(_("[bold]No micro:bit found.[/bold] What to check:"))
+        for text, to_copy in NO_BOARDS_HELP[platform]:
+            if to_copy:
+                print_to_copy(text)
+            else:
+                err_console.print(_(text), markup=False)
+        err_console.print(_("No hardware at hand? Try [bold]klimakit demo[/bold]."))
         return
     keys = ["name", "version", "engine", "drive", "port", "unique_id", "daplink", "problem"]
-    titles = ["Name", "Version", "Kører på", "Drive", "Port", "Unique id", "DAPLink", "Note"]
+    titles = [_("Name"), _("Version"), _("Runs on"), _("Drive"), _("Port"), _("Unique id"),
+              "DAPLink", _("Note")]
     dicts = [_as_dict(b, answers) for b in found]
     for row, board in zip(dicts, found):
         row["engine"] = engine_label(board, reason=False)
@@ -109,9 +124,24 @@ def boards(as_json: bool, ask: bool) -> None:
         titles.insert(2, "MicroPython")
         for row in dicts:
             text = row.get("micropython") or ""
-            row["micropython"] = micropython_release(text) or (text[:24] if text else "no answer")
+            row["micropython"] = micropython_release(text) or (text[:24] if text else
+                                                               _("no answer"))
+    narrow = out_console.width < WIDE_TABLE
+    if narrow:  # a 48-letter unique id leaves no room at 80 columns: it goes under the table,
+        # and what runs a virtual board joins the note
+        for row, board in zip(dicts, found):
+            if board.virtual:
+                row["problem"] = "; ".join(t for t in (engine_label(board), board.problem) if t)
+        keep = [k for k in keys if k not in ("engine", "unique_id", "daplink")]
+        titles = [t for k, t in zip(keys, titles) if k in keep]
+        keys = keep
     rows = [[str(row[k] or "") for k in keys] for row in dicts]
-    print_table("micro:bits", titles, rows)
+    print_table("micro:bits", titles, rows, keep=(0, keys.index("port")))
+    if narrow:
+        echo(_("Unique id and DAPLink version of each (--board takes the name or the id):"))
+        for row in dicts:
+            print_to_copy("  {}  {}  DAPLink {}".format(row["name"], row["unique_id"] or "-",
+                                                        row["daplink"] or "-"), err=False)
 
 
 COMMANDS = [boards]

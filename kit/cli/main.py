@@ -2,13 +2,15 @@
 
 The commands live beside this file (kit/cli/<family>.py, one module per family); this module
 builds the group, turns KitError into a clear message and exit code 1, and sets up logging for
---verbose.
+--verbose. Every word it shows is translated when shown (kit/cli/translate.py, kit/i18n).
 """
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import click
 
@@ -20,10 +22,14 @@ from kit.cli.export import COMMANDS as EXPORT_COMMANDS
 from kit.cli.flash import COMMANDS as FLASH_COMMANDS
 from kit.cli.inventory import COMMANDS as INVENTORY_COMMANDS
 from kit.cli.lessons import COMMANDS as LESSONS_COMMANDS
+from kit.cli.output import echo
 from kit.cli.record import COMMANDS as RECORD_COMMANDS
 from kit.cli.run import COMMANDS as RUN_COMMANDS
+from kit.cli.translate import KitGroup, install_click_translation, option
 from kit.cli.virtual import COMMANDS as VIRTUAL_COMMANDS
 from kit.errors import KitError
+from kit.i18n import LANGUAGE_VARIABLE, N_, language, unknown_language_setting
+from kit.i18n import gettext as _
 from kit.text import printable
 
 # Each module exposes COMMANDS: the click commands/groups it registers, in --help order.
@@ -38,8 +44,14 @@ class Settings:
     verbose: bool = False
 
 
-class KitGroup(click.Group):
-    """A click group that prints KitError as a sentence instead of a traceback."""
+class RootGroup(KitGroup):
+    """The klimakit group: click in the user's language, KitError as a sentence."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        install_click_translation()  # before click says anything (Usage:, Error:)
+        return super().main(args, prog_name, complete_var, standalone_mode, **extra)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -49,23 +61,40 @@ class KitGroup(click.Group):
             raise click.ClickException(printable(str(err))) from err
 
 
-@click.group(cls=KitGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="klimakit")
-@click.option("-v", "--verbose", is_flag=True, help="Show diagnostic messages on stderr.")
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        echo(_("klimakit, version {version}").format(version=__version__))
+        ctx.exit()
+
+
+def _warn_about_language() -> None:
+    unknown = unknown_language_setting()
+    if unknown is not None:
+        echo(_("{variable}={value!r}: klimakit speaks da (Danish) and en (English); it "
+               "speaks {language} now.").format(variable=LANGUAGE_VARIABLE, value=unknown,
+                                                language=language()), err=True)
+
+
+@click.group(cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+        help=N_("Show the version and exit."))
+@option("-v", "--verbose", is_flag=True, help=N_("Show diagnostic messages on stderr."))
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
-    """klimakit: micro:bit-værktøjer til klima- og teknologiundervisning.
+    """klimakit: micro:bit tools for climate and technology lessons.
 
-    Flash a whole class set of micro:bits, record experiments to CSV and graphs, run micro:bit
-    programs on the PC (with or without a board), and publish the lesson library.
+    Put a lesson's program on a whole class set of micro:bits, record experiments to CSV and
+    graphs, run micro:bit programs on the PC (with or without a micro:bit), and publish the
+    lessons.
 
     \b
     Start here (no micro:bit needed):
       klimakit demo
-    With boards plugged in:
+    With micro:bits plugged in:
       klimakit boards
     """
     ctx.obj = Settings(verbose=verbose)
+    _warn_about_language()
     if verbose:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))

@@ -1,7 +1,7 @@
 """`klimakit record`, `klimakit plot`, `klimakit import`: experiments to CSV files and graphs.
 
-What they show (live table, summary, Danish words) and how signals end a recording are in
-kit/cli/record_screen.py.
+What they show (live table, summary, the words in the user's language) and how signals end a
+recording are in kit/cli/record_screen.py.
 """
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ from kit.cli.output import err_console
 from kit.cli.record_screen import (
     Screen, event_line, live_table, print_graph_notes, print_summary, stop_on_signals,
 )
+from kit.cli.translate import KitPath, argument, command, option
 from kit.errors import KitError, RecordingError
+from kit.i18n import N_, ngettext
+from kit.i18n import gettext as _
 from kit.record import (
     BoardStatus, EndReason, LiveView, Recorder, RecordingResult, RunEvent, choose_boards,
     draw_graph, import_my_data, make_reopen, open_board, open_port, plan_recording,
@@ -43,8 +46,9 @@ class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
         else:
             seconds = self._parse(str(value), param, ctx)
         if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_DURATION_S:
-            self.fail("{!r} is not a duration klimakit can record: give a time above 0 and at "
-                      "most a week, e.g. 20m, 90s or 1h30m".format(value), param, ctx)
+            self.fail(_("{value!r} is not a duration klimakit can record: give a time above 0 "
+                        "and at most a week, e.g. 20m, 90s or 1h30m").format(value=value),
+                      param, ctx)
         return seconds
 
     def _parse(self, value: str, param: click.Parameter | None, ctx: click.Context | None
@@ -54,8 +58,8 @@ class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
             return float(text) * 60
         match = _DURATION.match(text)
         if not text or match is None:
-            self.fail("{!r} is not a duration: write e.g. 20m, 90s or 1h30m".format(value),
-                      param, ctx)
+            self.fail(_("{value!r} is not a duration: write e.g. 20m, 90s or 1h30m").format(
+                value=value), param, ctx)
         hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
         return hours * 3600 + minutes * 60 + seconds
 
@@ -118,13 +122,13 @@ def _start_view(recorder: Recorder, share: bool, port: int | None, browser: bool
     """Serve the live page and say where it is (and open it, unless --no-browser)."""
     view = LiveView(recorder.plan, share=share, port=port or 0)
     address = view.start()
-    err_console.print("Live-visning: [bold]{}[/bold]".format(escape(address.url)))
+    err_console.print(_("Live view: [bold]{url}[/bold]").format(url=escape(address.url)))
     for url in address.share_urls:
-        err_console.print("  Elevernes computere på skolens net: [bold]{}[/bold]".format(
-            escape(url)))
+        err_console.print(_("  Pupils' computers on the school network: [bold]{url}[/bold]"
+                            ).format(url=escape(url)))
     if share and not address.share_urls:
-        err_console.print("  (Elevernes computere: brug denne computers netværksadresse i "
-                          "stedet for 127.0.0.1)")
+        err_console.print(_("  (Pupils' computers: use this computer's network address "
+                            "instead of 127.0.0.1)"))
     if browser:
         import webbrowser
 
@@ -141,35 +145,37 @@ def _draw_at_end(result: RecordingResult, screen: Screen) -> None:
     try:
         graph = draw_graph(result.paths.csv, result.paths.plot)
     except RecordingError as err:
-        message = "[yellow]Grafen kunne ikke tegnes[/yellow]: " + escape(str(err))
+        message = _("[yellow]The graph could not be drawn[/yellow]: {error}").format(
+            error=escape(str(err)))
         screen.show(lambda: err_console.print(message))
         return
-    screen.show(lambda: err_console.print("  Graf:      {}".format(graph.path)))
+    line = _("  Graph:     {path}").format(path=escape(str(graph.path)))
+    screen.show(lambda: err_console.print(line, soft_wrap=True))
 
 
-@click.command()
-@click.argument("lesson", required=False, default="")
-@click.option("--board", "names", multiple=True, metavar="NAME",
-              help="Record this board (repeat for more). See `klimakit boards`.")
-@click.option("--all", "all_boards", is_flag=True, help="Record every plugged-in board.")
-@click.option("--port", "ports", multiple=True, metavar="URL",
-              help="Record this serial port or pyserial URL, e.g. socket://127.0.0.1:4000.")
-@click.option("--duration", type=Duration(), default=None,
-              help="Stop after this long: 20m, 90s, 1h30m. Default: until Ctrl-C.")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("klimakit-data"), show_default=True, help="Folder for the files.")
-@click.option("--excel-da", is_flag=True, help="Danish Excel: ';' and decimal comma.")
-@click.option("--plot/--no-plot", "make_plot", default=True, show_default=True,
-              help="Draw a graph (PNG) at the end.")
-@click.option("--live", "--live-plot", "live", is_flag=True,
-              help="Show every board's curves in the browser while recording (for the "
-                   "projector); the address is printed. --live-plot is the old name.")
-@click.option("--share", is_flag=True,
-              help="With --live: pupils' computers on the school network may open the page "
-                   "too (its address has a secret code).")
-@click.option("--no-browser", is_flag=True, help="With --live: do not open the browser.")
-@click.option("--live-port", type=click.IntRange(1, 65535), default=None, metavar="PORT",
-              help="With --live: serve the page on this port (default 8716, or any free one).")
+@command()
+@argument("lesson", required=False, default="", metavar=N_("[LESSON]"))
+@option("--board", "names", multiple=True, metavar=N_("NAME"),
+        help=N_("Record this board (repeat for more). See `klimakit boards`."))
+@option("--all", "all_boards", is_flag=True, help=N_("Record every plugged-in board."))
+@option("--port", "ports", multiple=True, metavar=N_("URL"),
+        help=N_("Record this serial port or pyserial URL, e.g. socket://127.0.0.1:4000."))
+@option("--duration", type=Duration(), default=None, metavar=N_("DURATION"),
+        help=N_("Stop after this long: 20m, 90s, 1h30m. Default: until Ctrl-C."))
+@option("-o", "--out", "out_dir", type=KitPath(file_okay=False, path_type=Path),
+        default=Path("klimakit-data"), show_default=True, help=N_("Folder for the files."))
+@option("--excel-da", is_flag=True, help=N_("Danish Excel: ';' and decimal comma."))
+@option("--plot/--no-plot", "make_plot", default=True, show_default=True,
+        help=N_("Draw a graph (PNG) at the end."))
+@option("--live", "--live-plot", "live", is_flag=True,
+        help=N_("Show every board's curves in the browser while recording (for the "
+                "projector); the address is printed. --live-plot is the old name."))
+@option("--share", is_flag=True,
+        help=N_("With --live: pupils' computers on the school network may open the page "
+                "too (its address has a secret code)."))
+@option("--no-browser", is_flag=True, help=N_("With --live: do not open the browser."))
+@option("--live-port", type=click.IntRange(1, 65535), default=None, metavar="PORT",
+        help=N_("With --live: serve the page on this port (default 8716, or any free one)."))
 def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[str, ...],
            duration: float | None, out_dir: Path, excel_da: bool, make_plot: bool,
            live: bool, share: bool, no_browser: bool, live_port: int | None) -> None:
@@ -194,7 +200,10 @@ def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[s
     except KitError:
         recorder.abandon()
         raise
-    err_console.print("Optager fra {} board(s) til {}".format(len(boards), plan.paths.csv))
+    err_console.print(ngettext("Recording from {count} board to {path}",
+                               "Recording from {count} boards to {path}", len(boards)).format(
+                                   count=len(boards), path=escape(str(plan.paths.csv))),
+                      soft_wrap=True)
     try:
         view = _start_view(recorder, share, live_port, not no_browser) if live or share \
             else None
@@ -219,11 +228,12 @@ def record(lesson: str, names: tuple[str, ...], all_boards: bool, ports: tuple[s
     screen.show(lambda: click.echo(str(plan.paths.csv)))
 
 
-@click.command()
-@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Graph file: .png or .svg (default: beside the CSV).")
-@click.option("--title", default="", help="Title above the graph (default: the lesson's).")
+@command()
+@argument("csv_path", type=KitPath(exists=True, dir_okay=False, path_type=Path),
+          metavar=N_("CSV_FILE"))
+@option("-o", "--out", "out_path", type=KitPath(dir_okay=False, path_type=Path),
+        default=None, help=N_("Graph file: .png or .svg (default: beside the CSV)."))
+@option("--title", default="", help=N_("Title above the graph (default: the lesson's)."))
 def plot(csv_path: Path, out_path: Path | None, title: str) -> None:
     """Draw a graph of a recording: one line per board and field.
 
@@ -239,15 +249,16 @@ def plot(csv_path: Path, out_path: Path | None, title: str) -> None:
     click.echo(str(graph.path))
 
 
-@click.command(name="import")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("klimakit-data"), show_default=True, help="Folder for the files.")
-@click.option("--board", "board", default="v2-log", show_default=True,
-              help="Name for the board column.")
-@click.option("--excel-da", is_flag=True, help="Danish Excel: ';' and decimal comma.")
-@click.option("--plot/--no-plot", "make_plot", default=True, show_default=True,
-              help="Draw a graph (PNG) too.")
+@command(name="import")
+@argument("source", type=KitPath(exists=True, dir_okay=False, path_type=Path),
+          metavar=N_("SOURCE"))
+@option("-o", "--out", "out_dir", type=KitPath(file_okay=False, path_type=Path),
+        default=Path("klimakit-data"), show_default=True, help=N_("Folder for the files."))
+@option("--board", "board", default="v2-log", show_default=True, metavar=N_("NAME"),
+        help=N_("Name for the board column."))
+@option("--excel-da", is_flag=True, help=N_("Danish Excel: ';' and decimal comma."))
+@option("--plot/--no-plot", "make_plot", default=True, show_default=True,
+        help=N_("Draw a graph (PNG) too."))
 def import_log(source: Path, out_dir: Path, board: str, excel_da: bool, make_plot: bool) -> None:
     """Import a micro:bit V2 data log (MY_DATA.HTM) as a CSV file and a graph.
 
@@ -260,15 +271,18 @@ def import_log(source: Path, out_dir: Path, board: str, excel_da: bool, make_plo
       klimakit import /media/$USER/MICROBIT/MY_DATA.HTM -o data
     """
     paths = import_my_data(source, out_dir, board=board, excel_da=excel_da)
-    err_console.print("[green]Importeret[/green]: {}".format(paths.csv))
+    err_console.print(_("[green]Imported[/green]: {path}").format(path=escape(str(paths.csv))),
+                      soft_wrap=True)
     if make_plot:
         try:
             graph = draw_graph(paths.csv, paths.plot)
         except RecordingError as err:
-            err_console.print("[yellow]Grafen kunne ikke tegnes[/yellow]: " + escape(str(err)))
+            err_console.print(_("[yellow]The graph could not be drawn[/yellow]: {error}").format(
+                error=escape(str(err))))
         else:
             print_graph_notes(graph)
-            err_console.print("  Graf: {}".format(graph.path))
+            err_console.print(_("  Graph:     {path}").format(path=escape(str(graph.path))),
+                              soft_wrap=True)
     click.echo(str(paths.csv))
 
 

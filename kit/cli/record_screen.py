@@ -1,5 +1,6 @@
-"""What `klimakit record`, `plot` and `import` show: the live table, Danish words for the
-recorder's states and losses, the summary, and the signals that end a recording.
+"""What `klimakit record`, `plot` and `import` show: the live table, the words (in the user's
+language, kit/i18n) for the recorder's states and losses, the summary, and the signals that
+end a recording.
 
 Signals: while recording, Ctrl-C (SIGINT), SIGTERM and SIGHUP only ask the recorder to stop
 (kit.record.Recorder.request_stop, which just sets a field); the recorder then finishes its
@@ -19,81 +20,104 @@ from rich.markup import escape
 from rich.table import Table
 
 from kit.cli.output import err_console, plain
+from kit.i18n import N_, number
+from kit.i18n import gettext as _
 from kit.record import (
     BoardState, BoardStatus, EndReason, EventKind, Graph, Recorder, RecordingResult, RunEvent,
 )
 
-EVENTS_DA = {EventKind.UNPLUGGED: "frakoblet", EventKind.REPLUGGED: "tilsluttet igen",
-             EventKind.WRONG_PROGRAM: "forkert program",
-             EventKind.SEQUENCE_RESTARTED: "tæller startet forfra",
-             EventKind.SEQUENCE_JUMPED: "tæller sprang (ikke talt som tabt)",
-             EventKind.READER_FAILED: "læsningen fejlede", EventKind.NO_HEADER: "ingen overskrift",
-             EventKind.LOST: "tabt", EventKind.SILENT: "ingen målinger"}
-STATES_DA = {BoardState.WAITING: "venter", BoardState.OK: "ok", BoardState.QUIET: "stille",
-             BoardState.UNPLUGGED: "frakoblet", BoardState.WRONG_PROGRAM: "forkert program",
-             BoardState.STOPPED: "stoppet"}
+EVENTS = {EventKind.UNPLUGGED: N_("unplugged"), EventKind.REPLUGGED: N_("plugged in again"),
+          EventKind.WRONG_PROGRAM: N_("wrong program"),
+          EventKind.SEQUENCE_RESTARTED: N_("counter started over"),
+          EventKind.SEQUENCE_JUMPED: N_("counter jumped (not counted as lost)"),
+          EventKind.READER_FAILED: N_("reading failed"), EventKind.NO_HEADER: N_("no header"),
+          EventKind.LOST: N_("lost"), EventKind.SILENT: N_("no readings")}
+STATES = {BoardState.WAITING: N_("waiting"), BoardState.OK: N_("ok"),
+          BoardState.QUIET: N_("quiet"), BoardState.UNPLUGGED: N_("unplugged"),
+          BoardState.WRONG_PROGRAM: N_("wrong program"), BoardState.STOPPED: N_("stopped")}
 STATE_COLOURS = {BoardState.OK: "green", BoardState.UNPLUGGED: "red",
                  BoardState.WRONG_PROGRAM: "red", BoardState.QUIET: "yellow"}
-ENDED_DA = {EndReason.INTERRUPTED: "stoppet med Ctrl-C", EndReason.DURATION: "tiden er gået",
-            EndReason.NO_BOARDS: "alle boards er væk", EndReason.STOP: "stoppet",
-            EndReason.TERMINATED: "stoppet af systemet", EndReason.HANGUP: "terminalen blev lukket",
-            EndReason.ERROR: "fejl", EndReason.UNFINISHED: "ikke afsluttet"}
-LOST_DA = {"radio gap": "radiopakker der ikke nåede frem (huller i tællerne)",
-           "unplugged mid-line": "halve linjer da et board blev frakoblet (i rå-loggen)",
-           "queue overflow": "linjer som PC'en ikke kunne nå at gemme",
-           "disk full": "målinger der ikke var plads til på disken"}
+ENDED = {EndReason.INTERRUPTED: N_("stopped with Ctrl-C"), EndReason.DURATION: N_("time is up"),
+         EndReason.NO_BOARDS: N_("every board is gone"), EndReason.STOP: N_("stopped"),
+         EndReason.TERMINATED: N_("stopped by the system"),
+         EndReason.HANGUP: N_("the terminal was closed"), EndReason.ERROR: N_("error"),
+         EndReason.UNFINISHED: N_("not finished")}
+LOST = {"radio gap": N_("radio packets that did not arrive (gaps in the counters)"),
+        "unplugged mid-line": N_("half lines when a board was unplugged (in the raw log)"),
+        "queue overflow": N_("lines the PC could not save in time"),
+        "disk full": N_("readings there was no room for on the disk")}
 # Why a board sends no readings (kit.record.Silence values): what it means, and what to try.
-SILENCE_DA = {
-    "nothing": ("har ikke sendt noget",
-                "Tryk på reset-knappen på bagsiden. Tjek at kablet er et datakabel. Flash "
-                "lektionen igen (`klimakit flash LEKTION --board NAVN`)."),
-    "repl": ("programmet kører ikke: micro:bit'en venter ved sin prompt (>>>), f.eks. efter "
-             "`klimakit run`",
-             "Tryk på reset-knappen på bagsiden, eller flash lektionen igen."),
-    "traceback": ("programmet stoppede med en fejl", "Ret fejlen og flash igen (prøv først "
-                  "`klimakit run PROGRAM --as-flashed`)."),
-    "other lesson": ("kører en anden lektions program", "Flash denne lektion på den "
-                     "(`klimakit flash LEKTION --board NAVN`)."),
-    "not data": ("sender kun andet end målinger", "Er det det rigtige program? Se rå-loggen; "
-                 "flash lektionen igen."),
-    "not yet": ("nåede ikke at sende noget, før optagelsen sluttede",
-                "Optag længere: lektionen måler sjældnere, end optagelsen varede."),
+SILENCE = {
+    "nothing": (N_("has sent nothing"),
+                N_("Press the reset button on the back. Check that the cable is a data cable. "
+                   "Flash the lesson again (`klimakit flash LESSON --board NAME`).")),
+    "repl": (N_("the program is not running: the micro:bit waits at its prompt (>>>), e.g. "
+                "after `klimakit run`"),
+             N_("Press the reset button on the back, or flash the lesson again.")),
+    "traceback": (N_("the program stopped with an error"),
+                  N_("Fix the error and flash again (first try `klimakit run PROGRAM "
+                     "--as-flashed`).")),
+    "other lesson": (N_("runs another lesson's program"),
+                     N_("Flash this lesson onto it (`klimakit flash LESSON --board NAME`).")),
+    "not data": (N_("sends only things other than readings"),
+                 N_("Is it the right program? See the raw log; flash the lesson again.")),
+    "not yet": (N_("had no time to send anything before the recording ended"),
+                N_("Record for longer: the lesson measures less often than the recording "
+                   "lasted.")),
 }
-SKIPPED_DA = {"wrong number of columns": "med forkert antal kolonner",
-              "unreadable number": "med et tal der ikke kan læses",
-              "unreadable time": "uden en tid der kan læses",
-              "unfinished last row": "afbrudt midt i skrivningen (den sidste række)"}
+SKIPPED = {"wrong number of columns": N_("with a wrong number of columns"),
+           "unreadable number": N_("with a number that cannot be read"),
+           "unreadable time": N_("without a time that can be read"),
+           "unfinished last row": N_("cut off while being written (the last row)")}
 
 
 def live_table(statuses: list[BoardStatus], fields: tuple[str, ...], elapsed: float) -> Table:
-    """The live view: one row per board (or radio sender)."""
-    table = Table(title="Optager · {:.0f}:{:02.0f}  (Ctrl-C stopper og gemmer)".format(
-        *divmod(elapsed, 60)), title_justify="left")
+    """The live view: one row per board (or radio sender).
+
+    At 80 columns a board's name (an id to type after --board) is never cut; why a board is
+    quiet is a line of its own under the table (it is a sentence), and the counts share a
+    column, so the latest values have room (tests/test_language.py).
+    """
+    minutes, seconds = divmod(elapsed, 60)
+    table = Table(title=_("Recording · {minutes:.0f}:{seconds:02.0f}  (Ctrl-C stops and "
+                          "saves)").format(minutes=minutes, seconds=seconds),
+                  title_justify="left", caption_justify="left")
     # Field names come from the board's header line, which allows '[' and '/': plain text.
-    for column in ("Board", "Status", "Seneste ({})".format(plain(", ".join(fields), 80) or "?"),
-                   "Linjer/s", "Gemt", "Afvist", "Tabt"):
-        table.add_column(column)
+    table.add_column(_("Board"), no_wrap=True)
+    table.add_column(_("Status"))
+    table.add_column(_("Latest ({fields})").format(fields=plain(", ".join(fields), 80) or "?"))
+    table.add_column(_("Lines/s"), no_wrap=True)
+    table.add_column(_("Saved / rejected / lost"))
+    notes = []
     for s in statuses:
-        state = "[{}]{}[/]".format(STATE_COLOURS.get(s.state, "white"), STATES_DA[s.state])
+        state = "[{}]{}[/]".format(STATE_COLOURS.get(s.state, "white"), _(STATES[s.state]))
         if s.silence and s.state is not BoardState.UNPLUGGED:
-            state = "[yellow]stille[/]: " + plain(silence_text(s.silence, s.silence_detail), 80)
+            state = "[yellow]{}[/]".format(_(STATES[BoardState.QUIET]))
+            notes.append(_("{board}: quiet: {why}").format(
+                board=plain(s.name, 40), why=plain(silence_text(s.silence, s.silence_detail),
+                                                   200)))
         latest = ", ".join("{:g}".format(v) for v in s.latest)
-        table.add_row(plain(s.name, 40), state, latest, "{:.1f}".format(s.lines_per_s),
-                      str(s.accepted), str(s.rejected), str(s.lost))
+        table.add_row(plain(s.name, 40), state, latest, number(s.lines_per_s, 1),
+                      "{} / {} / {}".format(s.accepted, s.rejected, s.lost))
+    if notes:
+        table.caption = "\n".join(notes)
     return table
 
 
 def silence_text(reason: str, detail: str) -> str:
-    """Why a board sends no readings, in Danish, with its detail (error, lesson, last line)."""
-    words = SILENCE_DA.get(reason, (reason, ""))[0]
+    """Why a board sends no readings, in the user's language, with its detail (error, lesson,
+    last line)."""
+    words = _(SILENCE[reason][0]) if reason in SILENCE else reason
     if reason == "nothing":
-        return words + (" siden sin seneste måling" if detail else "")
+        return _("{words} since its last reading").format(words=words) if detail else words
     if reason == "not yet":
-        return "{} (efter {})".format(words, detail) if detail else words
+        return _("{words} (after {detail})").format(words=words, detail=detail) if detail \
+            else words
     if not detail:
         return words
-    return "{}: {}".format(words, detail) if reason != "not data" else "{} (senest: »{}«)".format(
-        words, detail)
+    if reason == "not data":
+        return _("{words} (last: \u201c{detail}\u201d)").format(words=words, detail=detail)
+    return "{}: {}".format(words, detail)
 
 
 def event_line(item: RunEvent) -> str:
@@ -102,56 +126,63 @@ def event_line(item: RunEvent) -> str:
 
     detail = item.detail
     if item.kind is EventKind.SILENT:
-        reason, _, rest = detail.partition(": ")
+        reason, _sep, rest = detail.partition(": ")
         detail = silence_text(reason, rest)
+    what = _(EVENTS[item.kind]) if item.kind in EVENTS else item.kind.value
     return "[yellow]{}[/yellow] {}: {} {}".format(
         time.strftime("%H:%M:%S", time.localtime(item.at)), plain(item.board, 40),
-        EVENTS_DA.get(item.kind, item.kind.value), plain(detail, 200))
+        what, plain(detail, 200))
 
 
 def _counted(counts: Mapping[str, int], words: Mapping[str, str]) -> str:
-    return ", ".join("{} {}".format(n, words.get(reason, reason))
+    return ", ".join("{} {}".format(n, _(words[reason]) if reason in words else reason)
                      for reason, n in counts.items() if n)
 
 
 def print_summary(result: RecordingResult) -> None:
     """What was saved, rejected and lost (with why), and where the files are."""
-    how = ENDED_DA[result.ended_by] if result.ended_by else "?"
-    lost = "{} tabt".format(result.lost)
+    how = _(ENDED[result.ended_by]) if result.ended_by else "?"
+    lost = _("{count} lost").format(count=result.lost)
     if result.lost:
-        lost += ": " + _counted(result.lost_by, LOST_DA)
-    err_console.print("[green]Færdig[/green] ({}): {} målinger gemt, {} linjer afvist (i "
-                      "rå-loggen), {}.".format(how, result.accepted, result.rejected,
-                                               escape(lost)))
+        lost += ": " + _counted(result.lost_by, LOST)
+    err_console.print(_("[green]Done[/green] ({how}): {saved} readings saved, {rejected} lines "
+                        "rejected (in the raw log), {lost}.").format(
+                            how=how, saved=result.accepted, rejected=result.rejected,
+                            lost=escape(lost)))
     for board in result.boards:
         if not board.accepted and not board.port.startswith("via "):  # not a radio sender
-            words, advice = SILENCE_DA.get(board.silence, ("ingen forklaring", ""))
+            words, advice = SILENCE.get(board.silence, (N_("no explanation"), ""))
             reason = silence_text(board.silence, board.silence_detail) if board.silence \
-                else words
-            err_console.print("  [red]{}: 0 målinger[/red]: {}.{}".format(
-                plain(board.name, 40), plain(reason, 240), " → " + escape(advice)
-                if advice else ""))
-    err_console.print("  CSV:       {}".format(escape(str(result.paths.csv))))
-    err_console.print("  Metadata:  {}".format(escape(str(result.paths.sidecar))))
-    err_console.print("  Rå-log:    {}".format(escape(str(result.paths.raw))))
+                else _(words)
+            err_console.print(_("  [red]{board}: 0 readings[/red]: {reason}.{advice}").format(
+                board=plain(board.name, 40), reason=plain(reason, 240),
+                advice=" → " + escape(_(advice)) if advice else ""))
+    # Paths are to copy: never wrapped (soft_wrap), however narrow the terminal.
+    err_console.print("  CSV:       {}".format(escape(str(result.paths.csv))), soft_wrap=True)
+    err_console.print(_("  Metadata:  {path}").format(path=escape(str(result.paths.sidecar))),
+                      soft_wrap=True)
+    err_console.print(_("  Raw log:   {path}").format(path=escape(str(result.paths.raw))),
+                      soft_wrap=True)
     if not result.sidecar_saved:
-        err_console.print("[red]Metadata-filen kunne ikke gemmes færdig[/red] (disken er fuld?). "
-                          "Kør `klimakit plot` på CSV-filen, når der er plads: den retter den.")
+        err_console.print(_("[red]The metadata file could not be saved completely[/red] (is "
+                            "the disk full?). Run `klimakit plot` on the CSV file when there "
+                            "is room: it repairs it."))
 
 
 def print_graph_notes(graph: Graph) -> None:
     """Say what a graph left out, and that an unfinished sidecar was repaired."""
     if graph.repaired:
-        err_console.print("[yellow]Metadata-filen (.json) var ikke afsluttet[/yellow]: "
-                          "optageren blev stoppet uden at gemme færdigt. Den er nu rettet ud "
-                          "fra CSV-filen ({} målinger).".format(graph.readings))
+        err_console.print(_("[yellow]The metadata file (.json) was not finished[/yellow]: the "
+                            "recorder was stopped before it had saved everything. It is now "
+                            "repaired from the CSV file ({readings} readings).").format(
+                                readings=graph.readings))
     if graph.skipped:
-        err_console.print("[yellow]{} rækker sprunget over[/yellow]: {}.".format(
-            sum(graph.skipped.values()), escape(_counted(graph.skipped, SKIPPED_DA))))
+        err_console.print(_("[yellow]{count} rows skipped[/yellow]: {why}.").format(
+            count=sum(graph.skipped.values()), why=escape(_counted(graph.skipped, SKIPPED))))
     cells = sum(graph.blank_cells.values())
     if cells:
-        err_console.print("[yellow]{} værdier er ikke endelige tal[/yellow] (inf eller nan) og "
-                          "vises som huller i kurven.".format(cells))
+        err_console.print(_("[yellow]{count} values are not finite numbers[/yellow] (inf or "
+                            "nan) and show as gaps in the curve.").format(count=cells))
 
 
 class Screen:

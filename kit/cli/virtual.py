@@ -20,15 +20,18 @@ from typing import Any
 
 import click
 
-from kit.cli.output import err_console
+from kit.cli.output import err_console, print_to_copy
+from kit.cli.translate import KitPath, group, option
 from kit.flash import DAPLINK_BYTES_PER_S, ENGINE_CHOICES, VirtualFleet
+from kit.i18n import N_, ngettext
+from kit.i18n import gettext as _
 
 _STOP_WORDS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
 if hasattr(signal, "SIGHUP"):
-    _STOP_WORDS[signal.SIGHUP] = "terminalen blev lukket"
+    _STOP_WORDS[signal.SIGHUP] = N_("the terminal was closed")
 
 
-@click.group()
+@group()
 def virtual() -> None:
     """Virtual micro:bits: drives you can flash, running real MicroPython in QEMU or the
     simulator.
@@ -45,7 +48,7 @@ def _stop_on_signals(stop: list[str]) -> Callable[[], None]:
         return lambda: None
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        stop.append(_STOP_WORDS.get(signal.Signals(signum), str(signum)))
+        stop.append(_(_STOP_WORDS.get(signal.Signals(signum), str(signum))))
 
     old: dict[signal.Signals, Any] = {sig: signal.signal(sig, handler) for sig in _STOP_WORDS}
 
@@ -67,23 +70,23 @@ def _say(text: str, gone: list[bool]) -> None:
 
 
 @virtual.command("up")
-@click.option("-n", "--count", type=click.IntRange(1, 32), default=8, show_default=True,
-              help="How many virtual boards.")
-@click.option("--v2", "v2_count", type=click.IntRange(0, 32), default=0, show_default=True,
-              help="How many of them are micro:bit V2 (the last ones; they run in the "
-                   "simulator, as QEMU has no V2).")
-@click.option("--dir", "root", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the MICROBIT drives (default: a new temp folder).")
-@click.option("--usb-speed/--fast", default=True, show_default=True,
-              help="Take files at a real micro:bit's pace (~14 s per hex), or at once.")
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True,
-              help="What runs the programs: auto (QEMU where it can, else the simulator), "
-                   "qemu, or sim (the simulator for every board).")
-@click.option("--sim-speed", type=click.FloatRange(0.1, 1000), default=1.0, show_default=True,
-              help="Simulated boards run this many times faster than a real one (e.g. 20 "
-                   "to rehearse a 40-minute lesson in 2 minutes).")
-@click.option("--seconds", type=click.FloatRange(0), default=None,
-              help="Stop after this many seconds (default: run until Ctrl-C).")
+@option("-n", "--count", type=click.IntRange(1, 32), default=8, show_default=True,
+        help=N_("How many virtual boards."))
+@option("--v2", "v2_count", type=click.IntRange(0, 32), default=0, show_default=True,
+        help=N_("How many of them are micro:bit V2 (the last ones; they run in the "
+                "simulator, as QEMU has no V2)."))
+@option("--dir", "root", type=KitPath(file_okay=False, path_type=Path),
+        help=N_("Folder for the MICROBIT drives (default: a new temp folder)."))
+@option("--usb-speed/--fast", default=True, show_default=True,
+        help=N_("Take files at a real micro:bit's pace (~14 s per hex), or at once."))
+@option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True,
+        help=N_("What runs the programs: auto (QEMU where it can, else the simulator), "
+                "qemu, or sim (the simulator for every board)."))
+@option("--sim-speed", type=click.FloatRange(0.1, 1000), default=1.0, show_default=True,
+        help=N_("Simulated boards run this many times faster than a real one (e.g. 20 "
+                "to rehearse a 40-minute lesson in 2 minutes)."))
+@option("--seconds", type=click.FloatRange(0), default=None, metavar=N_("SECONDS"),
+        help=N_("Stop after this many seconds (default: run until Ctrl-C)."))
 def up(count: int, v2_count: int, root: Path | None, usb_speed: bool, engine: str,
        sim_speed: float, seconds: float | None) -> None:
     """Start virtual micro:bits and keep them running until Ctrl-C.
@@ -103,8 +106,8 @@ def up(count: int, v2_count: int, root: Path | None, usb_speed: bool, engine: st
       klimakit flash sensortjek --all
     """
     if v2_count > count:
-        raise click.BadParameter("--v2 {} is more than the {} boards (-n)".format(
-            v2_count, count), param_hint="--v2")
+        raise click.BadParameter(_("--v2 {v2} is more than the {count} boards (-n)").format(
+            v2=v2_count, count=count), param_hint="--v2")
     gone: list[bool] = []
     stop: list[str] = []
     versions = ["v1"] * (count - v2_count) + ["v2"] * v2_count
@@ -114,16 +117,18 @@ def up(count: int, v2_count: int, root: Path | None, usb_speed: bool, engine: st
     restore = _stop_on_signals(stop)
     try:
         with fleet:
-            _say("{} virtual micro:bits ({} V1, {} V2) in {}".format(
-                count, count - v2_count, v2_count, fleet.root), gone)
-            _say("In another terminal, run:", gone)
-            click.echo("export KLIMAKIT_DRIVE_ROOTS={}".format(fleet.root))
-            _say("Stop with Ctrl-C (every QEMU is stopped and the drives removed).", gone)
+            _say(ngettext("{count} virtual micro:bit ({v1} V1, {v2} V2) in {folder}",
+                          "{count} virtual micro:bits ({v1} V1, {v2} V2) in {folder}",
+                          count).format(count=count, v1=count - v2_count, v2=v2_count,
+                                        folder=fleet.root), gone)
+            _say(_("In another terminal, run:"), gone)
+            print_to_copy("export KLIMAKIT_DRIVE_ROOTS={}".format(fleet.root), err=False)
+            _say(_("Stop with Ctrl-C (every QEMU is stopped and the drives removed)."), gone)
             _wait(seconds, stop)
-            _say("Stopping ({})…".format(stop[0] if stop else "tiden er gået"), gone)
+            _say(_("Stopping ({why})…").format(why=stop[0] if stop else _("time is up")), gone)
     finally:
         restore()
-    _say("Stopped. (pid {})".format(os.getpid()), gone)
+    _say(_("Stopped. (pid {pid})").format(pid=os.getpid()), gone)
 
 
 def _wait(seconds: float | None, stop: list[str]) -> None:
@@ -133,7 +138,7 @@ def _wait(seconds: float | None, stop: list[str]) -> None:
     try:
         while not stop and (deadline is None or time.monotonic() < deadline):
             if os.getppid() != parent:  # re-parented: whoever started us has died
-                stop.append("processen der startede den er væk")
+                stop.append(_("the process that started it is gone"))
                 return
             time.sleep(0.2)
     except KeyboardInterrupt:  # off the main thread no handler is installed

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.i18n import gettext as _
 from kit.errors import ExportError
 from kit.export.bundle import Bundle
 from kit.export.imscc import add_imsmanifest
@@ -37,8 +38,8 @@ class ExportResult:
 
 def _check(lessons: Sequence[Lesson]) -> None:
     if not lessons:
-        raise ExportError("no lessons to export. Add lessons/<id>/lesson.md or set "
-                          "KLIMAKIT_LESSONS to a lesson folder.")
+        raise ExportError(_("no lessons to export. Add lessons/<id>/lesson.md or set "
+                            "KLIMAKIT_LESSONS to a folder of lessons."))
 
 
 def export_meebook(lessons: Sequence[Lesson], out: Path, fmt: str = "zip",
@@ -47,7 +48,8 @@ def export_meebook(lessons: Sequence[Lesson], out: Path, fmt: str = "zip",
     """Write the Meebook package as a zip, or (fmt="imscc") as an IMS Common Cartridge."""
     _check(lessons)
     if fmt not in FORMATS:
-        raise ExportError("unknown format {!r}; use one of {}".format(fmt, ", ".join(FORMATS)))
+        raise ExportError(_("unknown format {format!r}; use one of {known}").format(
+            format=fmt, known=", ".join(FORMATS)))
     bundle, pages = build_meebook(lessons, cache, on_progress)
     if fmt == "imscc":
         add_imsmanifest(bundle, pages)

@@ -13,6 +13,8 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 from kit.errors import ExportError
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -36,7 +38,7 @@ def _is_safe_name(name: str) -> bool:
 
 def _check_name(name: str) -> str:
     if not _is_safe_name(name):
-        raise ExportError("internal: unsafe export path {!r}".format(name))
+        raise ExportError(_("internal: unsafe export path {name!r}").format(name=name))
     return name
 
 
@@ -48,8 +50,8 @@ class Bundle:
 
     def add(self, name: str, data: bytes | str) -> None:
         if _check_name(name) in self.files:
-            raise ExportError("two files want the same name {!r} in the export; rename the "
-                              "lesson's file".format(name))
+            raise ExportError(_("two files want the same name {name!r} in the export; rename "
+                                "the lesson's file").format(name=name))
         self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
 
     def sha256(self, name: str) -> str:
@@ -65,7 +67,8 @@ class Bundle:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".export-", dir=path.parent)
         except OSError as err:
-            raise ExportError("cannot write {}: {}".format(path, err)) from err
+            raise ExportError(_("cannot write {path}: {reason}").format(
+                path=path, reason=os_reason(err))) from err
         try:
             with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
                 for name in self.names():
@@ -76,7 +79,8 @@ class Bundle:
                     archive.writestr(info, self.files[name], compresslevel=_level(name))
             os.replace(tmp, path)
         except OSError as err:
-            raise ExportError("cannot write {}: {}".format(path, err)) from err
+            raise ExportError(_("cannot write {path}: {reason}").format(
+                path=path, reason=os_reason(err))) from err
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -102,7 +106,8 @@ class Bundle:
             _inside(folder, SITE_MARKER).write_text("\n".join(self.names()) + "\n",
                                                     encoding="utf-8")
         except OSError as err:
-            raise ExportError("cannot write {}: {}".format(folder, err)) from err
+            raise ExportError(_("cannot write {path}: {reason}").format(
+                path=folder, reason=os_reason(err))) from err
 
 
 def _previous_export(folder: Path) -> list[str]:
@@ -111,11 +116,11 @@ def _previous_export(folder: Path) -> list[str]:
     if not folder.exists():
         return []
     if not folder.is_dir():
-        raise ExportError("{} is a file; choose a folder with -o".format(folder))
+        raise ExportError(_("{path} is a file; choose a folder with -o").format(path=folder))
     if not marker.is_file() or marker.is_symlink():
         if any(folder.iterdir()):
-            raise ExportError("{} is not empty and was not made by klimakit export; choose "
-                              "a new or empty folder with -o".format(folder))
+            raise ExportError(_("{path} is not empty and was not made by klimakit export; "
+                                "choose a new or empty folder with -o").format(path=folder))
         return []
     try:
         with marker.open("rb") as file:
@@ -124,13 +129,14 @@ def _previous_export(folder: Path) -> list[str]:
             raise UnicodeError("larger than any export writes")
         names = data.decode("utf-8").split("\n")
     except (OSError, UnicodeError) as err:
-        raise ExportError("{} cannot be read ({}); choose a new folder with -o".format(
-            marker, err)) from None
+        raise ExportError(_("{path} cannot be read ({reason}); choose a new folder with -o")
+                          .format(path=marker, reason=os_reason(err))) from None
     names = [name for name in names if name]
     unsafe = [name for name in names if not _is_safe_name(name)]
     if unsafe:
-        raise ExportError("{} lists {!r}, which no export writes: the folder was changed by "
-                          "hand; choose a new folder with -o".format(marker, unsafe[0]))
+        raise ExportError(_("{path} lists {name!r}, which no export writes: the folder was "
+                            "changed by hand; choose a new folder with -o").format(
+                                path=marker, name=unsafe[0]))
     return names
 
 
@@ -140,6 +146,7 @@ def _inside(folder: Path, name: str) -> Path:
     for part in PurePosixPath(name).parts:
         path = path / part
         if path.is_symlink():
-            raise ExportError("{} is a symbolic link; the export writes only ordinary files "
-                              "inside {}: delete the link and export again".format(path, folder))
+            raise ExportError(_("{path} is a symbolic link; the export writes only ordinary "
+                                "files inside {folder}: delete the link and export again")
+                              .format(path=path, folder=folder))
     return path

@@ -27,6 +27,9 @@ from markupsafe import Markup
 from kit import __version__
 from kit.build import lesson_program
 from kit.errors import KitError
+from kit.export.templating import EXPORT_LANGUAGE
+from kit.i18n import gettext as _
+from kit.i18n import use_language
 from kit.lessons import Lesson
 from kit.resources import cache_dir
 from kit.record import Data, RunPaths, RunWriter, draw_graph, parse_line, write_sidecar
@@ -123,14 +126,15 @@ def example_graph(lesson: Lesson) -> bytes | None:
         return None
     if not rows:
         return None
-    with tempfile.TemporaryDirectory(prefix="klimakit-example-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="klimakit-example-") as tmp, \
+            use_language(EXPORT_LANGUAGE):  # the graph's words are the page's
         paths = RunPaths.for_stem(Path(tmp), lesson.id)
         writer = RunWriter(paths)
         writer.set_fields(tuple(f.name for f in fields))
         for at, values in rows:
-            writer.write_row(None, at, "simuleret", values, flush=False)
+            writer.write_row(None, at, _("simulated"), values, flush=False)
         writer.close()
         write_sidecar(paths.sidecar, {"title": lesson.title, "fields": [
             {"name": f.name, "unit": f.unit, "label": f.label} for f in fields]})
-        draw_graph(paths.csv, paths.plot, title="Sådan kan jeres graf se ud (simuleret)")
+        draw_graph(paths.csv, paths.plot, title=_("What your graph may look like (simulated)"))
         return paths.plot.read_bytes()

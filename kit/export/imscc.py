@@ -12,6 +12,9 @@ from collections.abc import Sequence
 
 from kit.export.bundle import Bundle
 from kit.export.pages import LessonPage
+from kit.export.templating import EXPORT_LANGUAGE
+from kit.i18n import N_, use_language
+from kit.i18n import gettext as _
 
 MANIFEST_NAME = "imsmanifest.xml"
 NS_CP = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -21,9 +24,10 @@ SCHEMA_LOCATION = " ".join((
     NS_CP, "http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imscp_v1p2_v1p0.xsd",
     NS_LOM_MANIFEST, "http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lommanifest_v1p0.xsd",
 ))
-PACK_TITLE = "klimakit: klima og teknologi med micro:bit"
-PACK_DESCRIPTION = ("Forløb til folkeskolen, hvor eleverne måler klimaet med BBC micro:bit og "
-                    "ændrer programmerne selv. Lærervejledning, elevark og programmer.")
+PACK_TITLE = N_("klimakit: climate and technology with micro:bit")
+PACK_DESCRIPTION = N_("Lessons for the folkeskole in which the pupils measure the climate with "
+                      "BBC micro:bit and change the programs themselves. Teacher's guides, "
+                      "worksheets and programs.")
 
 
 def _ident(prefix: str, lesson_id: str) -> str:
@@ -53,7 +57,7 @@ def imsmanifest(pages: Sequence[LessonPage], bundle: Bundle) -> str:
     metadata = ET.SubElement(root, cp + "metadata")
     ET.SubElement(metadata, cp + "schema").text = "IMS Common Cartridge"
     ET.SubElement(metadata, cp + "schemaversion").text = "1.1.0"
-    _lom(metadata, PACK_TITLE, PACK_DESCRIPTION)
+    _lom(metadata, _(PACK_TITLE), _(PACK_DESCRIPTION))
     organizations = ET.SubElement(root, cp + "organizations")
     organization = ET.SubElement(organizations, cp + "organization",
                                  {"identifier": "O_1", "structure": "rooted-hierarchy"})
@@ -65,8 +69,9 @@ def imsmanifest(pages: Sequence[LessonPage], bundle: Bundle) -> str:
         sheet = "{}/elevark.html".format(page.id)
         lesson_files = [n for n in bundle.names() if n.startswith(page.id + "/") and n != sheet]
         for kind, title, href, files in (
-            ("lesson", "Lærervejledning: " + page.title, page.id + "/lesson.html", lesson_files),
-            ("sheet", "Elevark: " + page.title, sheet, [sheet]),
+            ("lesson", _("Teacher's guide: {title}").format(title=page.title),
+             page.id + "/lesson.html", lesson_files),
+            ("sheet", _("Worksheet: {title}").format(title=page.title), sheet, [sheet]),
         ):
             resource_id = _ident("R_" + kind, page.id)
             item = ET.SubElement(folder, cp + "item", {"identifier": _ident("I_" + kind, page.id),
@@ -82,4 +87,5 @@ def imsmanifest(pages: Sequence[LessonPage], bundle: Bundle) -> str:
 
 def add_imsmanifest(bundle: Bundle, pages: Sequence[LessonPage]) -> None:
     """Turn a Meebook bundle into a cartridge by adding imsmanifest.xml at its root."""
-    bundle.add(MANIFEST_NAME, imsmanifest(pages, bundle))
+    with use_language(EXPORT_LANGUAGE):  # the cartridge's titles, like its pages
+        bundle.add(MANIFEST_NAME, imsmanifest(pages, bundle))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from kit.i18n import gettext as _
 from kit.errors import ExportError
 from kit.export.bundle import Bundle
 from kit.export.pages import FirmwareCache, LessonPage, prepare, refuse_invalid
@@ -28,8 +29,9 @@ def prepare_all(lessons: Sequence[Lesson], cache: FirmwareCache | None, embed_im
     seen: dict[str, Lesson] = {}
     for lesson in ordered:
         if lesson.id in seen:
-            raise ExportError("{} and {} both have id {!r}; each lesson needs its own id".format(
-                seen[lesson.id].path, lesson.path, lesson.id))
+            raise ExportError(_("{first} and {second} both have id {lesson!r}; each lesson "
+                                "needs its own id").format(first=seen[lesson.id].path,
+                                                           second=lesson.path, lesson=lesson.id))
         seen[lesson.id] = lesson
     refused: list[str] = []
     for lesson in ordered:  # every lesson's front matter first: all problems in one message

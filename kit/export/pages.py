@@ -15,21 +15,24 @@ from markupsafe import Markup
 from kit.build import build_universal_hex, inline_source, lesson_program
 from kit.errors import ExportError, FirmwareError
 from kit.export.example import cached_example_graph, highlight_python
+from kit.i18n import N_, ngettext
+from kit.i18n import gettext as _
 from kit.lessons import (
-    WORKSHEET_FILE, Asset, Lesson, LessonText, front_matter_problems, is_lesson_id,
+    WORKSHEET_FILE, Asset, Lesson, LessonText, front_matter_problems, is_lesson_id, sensor_label,
 )
 
 log = logging.getLogger(__name__)
 
 LESSON_MINUTES = 45
-SENSOR_LABELS = {
-    "temperature": "temperatur", "light": "lys", "accelerometer": "accelerometer",
-    "magnetometer": "kompas (magnetometer)", "buttons": "knapper", "pin-analog": "analog pin",
-    "pin-digital": "digital pin", "microphone": "mikrofon", "radio": "radio",
-    "logo-touch": "berøringslogo", "speaker": "højttaler",
-}
-BAND_LABELS = {"indskoling": "Indskoling (0.–3.)", "mellemtrin": "Mellemtrin (4.–6.)",
-               "udskoling": "Udskoling (7.–10.)"}
+# The Danish school's bands, named on the site's filter (msgids; the band ids stay Danish).
+BAND_LABELS = {"indskoling": N_("Indskoling (grades 0-3)"),
+               "mellemtrin": N_("Mellemtrin (grades 4-6)"),
+               "udskoling": N_("Udskoling (grades 7-10)")}
+
+
+def band_labels() -> list[tuple[str, str]]:
+    """(band id, its name in the current language) for the site's filter."""
+    return [(band, _(label)) for band, label in BAND_LABELS.items()]
 LICENCES = {"CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/deed.da")}
 BODY_SECTIONS = ("Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering",
                  "Elevark", "Udvidelse")
@@ -93,7 +96,9 @@ class LessonPage:
     @property
     def grades_text(self) -> str:
         lo, hi = self.lesson.grades
-        return "{}. klasse".format(lo) if lo == hi else "{}.–{}. klasse".format(lo, hi)
+        if lo == hi:
+            return _("grade {grade}").format(grade=lo)
+        return _("grades {first}-{last}").format(first=lo, last=hi)
 
     @property
     def bands_text(self) -> str:
@@ -102,9 +107,9 @@ class LessonPage:
     @property
     def duration_text(self) -> str:
         count = self.lesson.lesson_count
-        return "{} {} à {} min ({} min i alt)".format(
-            count, "lektion" if count == 1 else "lektioner", LESSON_MINUTES,
-            count * LESSON_MINUTES)
+        return ngettext("{count} lesson of {minutes} min ({total} min in all)",
+                        "{count} lessons of {minutes} min ({total} min in all)", count).format(
+                            count=count, minutes=LESSON_MINUTES, total=count * LESSON_MINUTES)
 
     @property
     def curriculum(self) -> tuple[tuple[str, str, str], ...]:
@@ -112,12 +117,14 @@ class LessonPage:
 
     @property
     def sensor_labels(self) -> tuple[str, ...]:
-        return tuple(SENSOR_LABELS.get(s, s) for s in self.lesson.sensors)
+        return tuple(sensor_label(s) for s in self.lesson.sensors)
 
     @property
     def boards_text(self) -> str:
-        boards = [b.upper() for b in self.lesson.boards]
-        return " og ".join(boards) if boards else "V1 og V2"
+        boards = [b.upper() for b in self.lesson.boards] or ["V1", "V2"]
+        if len(boards) == 1:
+            return boards[0]
+        return _("{first} and {second}").format(first=", ".join(boards[:-1]), second=boards[-1])
 
     @property
     def licence(self) -> tuple[str, str]:
@@ -165,8 +172,8 @@ def _firmware(lesson: Lesson, cache: FirmwareCache) -> Firmware | None:
     try:
         return cache.build(lesson)
     except FirmwareError as err:
-        raise ExportError("{}:{}: firmware {!r} cannot be built: {}".format(
-            lesson.path, line, lesson.firmware, err)) from err
+        raise ExportError(_("{path}:{line}: firmware {name!r} cannot be built: {problem}").format(
+            path=lesson.path, line=line, name=lesson.firmware, problem=err)) from err
 
 
 MAX_PROBLEMS_SHOWN = 10
@@ -181,19 +188,22 @@ def refuse_invalid(lesson: Lesson) -> None:
     """
     if not is_lesson_id(lesson.id):
         # The id names the lesson's folder in every export, so it must be a plain name.
-        raise ExportError("{}:{}: id {!r} must be lowercase letters, digits and '-', like the "
-                          "folder name".format(lesson.path, lesson.key_lines.get("id", 1),
-                                               lesson.id))
+        raise ExportError(_("{path}:{line}: id {lesson!r} must be lowercase letters, digits and "
+                            "'-', like the folder name").format(
+                                path=lesson.path, line=lesson.key_lines.get("id", 1),
+                                lesson=lesson.id))
     problems = sorted((lesson.line_of(*where), message)
                       for where, message in front_matter_problems(lesson))
     if problems:
         shown = ["{}:{}: {}".format(lesson.path, line, message)
                  for line, message in problems[:MAX_PROBLEMS_SHOWN]]
         if len(problems) > MAX_PROBLEMS_SHOWN:
-            shown.append("… and {} more".format(len(problems) - MAX_PROBLEMS_SHOWN))
-        raise ExportError("{}\nthe lesson {!r} is not exported until its front matter is "
-                          "fixed; `klimakit lessons check {}` lists every problem".format(
-                              "\n".join(shown), lesson.id, lesson.folder))
+            shown.append(_("… and {count} more").format(
+                count=len(problems) - MAX_PROBLEMS_SHOWN))
+        raise ExportError("\n".join(shown) + "\n" + _(
+            "the lesson {lesson!r} is not exported until its front matter is fixed; `klimakit "
+            "lessons check {folder}` lists every problem").format(lesson=lesson.id,
+                                                                  folder=lesson.folder))
 
 
 def prepare(lesson: Lesson, cache: FirmwareCache, embed_images: bool = False) -> LessonPage:

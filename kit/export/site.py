@@ -12,10 +12,11 @@ from kit import __version__
 from kit.export.bundle import Bundle
 from kit.export.example import code_css
 from kit.export.lessonfiles import Progress, add_lesson_files, prepare_all
-from kit.export.pages import BAND_LABELS, SENSOR_LABELS, FirmwareCache, LessonPage
-from kit.export.templating import render, static_text
+from kit.export.pages import FirmwareCache, LessonPage, band_labels
+from kit.export.templating import EXPORT_LANGUAGE, render, static_text
+from kit.i18n import use_language
 from kit.hardware import VERSIONS
-from kit.lessons import Lesson
+from kit.lessons import Lesson, sensor_label
 
 
 def search_index(pages: Sequence[LessonPage]) -> dict[str, Any]:
@@ -49,10 +50,11 @@ def build_site(lessons: Sequence[Lesson], cache: FirmwareCache | None = None,
         add_lesson_files(bundle, page, "")
     subjects = sorted({s for p in pages for s in p.lesson.subjects})
     used_sensors = {s for p in pages for s in p.lesson.sensors}
-    sensors = [(s, SENSOR_LABELS.get(s, s)) for s in sorted(used_sensors,
-                                                          key=lambda s: SENSOR_LABELS.get(s, s))]
+    with use_language(EXPORT_LANGUAGE):  # the filter's words, like the page's
+        sensors = sorted(((s, sensor_label(s)) for s in used_sensors), key=lambda s: s[1])
+        bands = band_labels()
+        index = search_index(pages)
     bundle.add("index.html", render(
-        "site/index.html.j2", pages=pages, css_inline="", root="", index=search_index(pages),
-        subjects=subjects, sensors=sensors, bands=list(BAND_LABELS.items()),
-        version=__version__))
+        "site/index.html.j2", pages=pages, css_inline="", root="", index=index,
+        subjects=subjects, sensors=sensors, bands=bands, version=__version__))
     return bundle, pages

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.i18n import N_
+from kit.i18n import gettext as _
 from kit.text import one_line, printable
 
 FAIL_TXT_NAME = "FAIL.TXT"
@@ -24,56 +26,56 @@ ERROR_MAX_CHARS = 200
 # (DAPLink sentence or its start, code shown on a V2, what happened, what to do)
 _KNOWN: tuple[tuple[str, int, str, str], ...] = (
     ("An error occurred during the transfer", 503,
-     "Kopieringen blev afbrudt undervejs.",
-     "Flash igen. Sker det igen, så prøv et andet USB-kabel eller en anden port."),
+     N_("The copy was interrupted on the way."),
+     N_("Flash again. If it happens again, try another USB cable or another port.")),
     ("The transfer timed out", 504,
-     "Filen kom for langsomt eller i stykker, så micro:bit'en gav op (kendt fra 'Gem som' i "
-     "browsere).",
-     "Flash igen med klimakit, som kopierer hele filen på én gang."),
+     N_("The file came too slowly or in pieces, so the micro:bit gave up (known from 'Save as' "
+        "in browsers)."),
+     N_("Flash again with klimakit, which copies the whole file at once.")),
     ("Possible mismatch between file size", 505,
-     "Filen blev ikke kopieret helt.",
-     "Flash igen, og tag ikke micro:bit'en ud, før den er færdig."),
+     N_("The file was not copied completely."),
+     N_("Flash again, and do not unplug the micro:bit before it is done.")),
     ("File sent out of order", 506,
-     "Computeren sendte filen i forkert rækkefølge (sker, når et andet program bruger "
-     "micro:bit'en samtidig, fx en browser-editor med WebUSB).",
-     "Luk browser-editorer, der er forbundet til micro:bit'en, og flash igen."),
+     N_("The computer sent the file out of order (this happens when another program uses the "
+        "micro:bit at the same time, e.g. a browser editor with WebUSB)."),
+     N_("Close browser editors connected to the micro:bit, and flash again.")),
     ("The interface firmware FAILED to reset/halt", 507,
-     "USB-chippen kunne ikke stoppe micro:bit'ens processor.",
-     "Tag USB-kablet ud og i igen, og flash igen."),
+     N_("The USB chip could not stop the micro:bit's processor."),
+     N_("Unplug the USB cable and plug it in again, and flash again.")),
     ("The interface firmware FAILED", 508,
-     "USB-chippen kunne ikke skrive programmet ind i micro:bit'en.",
-     "Tag USB-kablet ud og i igen, og flash igen. Hjælper det ikke: opdatér micro:bit'ens "
-     "firmware (microbit.org/get-started/user-guide/firmware)."),
+     N_("The USB chip could not write the program into the micro:bit."),
+     N_("Unplug the USB cable and plug it in again, and flash again. If that does not help: "
+        "update the micro:bit's firmware (microbit.org/get-started/user-guide/firmware).")),
     ("The interface firmware ABORTED programming", 513,
-     "Hex-filen prøvede at låse micro:bit'en, så flashningen blev stoppet.",
-     "Brug en hex-fil bygget med `klimakit build` eller en micro:bit-editor."),
+     N_("The hex file tried to lock the micro:bit, so flashing was stopped."),
+     N_("Use a hex file built with `klimakit build` or a micro:bit editor.")),
     ("Flash algorithm", 515,
-     "Micro:bit'ens hukommelse kunne ikke slettes eller skrives.",
-     "Tag USB-kablet ud og i igen, og flash igen. Sker det hver gang, er kortet måske i "
-     "stykker: sæt det til side."),
+     N_("The micro:bit's memory could not be erased or written."),
+     N_("Unplug the USB cable and plug it in again, and flash again. If it happens every time, "
+        "the board may be broken: put it aside.")),
     ("The hex file cannot be decoded. Checksum", 521,
-     "Hex-filen er ødelagt (forkert kontrolsum). Det sker også ved en kendt Windows-fejl, "
-     "når filen kopieres meget hurtigt.",
-     "Byg filen igen med `klimakit build` og flash igen."),
+     N_("The hex file is damaged (wrong checksum). This also happens with a known Windows bug "
+        "when the file is copied very fast."),
+     N_("Build the file again with `klimakit build` and flash again.")),
     ("The hex file cannot be decoded", 522,
-     "Filen er ikke en gyldig hex-fil.",
-     "Byg filen igen med `klimakit build` og flash igen."),
+     N_("The file is not a valid hex file."),
+     N_("Build the file again with `klimakit build` and flash again.")),
     ("The hex file cannot be programmed", 523,
-     "Hex-filen kunne ikke skrives ind.",
-     "Byg filen igen med `klimakit build` og flash igen."),
+     N_("The hex file could not be written in."),
+     N_("Build the file again with `klimakit build` and flash again.")),
     ("The hex file you dropped isn't compatible", 524,
-     "Hex-filen passer ikke til micro:bit'en, eller den står i MAINTENANCE-tilstand.",
-     "Hedder drevet MAINTENANCE, så tag kablet ud og i igen uden at holde reset-knappen. "
-     "Ellers: byg filen igen med `klimakit build`."),
+     N_("The hex file does not fit the micro:bit, or it is in MAINTENANCE mode."),
+     N_("If the drive is called MAINTENANCE, unplug the cable and plug it in again without "
+        "holding the reset button. Otherwise: build the file again with `klimakit build`.")),
     ("The hex file offset load address", 525,
-     "Hex-filen skal ligge et andet sted i hukommelsen end denne micro:bit forventer.",
-     "Byg filen igen med `klimakit build`."),
+     N_("The hex file must go to another place in memory than this micro:bit expects."),
+     N_("Build the file again with `klimakit build`.")),
     ("The application file format is unknown", 528,
-     "micro:bit'en kender ikke filformatet.",
-     "Kopiér en .hex-fil bygget med `klimakit build`."),
+     N_("The micro:bit does not know the file format."),
+     N_("Copy a .hex file built with `klimakit build`.")),
     ("The application image is not compatible", 529,
-     "Programmet er lavet til en anden micro:bit-version (fx kun V1 på en V2).",
-     "Byg programmet igen med `klimakit build`: det giver en universal hex til V1 og V2."),
+     N_("The program is made for another micro:bit version (e.g. V1 only on a V2)."),
+     N_("Build the program again with `klimakit build`: it gives a universal hex for V1 and V2.")),
 )
 
 
@@ -84,7 +86,7 @@ class FailReport:
     error: str  # DAPLink's sentence
     kinds: tuple[str, ...]
     code: int  # the 5xx number a V2 scrolls; 0 if unknown
-    sentence: str  # what happened, for a teacher (Danish)
+    sentence: str  # what happened, for a teacher (in the language of the moment it was read)
     advice: str  # what to do
 
 
@@ -107,7 +109,7 @@ def parse_fail_txt(text: str) -> FailReport:
     text = printable(text[:FAIL_TXT_MAX_BYTES])
     error, kinds = "", tuple[str, ...]()
     for line in text.splitlines():
-        key, _, value = line.partition(":")
+        key, _sep, value = line.partition(":")
         if key.strip().lower() == "error":
             error = one_line(value, ERROR_MAX_CHARS)
         elif key.strip().lower() == "type":
@@ -115,10 +117,11 @@ def parse_fail_txt(text: str) -> FailReport:
     error = error or one_line(text, ERROR_MAX_CHARS)
     for start, code, sentence, advice in _KNOWN:
         if error.lower().startswith(start.lower()):
-            return FailReport(error, kinds, code, sentence, advice)
+            return FailReport(error, kinds, code, _(sentence), _(advice))
     return FailReport(
-        error, kinds, 0, "micro:bit'en meldte en fejl: {}".format(error or "(tom FAIL.TXT)"),
-        "Tag USB-kablet ud og i igen, og flash igen.",
+        error, kinds, 0,
+        _("The micro:bit reported an error: {}").format(error or _("(empty FAIL.TXT)")),
+        _("Unplug the USB cable and plug it in again, and flash again."),
     )
 
 

@@ -24,6 +24,8 @@ from functools import lru_cache
 from kit.build import Program, parse_python
 from kit.errors import KitError
 from kit.hardware import V1
+from kit.i18n import N_
+from kit.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +45,23 @@ ENGINE_CHOICES = ("auto", "qemu", "sim")  # `klimakit virtual up --engine`
 # temperature() and the compass wait for sensors QEMU lacks, V1 1.1.1 waits for a radio at
 # `import radio`, speech and music.play() never finish.
 QEMU_HANGS = {
-    "temperature": "temperature()", "compass": "kompasset", "radio": "radioen",
+    "temperature": "temperature()", "compass": N_("the compass"), "radio": N_("the radio"),
     "speech": "speech", "play": "music.play()", "pitch": "music.pitch()",
 }
 # Names QEMU runs with a stand-in value (docs/qemu.md §10).
+_STILL = N_("accelerometer at rest")
 QEMU_FIXED = {
-    "read_light_level": "lys altid 255", "get_values": "accelerometer i ro",
-    "get_x": "accelerometer i ro", "get_y": "accelerometer i ro", "get_z": "accelerometer i ro",
-    "current_gesture": "ingen bevægelser", "read_analog": "analoge pins altid 0",
+    "read_light_level": N_("light always 255"), "get_values": _STILL, "get_x": _STILL,
+    "get_y": _STILL, "get_z": _STILL, "current_gesture": N_("no gestures"),
+    "read_analog": N_("analog pins always 0"),
 }
 _MUSIC_CALLS = frozenset({"play", "pitch"})
 
 
 @dataclass(frozen=True)
 class Engine:
-    """The engine for one program on one board version, and why (Danish, for the teacher)."""
+    """The engine for one program on one board version, and why (for the teacher, in the
+    language of the moment it was chosen: it travels through the fleet's registry)."""
 
     kind: EngineKind
     reason: str
@@ -66,12 +70,12 @@ class Engine:
 
     @property
     def label(self) -> str:
-        """Short Danish name for tables: 'QEMU (V1-firmware)', 'simulator', 'intet'."""
-        return {EngineKind.QEMU: "QEMU (V1-firmware)", EngineKind.SIM: "simulator",
-                EngineKind.NONE: "intet", EngineKind.OFF: "kun drev"}[self.kind]
+        """Short name for tables: 'QEMU (V1 firmware)', 'simulator', 'nothing'."""
+        return {EngineKind.QEMU: _("QEMU (V1 firmware)"), EngineKind.SIM: _("simulator"),
+                EngineKind.NONE: _("nothing"), EngineKind.OFF: _("drive only")}[self.kind]
 
 
-NOT_FLASHED = Engine(EngineKind.NONE, "ikke flashet endnu")
+NOT_FLASHED = Engine(EngineKind.NONE, N_("not flashed yet"))  # shown through _() by reason_text
 
 
 def used_names(program: Program) -> frozenset[str]:
@@ -96,16 +100,16 @@ def used_names(program: Program) -> frozenset[str]:
 
 
 def qemu_cannot(program: Program) -> list[str]:
-    """What in `program` QEMU cannot run (Danish phrases, in a fixed order); [] if nothing."""
+    """What in `program` QEMU cannot run (phrases in the user's language, in a fixed order)."""
     names = used_names(program)
-    hangs = [word for key, word in QEMU_HANGS.items()
+    hangs = [_(word) for key, word in QEMU_HANGS.items()
              if (key in names and key not in _MUSIC_CALLS) or "music." + key in names]
     return hangs
 
 
 def _stand_ins(program: Program) -> list[str]:
     names = used_names(program)
-    return list(dict.fromkeys(word for key, word in QEMU_FIXED.items() if key in names))
+    return list(dict.fromkeys(_(word) for key, word in QEMU_FIXED.items() if key in names))
 
 
 def choose_engine(program: Program | None, version: str, *, qemu_installed: bool,
@@ -120,25 +124,28 @@ def choose_engine(program: Program | None, version: str, *, qemu_installed: bool
     lesson, scenario = lesson_of(program) if program is not None else ("", "calm")
     if version != V1:
         if program is None:
-            return Engine(EngineKind.NONE, "hex-filen har intet MicroPython-program, og "
-                          "simulatoren kører kun MicroPython")
-        return Engine(EngineKind.SIM, "QEMU har ingen micro:bit V2", scenario, lesson)
+            return Engine(EngineKind.NONE, _("the hex file has no MicroPython program, and the "
+                                             "simulator runs only MicroPython"))
+        return Engine(EngineKind.SIM, _("QEMU has no micro:bit V2"), scenario, lesson)
     if program is None:
         if qemu_installed:
-            return Engine(EngineKind.QEMU, "ægte V1-firmware; hex-filen er ikke MicroPython")
-        return Engine(EngineKind.NONE, "QEMU er ikke installeret, og simulatoren kører kun "
-                      "MicroPython")
+            return Engine(EngineKind.QEMU, _("real V1 firmware; the hex file is not MicroPython"))
+        return Engine(EngineKind.NONE, _("QEMU is not installed, and the simulator runs only "
+                                         "MicroPython"))
     if not qemu_installed:
-        return Engine(EngineKind.SIM, "QEMU er ikke installeret", scenario, lesson)
+        return Engine(EngineKind.SIM, _("QEMU is not installed"), scenario, lesson)
     if forced == "sim":
-        return Engine(EngineKind.SIM, "valgt med --engine sim", scenario, lesson)
+        return Engine(EngineKind.SIM, _("chosen with --engine sim"), scenario, lesson)
     cannot = qemu_cannot(program)
     if cannot and forced != "qemu":
-        return Engine(EngineKind.SIM, "QEMU mangler " + ", ".join(cannot), scenario, lesson)
+        return Engine(EngineKind.SIM, _("QEMU lacks {parts}").format(parts=", ".join(cannot)),
+                      scenario, lesson)
     fixed = _stand_ins(program)
-    reason = "ægte V1-firmware" + (" (i QEMU: " + ", ".join(fixed) + ")" if fixed else "")
+    reason = (_("real V1 firmware (in QEMU: {stand_ins})").format(stand_ins=", ".join(fixed))
+              if fixed else _("real V1 firmware"))
     if cannot:
-        reason += "; valgt med --engine qemu: " + ", ".join(cannot) + " hænger"
+        reason = _("{reason}; chosen with --engine qemu: {parts} hang").format(
+            reason=reason, parts=", ".join(cannot))
     return Engine(EngineKind.QEMU, reason, scenario, lesson)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
+from kit.i18n import gettext as _
 from kit.boards import BoardInfo, DriveInfo, find_drives, read_drive, select_boards
 from kit.build import BuiltHex
 from kit.flash.daplink import parse_fail_txt, read_fail_txt
@@ -65,13 +66,13 @@ class FlashResult:
 
     board: BoardInfo
     status: FlashStatus
-    message: str  # for a teacher (Danish)
+    message: str  # for a teacher, in the language of the moment it was made
     advice: str = ""
     seconds: float = 0.0
     fail_txt: str = ""
     written: bool = False  # whether any byte reached the board
     running: bool | None = None  # the check after flashing: header seen / not / not checked
-    check: str = ""  # what the check saw (Danish), e.g. "Kører afkoeling."
+    check: str = ""  # what the check saw, e.g. "Running afkoeling."
     lesson: str = ""  # the lesson the running program's header names
 
     @property
@@ -122,18 +123,24 @@ def write_hex(data: bytes, drive: Path, on_progress: Callable[[int, int], None] 
 
 def _write_error(board: BoardInfo, err: OSError, written: int, seconds: float) -> FlashResult:
     if isinstance(err, PermissionError) or err.errno == errno.EROFS:
-        return _result(board, FAILED, "Drevet {} er skrivebeskyttet, så intet blev kopieret."
-                       .format(board.drive), "Tag micro:bit'en ud og sæt den i igen. Sker det "
-                       "igen: tjek at drevet ikke er monteret skrivebeskyttet.", seconds=seconds)
+        return _result(board, FAILED, _("The drive {} is read-only, so nothing was copied.")
+                       .format(board.drive), _("Unplug the micro:bit and plug it in again. If it "
+                                               "happens again: check that the drive is not "
+                                               "mounted read-only."), seconds=seconds)
     if err.errno == errno.ENXIO:
-        return _result(board, FAILED, "Drevet tager ikke imod filer (den virtuelle micro:bit er "
-                       "stoppet?).", "Start `klimakit virtual up` igen.", seconds=seconds)
+        return _result(board, FAILED, _("The drive takes no files (has the virtual micro:bit "
+                                        "stopped?)."), _("Start `klimakit virtual up` again."),
+                       seconds=seconds)
     if written:
-        return _result(board, FAILED, "Drevet forsvandt under kopieringen ({}): micro:bit'en har "
-                       "kun fået en del af programmet.".format(err.strerror or err),
-                       "Sæt micro:bit'en i igen og flash den igen.", seconds=seconds, written=True)
-    return _result(board, FAILED, "Kunne ikke skrive til drevet: {}".format(err.strerror or err),
-                   "Tjek med `klimakit boards`, at micro:bit'en stadig er sat i.", seconds=seconds)
+        return _result(board, FAILED, _("The drive disappeared during the copy ({}): the "
+                                        "micro:bit got only part of the program.").format(
+                                            err.strerror or err),
+                       _("Plug the micro:bit in again and flash it again."), seconds=seconds,
+                       written=True)
+    return _result(board, FAILED, _("Could not write to the drive: {}").format(
+        err.strerror or err),
+                   _("Check with `klimakit boards` that the micro:bit is still plugged in."),
+                   seconds=seconds)
 
 
 def _locate(unique_id: str, drive: Path, roots: list[Path] | None) -> DriveInfo | None:
@@ -169,9 +176,10 @@ def wait_for_remount(board: BoardInfo, remount_before: int, roots: list[Path] | 
 
 
 def _not_a_microbit(board: BoardInfo) -> FlashResult:
-    return _result(board, SKIPPED, "{} er ikke en micro:bit (ingen DETAILS.TXT), så intet "
-                   "blev kopieret.".format(board.drive), "Er det et USB-stik med navnet "
-                   "MICROBIT? Ellers: vent til drevet er færdigt med at monteres.")
+    return _result(board, SKIPPED, _("{} is not a micro:bit (no DETAILS.TXT), so nothing was "
+                                     "copied.").format(board.drive),
+                   _("Is it a USB stick named MICROBIT? Otherwise: wait until the drive has "
+                     "finished mounting."))
 
 
 def choose_boards_to_flash(found: Sequence[BoardInfo], names: Sequence[str], all_boards: bool
@@ -226,13 +234,14 @@ def _flash_only(built: BuiltHex, board: BoardInfo, on_progress: Progress | None,
     start = time.monotonic()
     progress = on_progress or (lambda *a: None)
     if board.drive is None:
-        return _result(board, FAILED, "micro:bit'ens drev (MICROBIT) er ikke monteret, kun dens "
-                       "serielle port.", "Vent et øjeblik og prøv igen, eller sæt den i igen.")
+        return _result(board, FAILED, _("The micro:bit's drive (MICROBIT) is not mounted, only "
+                                        "its serial port."),
+                       _("Wait a moment and try again, or plug it in again."))
     if not board.unique_id:
         return _not_a_microbit(board)
     problem = built.info.problem_for(board.version)
     if problem:
-        return _result(board, FAILED, problem + " Intet blev kopieret.")
+        return _result(board, FAILED, _("{problem} Nothing was copied.").format(problem=problem))
     before = read_drive(board.drive)
     remount_before = before.remount_count if before else -1
     written = 0
@@ -253,21 +262,24 @@ def _flash_only(built: BuiltHex, board: BoardInfo, on_progress: Progress | None,
     seconds = time.monotonic() - start
     progress(board, PHASE_DONE, len(data), len(data))
     if state == "stuck":
-        return _result(board, FAILED, "Filen blev kopieret, men micro:bit'en genstartede ikke "
-                       "inden for {:.0f} s.".format(timeout_s), "Tag micro:bit'en ud, sæt den i "
-                       "igen og flash igen.", seconds=seconds, written=True)
+        return _result(board, FAILED, _("The file was copied, but the micro:bit did not restart "
+                                        "within {:.0f} s.").format(timeout_s),
+                       _("Unplug the micro:bit, plug it in again and flash again."),
+                       seconds=seconds, written=True)
     if state == "gone" or info is None:
-        return _result(board, FAILED, "micro:bit'en forsvandt efter kopieringen og kom ikke "
-                       "tilbage (taget ud?).", "Sæt den i igen og kør `klimakit flash` igen for "
-                       "den.", seconds=seconds, written=True)
+        return _result(board, FAILED, _("The micro:bit disappeared after the copy and did not "
+                                        "come back (unplugged?)."),
+                       _("Plug it in again and run `klimakit flash` again for it."),
+                       seconds=seconds, written=True)
     board = replace(board, drive=info.path,
                     daplink_version=info.daplink_version or board.daplink_version)
     fail_text = read_fail_txt(info.path)  # bounded and printable (kit/flash/daplink.py)
     if fail_text is None:
-        return _result(board, OK, "Flashet og genstartet.", seconds=seconds, written=True)
+        return _result(board, OK, _("Flashed and restarted."), seconds=seconds, written=True)
     report = parse_fail_txt(fail_text)
-    code = " (fejl {})".format(report.code) if report.code else ""
-    return _result(board, FAILED, report.sentence + code, report.advice, seconds=seconds,
+    message = _("{sentence} (error {code})").format(sentence=report.sentence, code=report.code) \
+        if report.code else report.sentence
+    return _result(board, FAILED, message, report.advice, seconds=seconds,
                    fail_txt=fail_text, written=True)
 
 

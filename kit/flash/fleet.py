@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kit.i18n import gettext as _
 from kit.boards import VIRTUAL_REGISTRY, pid_alive
 from kit.errors import KitError
 from kit.flash.engine import ENGINE_CHOICES
@@ -60,16 +61,16 @@ class VirtualFleet:
         rehearsing a long lesson). Nothing is created before `start`.
         """
         if not 1 <= count <= 32:
-            raise KitError("a virtual class has 1 to 32 boards (each QEMU needs ~36 MB)")
+            raise KitError(_("a virtual class has 1 to 32 boards (each QEMU needs ~36 MB)"))
         kinds = list(versions)[:count] + [V1] * (count - len(versions))
         if any(kind not in VIRTUAL_BOARD_IDS for kind in kinds):
-            raise KitError("a virtual board is 'v1' or 'v2', not {}".format(
+            raise KitError(_("a virtual board is 'v1' or 'v2', not {}").format(
                 [kind for kind in kinds if kind not in VIRTUAL_BOARD_IDS][0]))
         if engine not in ENGINE_CHOICES:
-            raise KitError("engine is one of {}, not {!r}".format(", ".join(ENGINE_CHOICES),
+            raise KitError(_("engine is one of {}, not {!r}").format(", ".join(ENGINE_CHOICES),
                                                                   engine))
         if not sim_speed > 0:
-            raise KitError("the simulator's speed must be above 0, not {}".format(sim_speed))
+            raise KitError(_("the simulator's speed must be above 0, not {}").format(sim_speed))
         self.count, self.kinds = count, kinds
         self._root, self.salt = root, salt if salt is not None else secrets.token_hex(8)
         self._options = dict(bytes_per_s=bytes_per_s, remount_s=remount_s, boot=boot,
@@ -132,8 +133,8 @@ class VirtualFleet:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return
         if pid != os.getpid() and pid_alive(pid):
-            raise KitError("virtual boards from process {} already use {}. Stop them first, "
-                           "or use --dir.".format(pid, self.root))
+            raise KitError(_("virtual boards from process {} already use {}. Stop them first, or "
+                             "use --dir.").format(pid, self.root))
 
     def _write_registry(self) -> None:
         with self._lock:
@@ -141,7 +142,7 @@ class VirtualFleet:
                 return
             boards: dict[str, dict[str, Any]] = {
                 b.unique_id: {"name": b.name, "version": b.version, "engine": b.engine.kind.value,
-                              "reason": b.engine.reason, "lesson": b.engine.lesson}
+                              "reason": _(b.engine.reason), "lesson": b.engine.lesson}
                 for b in self.boards}
             ports = {b.unique_id: b.port for b in self.boards if b.port}
             tmp = self.registry.with_suffix(".tmp")

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Protocol
 
+from kit.i18n import gettext as _
 from kit.boards import QemuBoard
 from kit.build import Program
 from kit.errors import KitError
@@ -135,5 +136,6 @@ def _wait_listening(qemu: QemuBoard, timeout_s: float = LISTEN_TIMEOUT_S) -> Non
         except OSError as err:
             if not qemu.running or time.monotonic() > deadline:
                 raise KitError(
-                    "QEMU did not open its serial port: " + qemu.qemu_log()[-300:]) from err
+                    _("QEMU did not open its serial port: {}").format(
+                        qemu.qemu_log()[-300:])) from err
             time.sleep(0.02)

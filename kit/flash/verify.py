@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.i18n import N_
+from kit.i18n import gettext as _
 from kit.boards import Board, BoardInfo, SerialBoard, find_boards
 from kit.errors import KitError
 from kit.record import BoardText, Header, Silence, parse_line
@@ -61,8 +63,8 @@ def verify_board(board: BoardInfo, *, expect_header: bool = True,
     try:
         serial = opener(found.port, board.label)
     except KitError as err:
-        return Verification(None, "Kunne ikke åbne den serielle port {}: {}".format(
-            found.port, err), "Kør `klimakit boards` for at se portene.", board=found)
+        return Verification(None, _("Could not open the serial port {}: {}").format(
+            found.port, err), _("Run `klimakit boards` to see the ports."), board=found)
     try:
         return _watch(serial, found, expect_header, deadline, timeout_s)
     finally:
@@ -92,15 +94,16 @@ def _port_of(board: BoardInfo, find: Callable[[], Iterable[BoardInfo]], deadline
 
 def _no_port(board: BoardInfo, found: BoardInfo | None) -> Verification:
     if found is not None and found.virtual and found.engine == "off":
-        return Verification(None, "En virtuel micro:bit uden motor (kun et drev): intet at "
-                            "tjekke.", board=found)
+        return Verification(None, _("A virtual micro:bit without an engine (a drive only): "
+                                    "nothing to check."), board=found)
     if found is not None and found.virtual:
-        return Verification(False, "Den virtuelle micro:bit kører intet program: {}.".format(
-            found.engine_reason or "ingen motor"), "Se `klimakit virtual up`'s vindue.",
+        return Verification(False, _("The virtual micro:bit runs no program: {}.").format(
+            found.engine_reason or _("no engine")), _("See the window of `klimakit virtual up`."),
             board=found)
-    return Verification(None, "Ingen seriel port fundet, så klimakit kan ikke se, om "
-                        "programmet kører.", "På Linux skal du være i gruppen 'dialout'; "
-                        "se `klimakit boards`.", board=found or board)
+    return Verification(None, _("No serial port found, so klimakit cannot see whether the "
+                                "program runs."),
+                        _("On Linux you must be in the group 'dialout'; see `klimakit boards`."),
+                        board=found or board)
 
 
 def _watch(serial: Board, board: BoardInfo, expect_header: bool, deadline: float,
@@ -116,8 +119,8 @@ def _watch(serial: Board, board: BoardInfo, expect_header: bool, deadline: float
             lines = serial.read_lines(min(0.2, max(0.0, deadline - time.monotonic())))
             partial = serial.peek_partial_line()
         except KitError as err:
-            return Verification(False, "Forbindelsen til micro:bit'en gik tabt under tjekket "
-                                "({}).".format(err), _DEAD_ADVICE, board=board)
+            return Verification(False, _("The connection to the micro:bit was lost during the "
+                                         "check ({}).").format(err), _(_DEAD_ADVICE), board=board)
         got_bytes = got_bytes or bool(lines) or bool(partial)
         for raw in lines:
             parsed = parse_line(raw)
@@ -131,9 +134,10 @@ def _watch(serial: Board, board: BoardInfo, expect_header: bool, deadline: float
             text.see(partial.decode("utf-8", "replace"))
         found = text.explain()
         if found.reason is Silence.TRACEBACK:
-            return Verification(False, "Sender ikke: programmet stoppede med en fejl: {}.".format(
-                found.detail), "Ret fejlen og flash igen (prøv først `klimakit run PROGRAM "
-                "--as-flashed`).", board=board)
+            return Verification(False, _("Not sending: the program stopped with an error: "
+                                         "{}.").format(found.detail),
+                                _("Fix the error and flash again (first try `klimakit run "
+                                  "PROGRAM --as-flashed`)."), board=board)
         if rebooted and found.reason is Silence.REPL:
             break  # it started again and ended at its prompt: nothing more will come
     return _silent(board, text, got_bytes, expect_header, timeout_s)
@@ -142,7 +146,7 @@ def _watch(serial: Board, board: BoardInfo, expect_header: bool, deadline: float
 def _restart(serial: Board) -> None:
     """Stop whatever runs and soft-reboot, so main.py starts (and prints its header) anew."""
     try:
-        for _ in range(2):  # the second Ctrl-C also skips V1's scrolling of an error
+        for _attempt in range(2):  # the second Ctrl-C also skips V1's scrolling of an error
             serial.write(b"\r\x03")
             time.sleep(0.1)
         serial.write(b"\x04")
@@ -152,30 +156,32 @@ def _restart(serial: Board) -> None:
 
 def _running(header: Header, board: BoardInfo) -> Verification:
     lesson = header.lesson
-    return Verification(True, "Kører {}.".format(lesson) if lesson else
-                        "Kører (overskrift uden lektion: {}).".format(",".join(header.fields)),
+    return Verification(True, _("Running {}.").format(lesson) if lesson else
+                        _("Running (header without a lesson: {}).").format(",".join(header.fields)),
                         lesson=lesson, board=board)
 
 
-_DEAD_ADVICE = ("Tryk på reset-knappen på bagsiden og flash den igen; tjek at kablet er et "
-                "datakabel.")
+_DEAD_ADVICE = (N_("Press the reset button on the back and flash it again; check that the cable "
+                   "is a data cable."))
 
 
 def _silent(board: BoardInfo, text: BoardText, got_bytes: bool, expect_header: bool,
             timeout_s: float) -> Verification:
     if not got_bytes:
-        advice = ("Kører `klimakit virtual up` stadig?" if board.virtual else _DEAD_ADVICE)
-        return Verification(False, "Sender ikke: micro:bit'en svarer ikke på sin serielle port "
-                            "(intet på {:.0f} s, heller ikke efter en genstart).".format(
-                                timeout_s), advice, board=board)
+        advice = _("Is `klimakit virtual up` still running?") if board.virtual \
+            else _(_DEAD_ADVICE)
+        return Verification(False, _("Not sending: the micro:bit does not answer on its serial "
+                                     "port (nothing in {:.0f} s, not even after a "
+                                     "restart).").format(timeout_s), advice, board=board)
     if not expect_header:
-        return Verification(None, "Startet (programmet sender ingen klimakit-overskrift, så "
-                            "klimakit kan ikke se mere).", board=board)
+        return Verification(None, _("Started (the program sends no klimakit header, so klimakit "
+                                    "cannot see more)."), board=board)
     if text.explain().reason is Silence.REPL:
-        return Verification(False, "Sender ikke: programmet sluttede uden at sende en "
-                            "klimakit-overskrift.", "Kalder programmet begin(...) fra klima? "
-                            "Prøv det med `klimakit run PROGRAM --as-flashed`.", board=board)
-    return Verification(False, "Sender ikke: ingen klimakit-overskrift inden for {:.0f} s "
-                        "(senest: »{}«).".format(timeout_s, text.last), "Kalder programmet "
-                        "begin(...) fra klima, før det måler? Flash igen, eller tryk på "
-                        "reset.", board=board)
+        return Verification(False, _("Not sending: the program ended without sending a klimakit "
+                                     "header."), _("Does the program call begin(...) from "
+                                                      "klima? Try it with `klimakit run PROGRAM "
+                                                      "--as-flashed`."), board=board)
+    return Verification(False, _("Not sending: no klimakit header within {:.0f} s (last: "
+                                 "“{}”).").format(timeout_s, text.last),
+                        _("Does the program call begin(...) from klima before it measures? "
+                          "Flash again, or press reset."), board=board)

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from kit.i18n import gettext as _
 from kit.boards import QemuBoard, qemu_binary
 from kit.build import Program, inspect_hex, program_in_hex, split_universal
 from kit.errors import HexFileError, KitError
@@ -103,7 +104,7 @@ class VirtualBoard:
     def press(self, button: str = "A") -> None:
         """Press a button of the board (whichever engine runs it); KitError if none does."""
         if self.runner is None:
-            raise KitError("{} runs no program yet: flash it first".format(self.name))
+            raise KitError(_("{} runs no program yet: flash it first").format(self.name))
         self.runner.press(button)
 
     def start(self) -> None:
@@ -168,7 +169,7 @@ class VirtualBoard:
         buf = bytearray()
         started = last = time.monotonic()
         while not self._stop.is_set():
-            ready, _, _ = select.select([self._fifo], [], [], POLL_S)
+            ready, _out, _err = select.select([self._fifo], [], [], POLL_S)
             now = time.monotonic()
             if not ready:
                 if buf and now - last > TRANSFER_TIMEOUT_S:
@@ -229,22 +230,23 @@ class VirtualBoard:
         self.last_size = len(data)
         fail, own_hex = self._decode(data)
         self._unmount()
-        self._on_event(self.name, "remounting")
+        self._on_event(self.name, _("remounting"))
         if not fail:
             self.flashes += 1
             self._stop_runner()  # the old program stops as the new one is written
             if self.boot:
                 self._start_runner(own_hex)
             else:
-                self.engine = Engine(EngineKind.OFF, "kun et drev: kører ikke programmer")
+                self.engine = Engine(EngineKind.OFF, _("a drive only: runs no programs"))
                 self._on_port()
         self.last_fail = fail
         self._stop.wait(max(0.0, self.remount_s - (time.monotonic() - start)))
         self.remount_count += 1
         self._mount(fail)
         self._on_event(self.name, "FAIL.TXT: " + fail.splitlines()[0] if fail else
-                       "flashed, {}: {} ({})".format(self.engine.label, self.port or "no port",
-                                                     self.engine.reason))
+                       _("flashed, {}: {} ({})").format(self.engine.label,
+                                                        self.port or _("no port"),
+                                                        _(self.engine.reason)))
 
     def _stop_runner(self) -> None:
         runner, self.runner = self.runner, None
@@ -264,8 +266,8 @@ class VirtualBoard:
                                         seed=self.index, speed=self.sim_speed)
         except KitError as err:
             log.warning("%s: cannot start: %s", self.name, err)
-            self._on_event(self.name, "not started: {}".format(err))
-            self.engine = Engine(EngineKind.NONE, "kunne ikke starte: {}".format(err))
+            self._on_event(self.name, _("not started: {}").format(err))
+            self.engine = Engine(EngineKind.NONE, _("could not start: {}").format(err))
         self._on_port()
 
 

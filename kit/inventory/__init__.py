@@ -22,7 +22,7 @@ from kit.inventory.pool import KitRecord, add_to_kit, create_kit, lend_kit, list
 from kit.inventory.report import render_report, write_report
 from kit.inventory.schema import InventoryEvent, InventoryStatus
 from kit.inventory.store import (
-    COLUMNS, STATUS_LABELS, BoardRecord, InventoryRecord, export_csv, list_boards,
+    COLUMNS, STATUS_LABELS, BoardRecord, InventoryRecord, export_csv, list_boards, status_label,
 )
 from kit.inventory.sync import assign_names, record_flashes, rename, send_pending
 
@@ -36,5 +36,5 @@ __all__ = [
     "StoreUnavailable", "add_to_kit", "assign_names", "board_history", "create_kit", "db_path",
     "default_sqlite_path", "export_csv", "lend_kit", "list_boards", "list_kits", "mark_defect",
     "mark_repaired", "overview", "record_flashes", "render_report", "rename", "return_kit",
-    "send_pending", "set_school", "store_url", "write_report",
+    "send_pending", "set_school", "status_label", "store_url", "write_report",
 ]

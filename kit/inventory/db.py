@@ -31,6 +31,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 from kit.errors import KitError
 from kit.resources import data_dir
 
@@ -85,10 +87,9 @@ def default_sqlite_path() -> Path:
     try:
         return data_dir() / DB_FILE
     except OSError as err:
-        raise KitError(
-            "cannot create the klimakit data folder ({}). Set KLIMAKIT_DATA_DIR to a writable "
-            "folder.".format(err)
-        ) from err
+        raise KitError(_("cannot create the klimakit data folder ({reason}). Set "
+                         "KLIMAKIT_DATA_DIR to a writable folder.").format(
+                             reason=os_reason(err))) from err
 
 
 def store_url(store: StoreChoice = None) -> URL:
@@ -101,15 +102,17 @@ def store_url(store: StoreChoice = None) -> URL:
     try:
         url = make_url(store)
     except exc.ArgumentError as err:
-        raise KitError("{!r} is not a database URL. Use postgresql://user:password@host/db "
-                       "or sqlite:///path/to/file.sqlite3.".format(store)) from err
+        raise KitError(_("{store!r} is not a database URL. Use "
+                         "postgresql://user:password@host/db or sqlite:///path/to/file.sqlite3.")
+                       .format(store=store)) from err
     backend = url.get_backend_name()
     if backend in ("postgresql", "postgres"):
         return url.set(drivername="postgresql+psycopg")
     if backend == "sqlite" and url.database:
         return url
-    raise KitError("klimakit keeps its inventory in PostgreSQL or SQLite, not {!r}. Set {} to "
-                   "postgresql://user:password@host/db.".format(url.drivername, ENV_URL))
+    raise KitError(_("klimakit keeps its inventory in PostgreSQL or SQLite, not {driver!r}. Set "
+                     "{variable} to postgresql://user:password@host/db.").format(
+                         driver=url.drivername, variable=ENV_URL))
 
 
 def target(store: StoreChoice = None) -> Target:
@@ -149,10 +152,9 @@ def _make_engine(url: URL) -> Engine:
     try:
         import psycopg  # noqa: F401  (the driver is loaded only for a PostgreSQL store)
     except ImportError as err:
-        raise KitError(
-            "PostgreSQL needs the psycopg driver with libpq ({}). Install it with "
-            "`pip install \"psycopg[binary]\"`, or `apt-get install libpq5` where no binary "
-            "wheel exists.".format(err)) from err
+        raise KitError(_("PostgreSQL needs the psycopg driver with libpq ({problem}). Install "
+                         "it with `pip install \"psycopg[binary]\"`, or `apt-get install "
+                         "libpq5` where no binary wheel exists.").format(problem=err)) from err
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2, connect_args={
         "connect_timeout": CONNECT_TIMEOUT_S, "application_name": "klimakit",
         "options": "-c statement_timeout={0} -c lock_timeout={0}".format(STATEMENT_TIMEOUT_MS),
@@ -218,36 +220,40 @@ def classify(handle: Target, err: exc.DBAPIError) -> KitError:
     why = str(err.orig).strip().splitlines()[0] if err.orig is not None else str(err)
     lowered = why.lower()
     if "malformed" in lowered or "not a database" in lowered or "encrypted" in lowered:
-        return StoreUnavailable(
-            "Inventaret {} er beskadiget ({}). Flashning og optagelse virker stadig, men "
-            "boards får ingen nye navne. Flyt filen væk (omdøb den fx til klimakit.sqlite3."
-            "beskadiget), så laver klimakit et nyt inventar; sqlite3's `.recover` kan redde "
-            "rækkerne fra den gamle.".format(handle.description, why), "damaged",
-            handle.description)
+        return StoreUnavailable(_(
+            "The inventory {store} is damaged ({problem}). Flashing and recording still work, "
+            "but boards get no new names. Move the file away (rename it, e.g. to "
+            "klimakit.sqlite3.damaged), and klimakit makes a new inventory; sqlite3's "
+            "`.recover` can rescue the rows of the old one.").format(
+                store=handle.description, problem=why), "damaged", handle.description)
     if "locked" in lowered or "busy" in lowered:
-        return StoreUnavailable(
-            "Inventaret {} er optaget af et andet program i mere end {:.0f} s ({}). Prøv "
-            "igen om lidt.".format(handle.description, SQLITE_BUSY_TIMEOUT_S, why), "busy",
+        return StoreUnavailable(_(
+            "The inventory {store} has been busy with another program for more than "
+            "{seconds:.0f} s ({problem}). Try again in a moment.").format(
+                store=handle.description, seconds=SQLITE_BUSY_TIMEOUT_S, problem=why), "busy",
             handle.description)
     if isinstance(err, exc.OperationalError) and handle.is_postgresql:
         handle.down_until = time.monotonic() + RETRY_AFTER_S
-        return StoreUnavailable(
-            "Inventaret {} kan ikke nås ({}). Tjek netværket og {}; flashning og optagelse "
-            "fortsætter imens.".format(handle.description, why, ENV_URL), "unreachable",
+        return StoreUnavailable(_(
+            "The inventory {store} cannot be reached ({problem}). Check the network and "
+            "{variable}; flashing and recording go on meanwhile.").format(
+                store=handle.description, problem=why, variable=ENV_URL), "unreachable",
             handle.description)
     if isinstance(err, exc.OperationalError) and "open" in lowered:
-        return StoreUnavailable(
-            "Inventaret {} kan ikke åbnes ({}). Tjek at mappen findes og er skrivbar, eller "
-            "sæt KLIMAKIT_DATA_DIR til en anden mappe.".format(handle.description, why),
-            "unreachable", handle.description)
-    return KitError("Inventaret {} gav en fejl: {}".format(handle.description, why))
+        return StoreUnavailable(_(
+            "The inventory {store} cannot be opened ({problem}). Check that the folder exists "
+            "and is writable, or set KLIMAKIT_DATA_DIR to another folder.").format(
+                store=handle.description, problem=why), "unreachable", handle.description)
+    return KitError(_("The inventory {store} gave an error: {problem}").format(
+        store=handle.description, problem=why))
 
 
 def unavailable_again(handle: Target) -> StoreUnavailable:
     """The error for a store this process found unreachable less than RETRY_AFTER_S ago."""
-    return StoreUnavailable(
-        "Inventaret {} kunne ikke nås for lidt siden; klimakit prøver igen om {:.0f} s."
-        .format(handle.description, max(0.0, handle.down_until - time.monotonic())),
+    return StoreUnavailable(_(
+        "The inventory {store} could not be reached a moment ago; klimakit tries again in "
+        "{seconds:.0f} s.").format(store=handle.description,
+                                   seconds=max(0.0, handle.down_until - time.monotonic())),
         "unreachable", handle.description)
 
 

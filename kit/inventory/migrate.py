@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, exc, inspect, text
 
+from kit.i18n import gettext as _
 from kit.inventory.schema import SCHEMA_REVISION, metadata
 
 if TYPE_CHECKING:
@@ -102,15 +103,18 @@ def _refuse_foreign_or_newer(handle: Target, revision: str | None, tables: set[s
     from kit.inventory.db import ENV_URL, StoreUnavailable
 
     if revision is not None and revision not in known_revisions():
-        raise StoreUnavailable(
-            "Inventaret {} er lavet af en nyere klimakit (skema {}). Opdatér klimakit på denne "
-            "pc (pip install -U klimakit); indtil da ændrer denne version intet i det."
-            .format(handle.description, revision), "newer", handle.description)
+        raise StoreUnavailable(_(
+            "The inventory {store} was made by a newer klimakit (schema {revision}). Update "
+            "klimakit on this PC (pip install -U klimakit); until then this version changes "
+            "nothing in it.").format(store=handle.description, revision=revision), "newer",
+            handle.description)
     if revision is None and tables and (tables != {"boards"} or columns != LEGACY_COLUMNS):
-        raise StoreUnavailable(
-            "Databasen {} har allerede tabeller, som klimakit ikke har lavet ({}{}), så "
-            "klimakit rører den ikke. Giv klimakit sin egen database ({}), eller flyt filen "
-            "væk.".format(handle.description, ", ".join(sorted(tables)),
-                          "; boards har kolonnerne " + ", ".join(sorted(columns))
-                          if columns else "", ENV_URL),
-            "foreign", handle.description)
+        found = ", ".join(sorted(tables))
+        if columns:
+            found = _("{tables}; boards has the columns {columns}").format(
+                tables=found, columns=", ".join(sorted(columns)))
+        raise StoreUnavailable(_(
+            "The database {store} already has tables klimakit did not make ({found}), so "
+            "klimakit does not touch it. Give klimakit a database of its own ({variable}), or "
+            "move the file away.").format(store=handle.description, found=found,
+                                          variable=ENV_URL), "foreign", handle.description)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
+from kit.i18n import gettext as _
 from kit.errors import KitError
 from kit.inventory.db import StoreChoice, transaction
 from kit.inventory.schema import InventoryEvent, InventoryStatus, boards
@@ -78,17 +79,17 @@ def name_boards(conn: Connection, sightings: Sequence[Sighting], when: datetime,
 def rename(key: str, new_name: str, store: StoreChoice = None) -> str:
     """Give a board (name or unique id) a new name; return the old name."""
     if not _NAME.match(new_name):
-        raise KitError(
-            "{!r} cannot be a board name: use a letter first, then letters, digits, '-' or '_' "
-            "(at most 16), e.g. gruppe-7 or bord3.".format(new_name)
-        )
+        raise KitError(_("{name!r} cannot be a board name: use a letter first, then letters, "
+                         "digits, '-' or '_' (at most 16), e.g. gruppe-7 or bord3.").format(
+                             name=new_name))
     with transaction(store, write=True) as conn:
         uid = find_board(conn, key)
         old = str(conn.execute(select(boards.c.name).where(boards.c.unique_id == uid))
                   .scalar_one())
         clash = conn.execute(select(boards.c.unique_id).where(boards.c.name == new_name)).scalar()
         if clash is not None and clash != uid:
-            raise KitError("the name {!r} is already used by another board".format(new_name))
+            raise KitError(_("the name {name!r} is already used by another board").format(
+                name=new_name))
         numbered = _NUMBERED.fullmatch(new_name)
         conn.execute(update(boards).where(boards.c.unique_id == uid).values(
             name=new_name, number=int(numbered.group(1)) if numbered else 10**6))

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, and_, case, delete, func, insert, select, update
 
+from kit.i18n import gettext as _
 from kit.errors import KitError
 from kit.inventory.db import StoreChoice, transaction
 from kit.inventory.schema import (
@@ -50,9 +51,9 @@ def _kit(conn: Connection, name: str) -> tuple[int, int]:
                        .where(kits.c.name == one_line(name, NAME_CHARS))).first()
     if row is None:
         known = [str(r[0]) for r in conn.execute(select(kits.c.name).order_by(kits.c.name))]
-        raise KitError("der er ingen kasse {!r} i puljen. Kendte kasser: {}. Opret den med "
-                       "`klimakit inventory kit create NAVN --home SKOLE`.".format(
-                           name, ", ".join(known) or "ingen endnu"))
+        raise KitError(_("there is no kit {kit!r} in the pool. Known kits: {known}. Create it "
+                         "with `klimakit inventory kit create NAME --home SCHOOL`.").format(
+                             kit=name, known=", ".join(known) or _("none yet")))
     return int(row[0]), int(row[1])
 
 
@@ -67,10 +68,10 @@ def create_kit(name: str, home: str, note: str = "", store: StoreChoice = None) 
     """Create a pool kit with a home school (made if new)."""
     clean = one_line(name, NAME_CHARS)
     if not clean:
-        raise KitError("en kasse skal have et navn, fx \"Klimakasse 1\".")
+        raise KitError(_("a kit needs a name, e.g. \"Klimakasse 1\"."))
     with transaction(store, write=True) as conn:
         if conn.execute(select(kits.c.id).where(kits.c.name == clean)).first():
-            raise KitError("kassen {!r} findes allerede.".format(clean))
+            raise KitError(_("the kit {kit!r} already exists.").format(kit=clean))
         conn.execute(insert(kits).values(name=clean, note=one_line(note, NOTE_CHARS),
                                          home_school_id=school_id(conn, home, create=True),
                                          created_at=utc_now()))
@@ -104,7 +105,7 @@ def add_to_kit(kit: str, board_keys: Iterable[str] = (),
 def _set_item(conn: Connection, kit_id: int, item: str, quantity: int) -> None:
     label = one_line(item, NAME_CHARS)
     if not label or quantity < 0:
-        raise KitError("tilbehør skrives som ANTAL:NAVN, fx 15:batteripakke (ANTAL ≥ 0).")
+        raise KitError(_("write accessories as COUNT:NAME, e.g. 15:batteripakke (COUNT ≥ 0)."))
     where = and_(kit_items.c.kit_id == kit_id, kit_items.c.item == label)
     conn.execute(delete(kit_items).where(where))
     if quantity:
@@ -118,14 +119,17 @@ def lend_kit(kit: str, school: str, due: date | None = None,
         kit_id, home = _kit(conn, kit)
         loan = _open_loan(conn, kit_id)
         if loan is not None:
-            raise KitError("kassen {!r} er allerede udlånt til {}. Registrér den som afleveret "
-                           "først: `klimakit inventory kit return {}`.".format(kit, loan[1], kit))
+            raise KitError(_("the kit {kit!r} is already lent to {school}. Register it as "
+                             "returned first: `klimakit inventory kit return {kit}`.").format(
+                                 kit=kit, school=loan[1]))
         borrower = school_id(conn, school, create=True)
         if borrower == home:
-            raise KitError("kassen {!r} hører allerede til {}.".format(kit, school))
+            raise KitError(_("the kit {kit!r} already belongs to {school}.").format(
+                kit=kit, school=school))
         now = utc_now()
         if due is not None and due < now.date():
-            raise KitError("sidste dag ({}) ligger før i dag.".format(due.isoformat()))
+            raise KitError(_("the last day ({day}) is before today.").format(
+                day=due.isoformat()))
         conn.execute(insert(loans).values(kit_id=kit_id, school_id=borrower, lent_at=now,
                                           due=due))
         _kit_boards(conn, kit_id, InventoryStatus.ON_LOAN)
@@ -137,7 +141,7 @@ def return_kit(kit: str, store: StoreChoice = None) -> str:
         kit_id, _home = _kit(conn, kit)
         loan = _open_loan(conn, kit_id)
         if loan is None:
-            raise KitError("kassen {!r} er ikke udlånt.".format(kit))
+            raise KitError(_("the kit {kit!r} is not lent out.").format(kit=kit))
         conn.execute(update(loans).where(loans.c.id == loan[0]).values(returned_at=utc_now()))
         _kit_boards(conn, kit_id, InventoryStatus.IN_STOCK)
         return loan[1]

@@ -15,12 +15,14 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kit.i18n import LANGUAGES, language, os_reason, translations, use_language
+from kit.i18n import gettext as _
 from kit.errors import KitError
 from kit.inventory.db import StoreChoice, transaction
 from kit.inventory.overview import Overview, overview
 from kit.inventory.schema import InventoryStatus
 from kit.inventory.store import (
-    BOARD_ORDER, STATUS_LABELS, BoardRecord, board_query, record_from_row,
+    BOARD_ORDER, STATUS_LABELS, BoardRecord, board_query, record_from_row, status_label,
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -35,24 +37,30 @@ def _local(when: datetime | date | None) -> str:
     return when.isoformat()
 
 
-@functools.lru_cache(maxsize=1)
-def _environment() -> Environment:
-    """The template environment, made once per process (jinja2 compiles a template once)."""
+@functools.lru_cache(maxsize=len(LANGUAGES))
+def _environment(lang: str) -> Environment:
+    """The template environment of one language, made once per process (jinja2 compiles a
+    template once); its words come from the catalogs (jinja2's i18n extension)."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["local"] = _local
     return env
 
 
 def render_report(view: Overview, records: Sequence[BoardRecord]) -> str:
-    """Return the report page for an overview and the boards it counts."""
+    """Return the report page for an overview and the boards it counts, in the user's
+    language (the coordinator's page, like the CLI)."""
     by_school: dict[str, list[BoardRecord]] = {}
     for record in records:
         by_school.setdefault(record.school, []).append(record)
-    return _environment().get_template("report.html.j2").render(
-        view=view, by_school=by_school, labels={s.value: word for s, word in STATUS_LABELS.items()},
-        statuses=list(InventoryStatus), today=date.today())
+    lang = language()
+    with use_language(lang):
+        labels = {s.value: status_label(s) for s in STATUS_LABELS}
+    return _environment(lang).get_template("report.html.j2").render(
+        view=view, by_school=by_school, labels=labels, statuses=list(InventoryStatus),
+        today=date.today(), lang=lang)
 
 
 def write_report(path: Path, store: StoreChoice = None) -> Overview:
@@ -64,5 +72,6 @@ def write_report(path: Path, store: StoreChoice = None) -> Overview:
     try:
         path.write_text(page, encoding="utf-8")
     except OSError as err:
-        raise KitError("cannot write {}: {}".format(path, err)) from err
+        raise KitError(_("cannot write {path}: {reason}").format(
+            path=path, reason=os_reason(err))) from err
     return view

@@ -16,7 +16,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, insert, or_, select
 
+from kit.i18n import os_reason
 from kit.errors import BoardNotFound, KitError
+from kit.i18n import N_
+from kit.i18n import gettext as _
 from kit.inventory.db import StoreChoice, transaction
 from kit.inventory.schema import (
     NAME_CHARS, RESULT_CHARS, InventoryEvent, InventoryStatus, boards, events, kits, loans, schools,
@@ -24,9 +27,14 @@ from kit.inventory.schema import (
 from kit.text import csv_cell, one_line
 
 STATUS_LABELS = {  # the coordinator's words (issue 17), shown by the CLI and the report
-    InventoryStatus.IN_USE: "i brug", InventoryStatus.IN_STOCK: "på lager",
-    InventoryStatus.ON_LOAN: "udlånt", InventoryStatus.DEFECT: "defekt",
+    InventoryStatus.IN_USE: N_("in use"), InventoryStatus.IN_STOCK: N_("in stock"),
+    InventoryStatus.ON_LOAN: N_("on loan"), InventoryStatus.DEFECT: N_("defect"),
 }
+
+
+def status_label(status: InventoryStatus) -> str:
+    """A board status in the current language ('i brug', 'på lager', 'udlånt', 'defekt')."""
+    return _(STATUS_LABELS[status])
 
 
 @dataclass(frozen=True)
@@ -112,10 +120,10 @@ def find_board(conn: Connection, key: str) -> str:
     if found is None:
         known = list(conn.execute(select(boards.c.name).order_by(boards.c.number,
                                                                  boards.c.name).limit(20)))
-        raise BoardNotFound(
-            "no board named {!r} in the inventory. Known boards: {}. Plug it in and run "
-            "`klimakit boards` to give it a name.".format(
-                key, ", ".join(str(r[0]) for r in known) or "none"))
+        raise BoardNotFound(_("no board named {name!r} in the inventory. Known boards: {known}. "
+                              "Plug it in and run `klimakit boards` to give it a name.").format(
+                                  name=key, known=", ".join(str(r[0]) for r in known)
+                                  or _("none")))
     return str(found)
 
 
@@ -123,14 +131,14 @@ def school_id(conn: Connection, name: str, *, create: bool) -> int:
     """Return a school's id; with create=True a new name becomes a new school."""
     clean = one_line(name, NAME_CHARS)
     if not clean:
-        raise KitError("a school needs a name, e.g. \"Lemtorpskolen\".")
+        raise KitError(_("a school needs a name, e.g. \"Lemtorpskolen\"."))
     found = conn.execute(select(schools.c.id).where(schools.c.name == clean)).scalar()
     if found is not None:
         return int(found)
     if not create:
         known = [str(r[0]) for r in conn.execute(select(schools.c.name).order_by(schools.c.name))]
-        raise KitError("ingen skole hedder {!r} i inventaret. Kendte skoler: {}.".format(
-            clean, ", ".join(known) or "ingen endnu"))
+        raise KitError(_("no school is called {school!r} in the inventory. Known schools: "
+                         "{known}.").format(school=clean, known=", ".join(known) or _("none yet")))
     conn.execute(insert(schools).values(name=clean))
     return int(conn.execute(select(schools.c.id).where(schools.c.name == clean)).scalar_one())
 
@@ -169,7 +177,8 @@ def export_csv(path: Path, records: Iterable[BoardRecord]) -> int:
                 writer.writerow([_cell(getattr(record, c)) for c in COLUMNS])
                 count += 1
     except OSError as err:
-        raise KitError("cannot write {}: {}".format(path, err)) from err
+        raise KitError(_("cannot write {path}: {reason}").format(
+            path=path, reason=os_reason(err))) from err
     return count
 
 

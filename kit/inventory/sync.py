@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
+from kit.i18n import ngettext, os_reason
+from kit.i18n import gettext as _
 from kit.errors import KitError
 from kit.inventory.outbox import Pending, drop, keep, known_names, pending, remember_names
 from kit.inventory.db import StoreChoice, StoreUnavailable, target, transaction
@@ -168,14 +170,16 @@ def _keep_or_say(err: StoreUnavailable, kind: str, payloads: list[dict[str, Any]
     try:
         kept = keep(err.store, kind, payloads)
     except (OSError, sqlite3.Error) as lost:
-        message = ("{} Hændelserne kunne heller ikke gemmes på denne pc ({}), så de er ikke "
-                   "registreret.".format(err, lost))
+        message = _("{problem} The events could not be kept on this PC either ({reason}), so "
+                    "they are not recorded.").format(problem=err, reason=os_reason(lost))
         if raise_if_lost:
             raise KitError(message) from err
         log.warning(message)
         return
-    message = ("{} {} hændelse(r) er gemt på denne pc og sendes, når inventaret kan bruges "
-               "igen.".format(err, kept))
+    message = ngettext("{problem} {count} event is kept on this PC and sent when the "
+                       "inventory can be used again.",
+                       "{problem} {count} events are kept on this PC and sent when the "
+                       "inventory can be used again.", kept).format(problem=err, count=kept)
     with _told_lock:
         first = err.store not in _told
         _told.add(err.store)

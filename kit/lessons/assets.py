@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from kit.errors import ExportError
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 
 IMAGE_TYPES = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -49,8 +51,10 @@ class Asset:
                     if len(data) <= MAX_ASSET_BYTES:
                         return data
         except OSError as err:
-            raise ExportError("cannot read {}: {}".format(self.source, err.strerror)) from None
-        raise ExportError("{} changed while exporting; export again".format(self.source))
+            raise ExportError(_("cannot read {path}: {reason}").format(
+                path=self.source, reason=os_reason(err))) from None
+        raise ExportError(_("{path} changed while exporting; export again").format(
+            path=self.source))
 
     def data_uri(self) -> str:
         """The file as a data: URI, so a page works on its own (attached or pasted)."""
@@ -72,7 +76,7 @@ def names_outside(source: Path, folder: Path, counts: dict[tuple[int, int], int]
     if counts is None:
         counts = {}
     if not counts:  # one census of the folder per LessonText
-        files = (os.path.join(top, name) for top, _, names in os.walk(folder) for name in names)
+        files = (os.path.join(top, name) for top, _dirs, names in os.walk(folder) for name in names)
         for number, name in enumerate(files):
             if number >= MAX_FOLDER_ENTRIES:
                 break

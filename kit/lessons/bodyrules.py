@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from kit.i18n import gettext as _
 from kit.lessons.library import REQUIRED_SECTIONS, WORKSHEET_FILE, Lesson
 from kit.lessons.text import LessonText, TargetRefused, block_line, find_line, parse_markdown
 
@@ -32,30 +33,33 @@ def _section_problems(lesson: Lesson, headings: list[tuple[str, int]]
     problems: list[tuple[Path, int, str]] = []
     for title, line in headings:
         if title in found:
-            problems.append((lesson.path, line, "section '## {}' appears twice (also line {})"
-                             .format(title, found[title])))
+            problems.append((lesson.path, line, _("section '## {title}' appears twice (also "
+                                                  "line {line})").format(title=title,
+                                                                         line=found[title])))
         else:
             found[title] = line
     last_title, last_line = "", 0
     for index, title in enumerate(REQUIRED_SECTIONS):
         if title not in found:
             after = [found[t] for t in REQUIRED_SECTIONS[index + 1:] if t in found]
-            problems.append((lesson.path, min(after) if after else end_line, (
-                "missing section '## {}' (required, in this order: {})").format(
-                    title, ", ".join(REQUIRED_SECTIONS))))
+            problems.append((lesson.path, min(after) if after else end_line, _(
+                "missing section '## {title}' (required, in this order: {sections})").format(
+                    title=title, sections=", ".join(REQUIRED_SECTIONS))))
             continue
         line = found[title]
         if line < last_line:
-            problems.append((lesson.path, line, "section '## {}' must come after '## {}' "
-                             "(line {})".format(title, last_title, last_line)))
+            problems.append((lesson.path, line, _(
+                "section '## {title}' must come after '## {before}' (line {line})").format(
+                    title=title, before=last_title, line=last_line)))
         else:
             last_title, last_line = title, line
         text = lesson.sections.get(title, "").strip()
         if not text:
-            problems.append((lesson.path, line, "section '## {}' is empty".format(title)))
+            problems.append((lesson.path, line, _("section '## {title}' is empty").format(
+                title=title)))
         elif title == "Forløb" and not _TIMED.search(text):
-            problems.append((lesson.path, line, "'## Forløb' needs times for the activities, "
-                             "e.g. '1. (10 min) ...'"))
+            problems.append((lesson.path, line, _("'## Forløb' needs times for the activities, "
+                                                  "e.g. '1. (10 min) ...'")))
     return problems
 
 
@@ -109,11 +113,13 @@ def image_problems(text: LessonText, tokens: list[Token], first_line: int
             line, shown = cursor, unquote(src)  # as the author wrote it (markdown %-encodes)
             target = unquote(src.split("#")[0].split("?")[0])
             if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
-                problems.append((path, line, "image {} must be a file in the lesson folder "
-                                 "(the library works offline)".format(shown)))
+                problems.append((path, line, _("image {target} must be a file in the lesson "
+                                               "folder (the library works offline)").format(
+                                                   target=shown)))
             elif target.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", target):
-                problems.append((path, line, "image {} leaves the lesson folder; put the image "
-                                 "in {} and link it by name".format(shown, folder)))
+                problems.append((path, line, _("image {target} leaves the lesson folder; put the "
+                                               "image in {folder} and link it by name").format(
+                                                   target=shown, folder=folder)))
             else:  # the export's own rules for a file: exists, inside, regular, not shared
                 try:
                     text.resolve(target, line, "image")

@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 
 from kit.errors import LessonFormatError
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 
 # A lesson is text (data and pictures are files beside it): 9x the largest lesson. Parsing
 # Markdown costs up to 10-30 µs a character (markdown-it on a body of '['), so this also keeps
@@ -53,28 +55,30 @@ def read_lesson_file(path: Path, max_bytes: int = MAX_LESSON_BYTES) -> str:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as err:
-        raise LessonFormatError(str(path), 1, "cannot read: {}".format(
-            err.strerror or err)) from None
+        raise LessonFormatError(str(path), 1, _("cannot read: {reason}").format(
+            reason=os_reason(err))) from None
     with os.fdopen(fd, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise LessonFormatError(str(path), 1, "not a regular file (a folder, pipe or "
-                                    "device?); a lesson's files are ordinary text files")
+            raise LessonFormatError(str(path), 1, _("not a regular file (a folder, pipe or "
+                                                    "device?); a lesson's files are ordinary "
+                                                    "text files"))
         try:
             data = file.read(max_bytes + 1)
         except OSError as err:
-            raise LessonFormatError(str(path), 1, "cannot read: {}".format(
-                err.strerror or err)) from None
+            raise LessonFormatError(str(path), 1, _("cannot read: {reason}").format(
+                reason=os_reason(err))) from None
     if len(data) > max_bytes:
-        raise LessonFormatError(str(path), 1, "the file is larger than {} KB; a lesson is text "
-                                "(the largest lesson in the library is 14 KB): put data and "
-                                "pictures in their own files beside it".format(max_bytes // 1000))
+        raise LessonFormatError(str(path), 1, _(
+            "the file is larger than {most} KB; a lesson is text (the largest lesson in the "
+            "library is 14 KB): put data and pictures in their own files beside it").format(
+                most=max_bytes // 1000))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise LessonFormatError(str(path), line, "not UTF-8 text (byte {} at position {}); save "
-                                "the file as UTF-8".format(hex(data[err.start]), err.start)
-                                ) from None
+        raise LessonFormatError(str(path), line, _(
+            "not UTF-8 text (byte {byte} at position {position}); save the file as UTF-8")
+            .format(byte=hex(data[err.start]), position=err.start)) from None
 
 
 class _Loader(yaml.SafeLoader):
@@ -85,9 +89,9 @@ class _Loader(yaml.SafeLoader):
             return super().construct_object(node, deep)
         except (ValueError, TypeError, AttributeError, OverflowError) as err:
             raise yaml.constructor.ConstructorError(
-                None, None, "cannot read the value {!r} ({})".format(
-                    str(node.value)[:40] if isinstance(node, yaml.ScalarNode) else node.tag,
-                    err), node.start_mark) from None
+                None, None, _("cannot read the value {value!r} ({reason})").format(
+                    value=str(node.value)[:40] if isinstance(node, yaml.ScalarNode)
+                    else node.tag, reason=err), node.start_mark) from None
 
 
 def _refuse(path: Path, mark: Any, message: str) -> LessonFormatError:
@@ -107,9 +111,9 @@ def _check_size(yaml_text: str, path: Path) -> None:
     for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.CollectionStartEvent):
             if len(open_nodes) >= MAX_YAML_DEPTH:
-                raise _refuse(path, event.start_mark, "the front matter is nested more than {} "
-                              "levels deep; write it as plain lists and mappings"
-                              .format(MAX_YAML_DEPTH))
+                raise _refuse(path, event.start_mark, _(
+                    "the front matter is nested more than {most} levels deep; write it as "
+                    "plain lists and mappings").format(most=MAX_YAML_DEPTH))
             open_nodes.append((values, event.anchor))
             values += 1
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -121,14 +125,15 @@ def _check_size(yaml_text: str, path: Path) -> None:
             if event.anchor is not None:
                 sizes[event.anchor] = 1
         elif isinstance(event, yaml.AliasEvent):
-            if any(anchor == event.anchor for _, anchor in open_nodes):
-                raise _refuse(path, event.start_mark, "the alias *{} is inside the value it "
-                              "names, so it never ends; write the value out".format(event.anchor))
+            if any(anchor == event.anchor for _count, anchor in open_nodes):
+                raise _refuse(path, event.start_mark, _(
+                    "the alias *{alias} is inside the value it names, so it never ends; write "
+                    "the value out").format(alias=event.anchor))
             values += sizes.get(event.anchor or "", 0)  # an unknown one: compose reports it
         if values > MAX_YAML_VALUES:
-            raise _refuse(path, event.start_mark, "the front matter expands to more than {} "
-                          "values (YAML aliases '*name' repeat other values); write the values "
-                          "out".format(MAX_YAML_VALUES))
+            raise _refuse(path, event.start_mark, _(
+                "the front matter expands to more than {most} values (YAML aliases '*name' "
+                "repeat other values); write the values out").format(most=MAX_YAML_VALUES))
 
 
 def parse_front_matter(yaml_text: str, path: Path) -> FrontMatter:
@@ -138,9 +143,9 @@ def parse_front_matter(yaml_text: str, path: Path) -> FrontMatter:
     front matter too large, too deep or expanding too far.
     """
     if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
-        raise LessonFormatError(str(path), FIRST_LINE, "the front matter is larger than {} KB; "
-                                "keep long texts in the Markdown body".format(
-                                    MAX_FRONT_MATTER_BYTES // 1000))
+        raise LessonFormatError(str(path), FIRST_LINE, _(
+            "the front matter is larger than {most} KB; keep long texts in the Markdown body")
+            .format(most=MAX_FRONT_MATTER_BYTES // 1000))
     try:
         _check_size(yaml_text, path)
         loader = _Loader(yaml_text)
@@ -153,12 +158,13 @@ def parse_front_matter(yaml_text: str, path: Path) -> FrontMatter:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + FIRST_LINE if mark is not None else 1
         problem = getattr(err, "problem", None) or str(err)
-        raise LessonFormatError(str(path), line, "invalid YAML: {}".format(problem)) from None
+        raise LessonFormatError(str(path), line, _("invalid YAML: {problem}").format(
+            problem=problem)) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise LessonFormatError(str(path), FIRST_LINE,
-                                "the front matter must be a mapping of 'key: value'")
+                                _("the front matter must be a mapping of 'key: value'"))
     lines, duplicates = _node_lines(root)
     return FrontMatter(meta, lines, tuple(duplicates))
 
@@ -193,11 +199,11 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         raise LessonFormatError(str(path), 1,
-                                "a lesson must start with '---' and YAML front matter")
+                                _("a lesson must start with '---' and YAML front matter"))
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
-    raise LessonFormatError(str(path), 1, "the front matter has no closing '---'")
+    raise LessonFormatError(str(path), 1, _("the front matter has no closing '---'"))
 
 
 def split_sections(body: str, first_line: int) -> tuple[dict[str, str], dict[str, int]]:

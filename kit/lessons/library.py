@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import LessonError, LessonFormatError
+from kit.i18n import N_
+from kit.i18n import gettext as _
 from kit.lessons.frontmatter import (
     NodePath, parse_front_matter, read_lesson_file, split_front_matter, split_sections,
 )
@@ -38,6 +40,14 @@ SENSORS = (
     "temperature", "light", "accelerometer", "magnetometer", "buttons", "pin-analog",
     "pin-digital", "microphone", "radio", "logo-touch", "speaker",
 )
+# What a sensor is called on a screen or page (the ids above stay in files and filters).
+SENSOR_LABELS = {
+    "temperature": N_("temperature"), "light": N_("light"),
+    "accelerometer": N_("accelerometer"), "magnetometer": N_("compass (magnetometer)"),
+    "buttons": N_("buttons"), "pin-analog": N_("analog pin"), "pin-digital": N_("digital pin"),
+    "microphone": N_("microphone"), "radio": N_("radio"), "logo-touch": N_("touch logo"),
+    "speaker": N_("speaker"),
+}
 BOARD_VERSIONS = ("v1", "v2")
 SCENARIOS = (
     "cooling", "heatmap", "greenhouse", "daylight", "wind", "noise", "soil", "flood", "window",
@@ -47,6 +57,11 @@ REQUIRED_SECTIONS = (
     "Forberedelse", "Forløb", "Lærernoter", "Differentiering", "Evaluering", "Elevark",
     "Udvidelse",
 )
+
+
+def sensor_label(sensor: str) -> str:
+    """A sensor's name in the current language ('temperature' -> 'temperatur' in Danish)."""
+    return _(SENSOR_LABELS[sensor]) if sensor in SENSOR_LABELS else sensor
 
 
 @dataclass(frozen=True)
@@ -279,9 +294,10 @@ def load_library(root: Path | None = None) -> list[Lesson]:
     if len(errors) == 1:
         raise errors[0]
     if errors:
-        raise LessonError("{} lessons cannot be loaded:\n{}\nFix them (`klimakit lessons "
-                          "check` lists every problem) and try again.".format(
-                              len(errors), "\n".join(str(err) for err in errors)))
+        raise LessonError(_("{count} lessons cannot be loaded:\n{problems}\nFix them "
+                            "(`klimakit lessons check` lists every problem) and try again.")
+                          .format(count=len(errors),
+                                  problems="\n".join(str(err) for err in errors)))
     return loaded
 
 
@@ -297,13 +313,13 @@ def get_lesson(lesson_id: str, root: Path | None = None) -> Lesson:
     """Load one lesson by id, with a helpful error listing the ids that exist."""
     root = root or lessons_dir()
     if not is_lesson_id(lesson_id):
-        raise LessonError(
-            "{!r} is not a lesson id (lowercase letters, digits, '-')".format(lesson_id))
+        raise LessonError(_("{lesson!r} is not a lesson id (lowercase letters, digits, '-')")
+                          .format(lesson=lesson_id))
     path = root / lesson_id / LESSON_FILE
     if not path.is_file():
-        known = ", ".join(p.parent.name for p in lesson_paths(root)) or "none"
-        raise LessonError("no lesson {!r}. Lessons: {}. See `klimakit lessons list`.".format(
-            lesson_id, known))
+        known = ", ".join(p.parent.name for p in lesson_paths(root)) or _("none")
+        raise LessonError(_("no lesson {lesson!r}. Lessons: {known}. See `klimakit lessons "
+                            "list`.").format(lesson=lesson_id, known=known))
     return load_lesson(path)
 
 

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from kit.i18n import gettext as _
+from kit.i18n import ngettext
 from kit.lessons.frontmatter import NodePath
 from kit.lessons.library import (
     BOARD_VERSIONS, COMPETENCES, FIELD_EVENTS, SCENARIOS, SENSORS, SUBJECTS, Lesson,
@@ -26,27 +28,31 @@ FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _text(value: Any, path: NodePath) -> list[Issue]:
     if not isinstance(value, str) or not value.strip():
-        return [(path, "{} must be a non-empty text".format(path[-1]))]
+        return [(path, _("{key} must be a non-empty text").format(key=path[-1]))]
     return []
 
 
 def _texts(minimum: int, known: tuple[str, ...] = ()) -> Callable[[Any, NodePath], list[Issue]]:
     def rule(value: Any, path: NodePath) -> list[Issue]:
         if not isinstance(value, list):
-            return [(path, "{} must be a list, e.g. [{}]".format(path[-1], known[0] if known
-                                                                 else "..."))]
+            return [(path, _("{key} must be a list, e.g. [{example}]").format(
+                key=path[-1], example=known[0] if known else "..."))]
         issues: list[Issue] = []
         if len(value) < minimum:
-            issues.append((path, "{} needs at least {} entr{}, has {}".format(
-                path[-1], minimum, "y" if minimum == 1 else "ies", len(value))))
+            issues.append((path, ngettext("{key} needs at least {minimum} entry, has {count}",
+                                          "{key} needs at least {minimum} entries, has {count}",
+                                          minimum).format(key=path[-1], minimum=minimum,
+                                                          count=len(value))))
         for index, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                issues.append((path + (index,), "{} entries must be texts".format(path[-1])))
+                issues.append((path + (index,), _("{key} entries must be texts").format(
+                    key=path[-1])))
             elif known and item not in known:
-                issues.append((path + (index,), "unknown {} {!r}; use one of: {}".format(
-                    path[-1], item, ", ".join(known))))
+                issues.append((path + (index,), _("unknown {key} {value!r}; use one of: {known}")
+                               .format(key=path[-1], value=item, known=", ".join(known))))
             elif item in value[:index]:
-                issues.append((path + (index,), "{!r} is listed twice".format(item)))
+                issues.append((path + (index,), _("{value!r} is listed twice").format(
+                    value=item)))
         return issues
 
     return rule
@@ -54,104 +60,111 @@ def _texts(minimum: int, known: tuple[str, ...] = ()) -> Callable[[Any, NodePath
 
 def _id(value: Any, path: NodePath) -> list[Issue]:
     if not isinstance(value, str) or not is_lesson_id(value):
-        return [(path, "id {!r} must be lowercase letters, digits and '-' (e.g. "
-                       "'afkoeling')".format(value))]
+        return [(path, _("id {value!r} must be lowercase letters, digits and '-' (e.g. "
+                         "'afkoeling')").format(value=value))]
     return []
 
 
 def _grades(value: Any, path: NodePath) -> list[Issue]:
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(g, int) and not isinstance(g, bool) for g in value)):
-        return [(path, "grades must be [first, last] grade as two whole numbers, e.g. [5, 6]")]
+        return [(path, _("grades must be [first, last] grade as two whole numbers, e.g. "
+                         "[5, 6]"))]
     issues: list[Issue] = []
     for index, grade in enumerate(value):
         if not 0 <= grade <= 10:
-            issues.append((path + (index,), "grade {} is outside 0-10 (0 = børnehaveklasse)"
-                           .format(grade)))
+            issues.append((path + (index,), _("grade {grade} is outside 0-10 (0 = "
+                                              "børnehaveklasse)").format(grade=grade)))
     if value[0] > value[1]:
-        issues.append((path, "first grade {} is after last grade {}".format(*value)))
+        issues.append((path, _("first grade {first} is after last grade {last}").format(
+            first=value[0], last=value[1])))
     return issues
 
 
 def _lesson_count(value: Any, path: NodePath) -> list[Issue]:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 20:
-        return [(path, "lessons must be the number of 45-minute lessons, 1-20, not {!r}"
-                 .format(value))]
+        return [(path, _("lessons must be the number of 45-minute lessons, 1-20, not "
+                         "{value!r}").format(value=value))]
     return []
 
 
 def _summary(value: Any, path: NodePath) -> list[Issue]:
     if isinstance(value, str) and len(value) > MAX_SUMMARY_CHARS:
-        return [(path, "summary is {} characters; keep it to 1-3 sentences (at most {})".format(
-            len(value), MAX_SUMMARY_CHARS))]
+        return [(path, _("summary is {count} characters; keep it to 1-3 sentences (at most "
+                         "{most})").format(count=len(value), most=MAX_SUMMARY_CHARS))]
     return _text(value, path)
 
 
 def _curriculum(value: Any, path: NodePath) -> list[Issue]:
     if not isinstance(value, list) or not value:
-        return [(path, "curriculum must be a list of {subject, area, topic}")]
+        return [(path, _("curriculum must be a list of subject, area and topic"))]
     issues: list[Issue] = []
     for index, entry in enumerate(value):
         where = path + (index,)
         if not isinstance(entry, dict):
-            issues.append((where, "curriculum entries must be {subject: ..., area: ..., "
-                                  "topic: ...}"))
+            issues.append((where, _("curriculum entries must be mappings of subject: ..., "
+                                    "area: ..., topic: ...")))
             continue
         for key in entry:
             if key not in ("subject", "area", "topic"):
-                issues.append((where + (str(key),), "unknown curriculum key {!r} (use subject, "
-                                                    "area, topic)".format(key)))
+                issues.append((where + (str(key),), _("unknown curriculum key {key!r} (use "
+                                                      "subject, area, topic)").format(key=key)))
         for key in ("subject", "area", "topic"):
             if key not in entry:
-                issues.append((where, "curriculum entry has no {!r}".format(key)))
+                issues.append((where, _("curriculum entry has no {key!r}").format(key=key)))
             else:
                 issues += _text(entry[key], where + (key,))
         subject = entry.get("subject")
         if isinstance(subject, str) and subject.strip() and subject not in SUBJECTS:
-            issues.append((where + ("subject",), "unknown subject {!r}; use one of: {}".format(
-                subject, ", ".join(SUBJECTS))))
+            issues.append((where + ("subject",), _("unknown subject {value!r}; use one of: "
+                                                   "{known}").format(value=subject,
+                                                                     known=", ".join(SUBJECTS))))
     return issues
 
 
 def _licence(value: Any, path: NodePath) -> list[Issue]:
     if value not in LICENCES:
-        return [(path, "licence must be one of {}, not {!r}".format(", ".join(LICENCES), value))]
+        return [(path, _("licence must be one of {known}, not {value!r}").format(
+            known=", ".join(LICENCES), value=value))]
     return []
 
 
 def _positive(value: Any, path: NodePath) -> list[Issue]:
     if (not isinstance(value, (int, float)) or isinstance(value, bool)
             or not math.isfinite(value) or value <= 0):
-        return [(path, "{} must be a number > 0, not {!r}".format(path[-1], value))]
+        return [(path, _("{key} must be a number > 0, not {value!r}").format(key=path[-1],
+                                                                            value=value))]
     return []
 
 
 def _field(entry: Any, where: NodePath, earlier: list[str | None]) -> list[Issue]:
     if not isinstance(entry, dict):
-        return [(where, "each field must be {name: ..., unit: ..., label: ...}")]
-    issues = [(where + (str(k),), "unknown field key {!r} (use name, unit, label)".format(k))
-              for k in entry if k not in ("name", "unit", "label")]
+        return [(where, _("each field must be a mapping of name: ..., unit: ..., label: ..."))]
+    issues = [(where + (str(k),), _("unknown field key {key!r} (use name, unit, label)").format(
+        key=k)) for k in entry if k not in ("name", "unit", "label")]
     name = entry.get("name")
     if not isinstance(name, str) or not FIELD_NAME.match(name):
-        issues.append((where + ("name",), "field name {!r} must be lowercase ASCII letters, "
-                       "digits and '_', starting with a letter".format(name)))
+        issues.append((where + ("name",), _("field name {name!r} must be lowercase ASCII "
+                                            "letters, digits and '_', starting with a letter")
+                       .format(name=name)))
     elif name in earlier:
-        issues.append((where + ("name",), "field name {!r} is used twice".format(name)))
+        issues.append((where + ("name",), _("field name {name!r} is used twice").format(
+            name=name)))
     if not isinstance(entry.get("unit", ""), str):
-        issues.append((where + ("unit",), "unit must be a text (quote it: \"°C\")"))
+        issues.append((where + ("unit",), _("unit must be a text (quote it: \"°C\")")))
     issues += _text(entry.get("label"), where + ("label",))
     return issues
 
 
 def _experiment(value: Any, path: NodePath) -> list[Issue]:
     if not isinstance(value, dict):
-        return [(path, "experiment must be a mapping with fields, interval_s, duration_min, "
-                       "scenario")]
-    issues: list[Issue] = [(path + (str(k),), "unknown experiment key {!r}".format(k))
+        return [(path, _("experiment must be a mapping with fields, interval_s, duration_min, "
+                         "scenario"))]
+    issues: list[Issue] = [(path + (str(k),), _("unknown experiment key {key!r}").format(key=k))
                            for k in value if k not in EXPERIMENT_RULES]
     for key, rule in EXPERIMENT_RULES.items():
         if key not in value:
-            issues.append((path, "experiment has no {!r}".format(key)))
+            issues.append((path, _("experiment has no {key!r}").format(key=key)))
         else:
             issues += rule(value[key], path + (key,))
     return issues
@@ -159,8 +172,8 @@ def _experiment(value: Any, path: NodePath) -> list[Issue]:
 
 def _fields(value: Any, path: NodePath) -> list[Issue]:
     if not isinstance(value, list) or not value:
-        return [(path, "fields must be a list of {name, unit, label}, one per value the "
-                       "firmware sends")]
+        return [(path, _("fields must be a list of name, unit and label, one per value the "
+                         "program sends"))]
     issues: list[Issue] = []
     names: list[str | None] = []  # None for an entry that is not a mapping
     for index, entry in enumerate(value):
@@ -171,7 +184,8 @@ def _fields(value: Any, path: NodePath) -> list[Issue]:
 
 def _scenario(value: Any, path: NodePath) -> list[Issue]:
     if value not in SCENARIOS:
-        return [(path, "unknown scenario {!r}; use one of: {}".format(value, ", ".join(SCENARIOS)))]
+        return [(path, _("unknown scenario {value!r}; use one of: {known}").format(
+            value=value, known=", ".join(SCENARIOS)))]
     return []
 
 
@@ -230,27 +244,28 @@ RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {
 def front_matter_problems(lesson: Lesson) -> list[Issue]:
     """Every front-matter rule: keys known and present, types, vocabularies, id = folder."""
     meta = lesson.meta
-    issues: list[Issue] = [((str(key),), "unknown key {!r} (known: {})".format(
-        key, ", ".join(list(RULES) + list(OPTIONAL_RULES)))) for key in meta
+    issues: list[Issue] = [((str(key),), _("unknown key {key!r} (known: {known})").format(
+        key=key, known=", ".join(list(RULES) + list(OPTIONAL_RULES)))) for key in meta
         if key not in RULES and key not in OPTIONAL_RULES]
-    issues += [(where, "key {!r} appears twice; YAML keeps only the last (line {})".format(
-                    ".".join(str(part) for part in where), line))
+    issues += [(where, _("key {key!r} appears twice; YAML keeps only the last (line {line})")
+                .format(key=".".join(str(part) for part in where), line=line))
                for where, line in lesson.duplicate_keys]
     missing = [key for key in RULES if key not in meta]
     if missing:
-        issues.append(((), "missing key{} {} (see lessons/README.md)".format(
-            "s" if len(missing) > 1 else "", ", ".join(missing))))
+        issues.append(((), ngettext("missing key {keys} (see lessons/README.md)",
+                                    "missing keys {keys} (see lessons/README.md)",
+                                    len(missing)).format(keys=", ".join(missing))))
     for key, rule in list(RULES.items()) + list(OPTIONAL_RULES.items()):
         if key in meta:
             issues += rule(meta[key], (key,))
     issues += _field_event(meta)
     if isinstance(meta.get("id"), str) and meta["id"] != lesson.folder.name:
-        issues.append((("id",), "id {!r} must equal the folder name {!r}".format(
-            meta["id"], lesson.folder.name)))
+        issues.append((("id",), _("id {value!r} must equal the folder name {folder!r}").format(
+            value=meta["id"], folder=lesson.folder.name)))
     sensors, boards = meta.get("sensors"), meta.get("boards")
     if isinstance(sensors, list) and isinstance(boards, list) and "v1" in boards:
         for index, sensor in enumerate(sensors):
             if sensor in V2_ONLY_SENSORS:
-                issues.append((("sensors", index), "{} exists only on micro:bit V2; set "
-                               "'boards: [v2]'".format(sensor)))
+                issues.append((("sensors", index), _("{sensor} exists only on micro:bit V2; set "
+                                                     "'boards: [v2]'").format(sensor=sensor)))
     return issues

@@ -26,12 +26,16 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from kit.errors import ExportError, LessonFormatError
+from kit.i18n import N_, ngettext
+from kit.i18n import gettext as _
 from kit.lessons.assets import IMAGE_TYPES, MAX_ASSET_BYTES, Asset, names_outside
 from kit.lessons.frontmatter import MAX_LESSON_BYTES, read_lesson_file
 
 log = logging.getLogger(__name__)
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
+# The noun that starts a message about a lesson's file, image or link (Danish: "billedet").
+TARGET_WORDS = {"file": N_("file"), "image": N_("image"), "link": N_("link")}
 LARGE_ASSET_BYTES = 1_000_000  # Meebook's editor and school networks like images under ~1 MB
 # A link's line is searched from the previous link's line, this far at most: linear time even
 # for a paragraph of 10,000 links (it used to search to the end of the file for each one).
@@ -168,7 +172,7 @@ class LessonText:
     def _target(self, url: str, where: int, image: bool) -> str:
         """Return the URL to put in the page, or raise if the lesson may not link there."""
         raw = unquote(url)
-        what = "image" if image else "link"
+        what = _(TARGET_WORDS["image" if image else "link"])
         if url.startswith("#") and not image:
             return url
         scheme = _SCHEME.match(raw)
@@ -176,18 +180,20 @@ class LessonText:
             if scheme.group(1).lower() in ALLOWED_SCHEMES and not image:
                 return url
             if image:
-                self._fail(where, "{} {!r} is not a file in the lesson folder; images must be "
-                                  "files beside lesson.md (schools filter the network)"
-                                  .format(what, raw))
-            self._fail(where, "{} {!r} uses '{}:', which a lesson may not use; use an http(s) "
-                              "address or a file in the lesson folder"
-                              .format(what, raw, scheme.group(1)))
+                self._fail(where, _("image {target!r} is not a file in the lesson folder; "
+                                    "images must be files beside lesson.md (schools filter the "
+                                    "network)").format(target=raw))
+            self._fail(where, _("{what} {target!r} uses '{scheme}:', which a lesson may not use; "
+                                "use an http(s) address or a file in the lesson folder").format(
+                                    what=what, target=raw, scheme=scheme.group(1)))
         if url.startswith("//"):
-            self._fail(where, "{} {!r} has no scheme; write it as https://…".format(what, raw))
-        asset = self.resolve(raw.split("#", 1)[0].split("?", 1)[0], where, what)
+            self._fail(where, _("{what} {target!r} has no scheme; write it as https://…").format(
+                what=what, target=raw))
+        asset = self.resolve(raw.split("#", 1)[0].split("?", 1)[0], where,
+                             "image" if image else "link")
         if image and not asset.is_image:
-            self._fail(where, "image {!r} is not a picture ({})".format(
-                raw, ", ".join(sorted(IMAGE_TYPES))))
+            self._fail(where, _("image {target!r} is not a picture ({types})").format(
+                target=raw, types=", ".join(sorted(IMAGE_TYPES))))
         self.assets[asset.name] = asset
         if image and self.embed_images:
             return asset.data_uri()
@@ -195,43 +201,50 @@ class LessonText:
         return quote(asset.name) + fragment
 
     def resolve(self, relative: str, line: int, what: str = "file") -> Asset:
-        """Check a relative path stays inside the lesson folder and exists."""
+        """Check a relative path stays inside the lesson folder and exists.
+
+        `what` ("file", "image", "link") names it in the message (TARGET_WORDS)."""
         parts = PurePosixPath(relative).parts
+        words = {"what": _(TARGET_WORDS.get(what, what)), "target": relative,
+                 "folder": self.folder.name}
         if (not relative or relative.startswith(("/", "\\")) or _DRIVE.match(relative)
                 or "\\" in relative or ".." in parts or "\x00" in relative):
-            self._fail(line, "{} {!r} leaves the lesson folder; put the file in {}/ and link it "
-                             "by its name, e.g. 'billede.png'".format(what, relative,
-                                                                       self.folder.name))
+            self._fail(line, _("{what} {target!r} leaves the lesson folder; put the file in "
+                               "{folder}/ and link it by its name, e.g. 'billede.png'")
+                       .format(**words))
         source = self.folder.joinpath(*parts)
         try:
             inside = self.folder.resolve() in source.resolve().parents
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
-            self._fail(line, "{} {!r} is a link that goes round in a circle; put the file "
-                             "itself in {}/".format(what, relative, self.folder.name))
+            self._fail(line, _("{what} {target!r} is a link that goes round in a circle; put "
+                               "the file itself in {folder}/").format(**words))
         if not inside:
-            self._fail(line, "{} {!r} leaves the lesson folder (a link points outside {}/)"
-                             .format(what, relative, self.folder.name))
+            self._fail(line, _("{what} {target!r} leaves the lesson folder (a link points "
+                               "outside {folder}/)").format(**words))
         try:
             info = source.stat()
         except OSError:
-            self._fail(line, "{} {!r} not found: add it to {}/ or fix the name".format(
-                what, relative, self.folder.name))
+            self._fail(line, _("{what} {target!r} not found: add it to {folder}/ or fix the "
+                               "name").format(**words))
         if not stat.S_ISREG(info.st_mode):
-            self._fail(line, "{} {!r} is not an ordinary file (a folder, pipe or device); link "
-                             "a file in {}/".format(what, relative, self.folder.name))
+            self._fail(line, _("{what} {target!r} is not an ordinary file (a folder, pipe or "
+                               "device); link a file in {folder}/").format(**words))
         if info.st_size > MAX_ASSET_BYTES:
-            self._fail(line, "{} {!r} is {} MB; a lesson's files may be at most {} MB: make it "
-                             "smaller or link to it on the web".format(
-                                 what, relative, info.st_size // 1_000_000,
-                                 MAX_ASSET_BYTES // 1_000_000))
+            self._fail(line, _("{what} {target!r} is {size} MB; a lesson's files may be at most "
+                               "{most} MB: make it smaller or link to it on the web").format(
+                                   size=info.st_size // 1_000_000,
+                                   most=MAX_ASSET_BYTES // 1_000_000, **words))
         outside = names_outside(source, self.folder, self._inodes)
         if outside:
-            self._fail(line, "{} {!r} is a hard link: the same file also has {} name{} outside "
-                             "{}/, so it may be someone else's file; the export copies only the "
-                             "lesson's own files: replace it with a copy (cp --remove-destination "
-                             "ORIGINAL {})".format(what, relative, outside,
-                                                   "" if outside == 1 else "s",
-                                                   self.folder.name, relative))
+            self._fail(line, ngettext(
+                "{what} {target!r} is a hard link: the same file also has {count} name outside "
+                "{folder}/, so it may be someone else's file; the export copies only the "
+                "lesson's own files: replace it with a copy (cp --remove-destination ORIGINAL "
+                "{target})",
+                "{what} {target!r} is a hard link: the same file also has {count} names outside "
+                "{folder}/, so it may be someone else's file; the export copies only the "
+                "lesson's own files: replace it with a copy (cp --remove-destination ORIGINAL "
+                "{target})", outside).format(count=outside, **words))
         if info.st_size > LARGE_ASSET_BYTES:
             log.warning("%s:%d: %s is %d KB; keep files under 1 MB", self.lesson_file, line,
                         relative, info.st_size // 1000)
@@ -241,12 +254,13 @@ class LessonText:
         """Read a Markdown file of the lesson (elevark.md) by the rules for linked files."""
         asset = self.resolve(relative, 1)
         if asset.source.stat().st_size > MAX_LESSON_BYTES:
-            self._fail(1, "{} is larger than {} KB; keep the worksheet short and put data in "
-                          "its own file".format(relative, MAX_LESSON_BYTES // 1000))
+            self._fail(1, _("{file} is larger than {most} KB; keep the worksheet short and put "
+                            "data in its own file").format(file=relative,
+                                                           most=MAX_LESSON_BYTES // 1000))
         try:
             return asset.read().decode("utf-8")
         except UnicodeDecodeError:
-            self._fail(1, "{} is not UTF-8 text; save it as UTF-8".format(relative))
+            self._fail(1, _("{file} is not UTF-8 text; save it as UTF-8").format(file=relative))
 
     def _fail(self, line: int, message: str) -> NoReturn:
         raise TargetRefused(self.lesson_file, line, message)

@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
+from kit.i18n import N_
+from kit.i18n import gettext as _
 from kit.boards import Board
 from kit.errors import UnsupportedCall
 from kit.hardware import PIN_NUMBERS, V1, V2
@@ -20,7 +22,7 @@ from kit.microbit.parts import (
 from kit.microbit.session import AgentSession
 
 # QEMU's micro:bit lacks these peripherals; MicroPython then waits forever (docs/qemu.md §10).
-QEMU_HANGS = "temperature(), compass, radio.on() and speech"
+QEMU_HANGS = N_("temperature(), compass, radio.on() and speech")
 
 
 class MicroBit:
@@ -104,17 +106,20 @@ class MicroBit:
     def _require_v2(self, call: str) -> None:
         self.connect()
         if self.version != V2:
-            raise UnsupportedCall("{} needs a micro:bit V2; {} is a {}".format(
-                call, self.name, "V1" if self.version == V1 else "board of unknown version"))
+            if self.version == V1:
+                raise UnsupportedCall(_("{call} needs a micro:bit V2; {board} is a V1").format(
+                    call=call, board=self.name))
+            raise UnsupportedCall(_("{call} needs a micro:bit V2; {board} is a board of unknown "
+                                    "version").format(call=call, board=self.name))
 
     def _require_real_sensor(self, call: str) -> None:
         from kit.boards import QemuBoard
 
         if isinstance(self.board, QemuBoard):
-            raise UnsupportedCall(
-                "{} does not work on the virtual micro:bit {}: QEMU does not emulate {}, and the "
-                "board would stop answering. Use `klimakit run --sim` or a real micro:bit."
-                .format(call, self.name, QEMU_HANGS))
+            raise UnsupportedCall(_(
+                "{call} does not work on the virtual micro:bit {board}: QEMU does not emulate "
+                "{parts}, and the board would stop answering. Use `klimakit run --sim` or a real "
+                "micro:bit.").format(call=call, board=self.name, parts=_(QEMU_HANGS)))
 
     # ---- the functions of the microbit module ----------------------------------------------
     def sleep(self, ms: float) -> None:
@@ -147,12 +152,12 @@ class MicroBit:
                            what="set_volume()")
 
     def reset(self) -> None:
-        raise UnsupportedCall("reset() would restart {} and end the connection to the PC; "
-                              "stop the program instead".format(self.name))
+        raise UnsupportedCall(_("reset() would restart {board} and end the connection to the "
+                                "PC; stop the program instead").format(board=self.name))
 
     def panic(self, code: int = 0) -> None:
-        raise UnsupportedCall("panic({}) would stop {} and end the connection to the PC".format(
-            code, self.name))
+        raise UnsupportedCall(_("panic({code}) would stop {board} and end the connection to the "
+                                "PC").format(code=code, board=self.name))
 
 
 class Radio:

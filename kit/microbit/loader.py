@@ -12,6 +12,7 @@ import re
 import time
 from pathlib import Path
 
+from kit.i18n import gettext as _
 from kit.boards import Board
 from kit.errors import BoardCodeError, KitError, TransportError
 from kit.hardware import V1, V2
@@ -46,10 +47,11 @@ def load_agent(board: Board, timeout: float) -> tuple[str, int]:
     """Stop the board's program, start the agent; return its ('v1'/'v2', free heap bytes)."""
     enter = getattr(board, "enter_raw_repl", None)
     if enter is None:
-        raise TransportError("{}: this kind of board has no raw REPL".format(board.name))
+        raise TransportError(_("{board}: this kind of board has no raw REPL").format(
+            board=board.name))
     source = agent_source()
     if _NEWLINE in source:
-        raise KitError("agent source must not contain {!r}".format(_NEWLINE))
+        raise KitError(_("agent source must not contain {text!r}").format(text=_NEWLINE))
     for attempt in range(LOAD_ATTEMPTS):
         try:
             return _load(board, source, timeout)
@@ -70,8 +72,8 @@ def _load(board: Board, source: str, timeout: float) -> tuple[str, int]:
         board.write(piece.encode("ascii") + b"\r")
         echo = _expect_line(board, piece, timeout)
         if not echo.endswith(piece):
-            raise TransportError("{}: loading the helper program went wrong ({!r})".format(
-                board.name, echo[-50:]))
+            raise TransportError(_("{board}: loading the helper program went wrong ({echo!r})")
+                                 .format(board=board.name, echo=echo[-50:]))
     board.write(b".\r")
     # _ka() in a second exec: MicroPython's GC scans the stack conservatively, and stale
     # pointers left by the loader kept ~2 KB of source text alive when it ran from there.
@@ -89,8 +91,9 @@ def _expect_line(board: Board, marker: str, timeout: float) -> str:
         left = deadline - time.monotonic()
         raw = board.readline(left) if left > 0 else None
         if raw is None:
-            raise TransportError("{}: the helper program did not start ({}). Got: {}".format(
-                board.name, marker, " | ".join(seen[-3:]) or "nothing"))
+            raise TransportError(_("{board}: the helper program did not start ({marker}). Got: "
+                                   "{seen}").format(board=board.name, marker=marker,
+                                                    seen=" | ".join(seen[-3:]) or _("nothing")))
         line = raw.decode("utf-8", "replace")
         seen.append(line)
         if marker in line:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kit.i18n import gettext as _
 from kit.errors import TransportError
 from kit.microbit.session import DEFAULT_TIMEOUT_S
 
@@ -27,7 +28,8 @@ def to_int(value: object, what: str) -> int:
     """A board reply that must be a number, as int; a clear error instead of int()'s TypeError."""
     if isinstance(value, (int, float)):
         return int(value)
-    raise TransportError("{} answered {!r}, not a number".format(what, value)[:200])
+    raise TransportError(_("{call} answered {value!r}, not a number").format(
+        call=what, value=value)[:200])
 
 
 class Part:

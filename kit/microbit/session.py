@@ -20,6 +20,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import cast
 
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 from kit.boards import Board
 from kit.errors import BoardCodeError, KitError, TransportError
 from kit.microbit.loader import PART_BYTES, load_agent
@@ -178,11 +180,11 @@ class AgentSession:
             error, self._error = self._error, None
             raise error
         if self._broken:
-            raise TransportError("{}: the connection was interrupted; connect again".format(
-                self.board.name))
+            raise TransportError(_("{board}: the connection was interrupted; connect again")
+                                 .format(board=self.board.name))
         if not self._started:
-            raise TransportError("{}: not connected (the session was closed)".format(
-                self.board.name))
+            raise TransportError(_("{board}: not connected (the session was closed)").format(
+                board=self.board.name))
 
     def _queue(self, item: str, what: str) -> None:
         self._poll()
@@ -222,8 +224,9 @@ class AgentSession:
             self.board.write(request.line.encode("ascii") + b"\r")
         except TransportError as err:
             self._broken = True
-            raise TransportError("{}: the connection was lost ({}). Is the board still plugged "
-                                 "in?".format(self.board.name, err)) from err
+            raise TransportError(_("{board}: the connection was lost ({reason}). Is the board "
+                                   "still plugged in?").format(board=self.board.name,
+                                                               reason=os_reason(err))) from err
         self._inflight.append(request)
         return request
 
@@ -253,8 +256,9 @@ class AgentSession:
                 return self._no_answer(block, request)
             if not echo.decode("ascii", "replace").endswith(request.line):
                 self._broken = True
-                raise TransportError("{}: the board answered out of step (sent {!r}, got {!r})"
-                                     .format(self.board.name, request.line, echo[-60:]))
+                raise TransportError(_("{board}: the board answered out of step (sent {sent!r}, "
+                                       "got {got!r})").format(board=self.board.name,
+                                                              sent=request.line, got=echo[-60:]))
             request.echoed = True
         raw = self.board.readline(timeout)
         if raw is None:
@@ -269,9 +273,10 @@ class AgentSession:
             ok, value = decode_reply(text)
         except ValueError as err:
             self._broken = True
-            raise TransportError("{}: could not read the answer to {}: {!r}".format(
-                self.board.name, request.calls[0] if request.calls else request.line, text[:80]
-            )) from err
+            raise TransportError(_("{board}: could not read the answer to {call}: {answer!r}")
+                                 .format(board=self.board.name, call=request.calls[0]
+                                         if request.calls else request.line,
+                                         answer=text[:80])) from err
         if ok:
             request.results.append(value)
         elif self._error is None:
@@ -285,9 +290,9 @@ class AgentSession:
         if not block:
             return False
         self._broken = True
-        raise TransportError(
-            "{}: no answer to {} within {:.0f} s. Is the board still plugged in? If it is, "
-            "press its reset button and try again.".format(
-                self.board.name, request.calls[0] if request.calls else request.line,
-                request.timeout))
+        raise TransportError(_(
+            "{board}: no answer to {call} within {seconds:.0f} s. Is the board still plugged in? "
+            "If it is, press its reset button and try again.").format(
+                board=self.board.name, call=request.calls[0] if request.calls else request.line,
+                seconds=request.timeout))
 

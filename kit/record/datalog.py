@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from kit import __version__
+from kit.i18n import N_, os_reason
+from kit.i18n import gettext as _
 from kit.errors import RecordingError
 from kit.record.files import (
     EXCEL_DA, SIDECAR_FORMAT, STANDARD, RunPaths, RunWriter, new_stem, write_sidecar,
@@ -64,12 +66,13 @@ class DataLog:
 
 def read_my_data(path: Path) -> DataLog:
     """Find the CSV inside MY_DATA.HTM (or accept a downloaded CSV). Raises RecordingError."""
-    blob = read_file_bytes(path, MAX_FILE_BYTES, "micro:bit data log (MY_DATA.HTM)")
+    blob = read_file_bytes(path, MAX_FILE_BYTES, N_("micro:bit data log (MY_DATA.HTM)"))
     match = _META.search(blob)
     if match is None:
         if b"FS_START" in blob or b"UBIT_LOG_FS" in blob:
-            raise RecordingError("{}: the data log's header is damaged or cut off. Copy "
-                                 "MY_DATA.HTM from the MICROBIT drive again.".format(path))
+            raise RecordingError(_("{path}: the data log's header is damaged or cut off. Copy "
+                                   "MY_DATA.HTM from the MICROBIT drive again.").format(
+                                       path=path))
         return DataLog(_plain_csv(blob, path))
     base = match.start(1) - HEADER_BYTES  # file offset of address 0
     log_end = int(match.group(2), 16) + base
@@ -77,9 +80,9 @@ def read_my_data(path: Path) -> DataLog:
     labels_end = blob.find(b"\xff", match.end())  # metadata and labels end in unused flash
     labels_end = len(blob) if labels_end < 0 else labels_end
     if not labels_end <= data_start < log_end or data_start > len(blob):
-        raise _damaged(path, "data should start at byte {}, after the labels at {}, and "
-                       "before the end of the file ({})".format(data_start, labels_end,
-                                                                len(blob)))
+        raise _damaged(path, _("data should start at byte {start}, after the labels at "
+                               "{labels}, and before the end of the file ({end})").format(
+                                   start=data_start, labels=labels_end, end=len(blob)))
     end = blob.find(b"\xff", data_start, log_end)
     data = blob[data_start: end if end >= 0 else min(log_end, len(blob))]
     full = blob[log_end + 1: log_end + 4] == b"FUL"
@@ -89,8 +92,9 @@ def read_my_data(path: Path) -> DataLog:
 
 
 def _damaged(path: Path, detail: str) -> RecordingError:
-    return RecordingError("{}: the data log is cut off or damaged ({}). Copy MY_DATA.HTM from "
-                          "the MICROBIT drive again.".format(path, detail))
+    return RecordingError(_("{path}: the data log is cut off or damaged ({problem}). Copy "
+                            "MY_DATA.HTM from the MICROBIT drive again.").format(
+                                path=path, problem=detail))
 
 
 def _check_first_row(path: Path, text: str, labels_text: str) -> None:
@@ -99,17 +103,17 @@ def _check_first_row(path: Path, text: str, labels_text: str) -> None:
     labels = {c.strip() for c in next(csv.reader([labels_text.strip("\x00\r\n ")]), [])}
     first = next(csv.reader([text.split("\n", 1)[0]]), [])
     if text and labels - {""} and not {c.strip() for c in first} <= labels:
-        raise _damaged(path, "its first row {!r} is not the labels {!r}".format(
-            one_line(",".join(first), 60), one_line(",".join(sorted(labels)), 60)))
+        raise _damaged(path, _("its first row {row!r} is not the labels {labels!r}").format(
+            row=one_line(",".join(first), 60), labels=one_line(",".join(sorted(labels)), 60)))
 
 
 def _plain_csv(blob: bytes, path: Path) -> str:
     text = blob.decode("utf-8-sig", "replace")
     first = text.split("\n", 1)[0]
     if "\x00" in text or "," not in first or "<" in first:
-        raise RecordingError("{} is not a micro:bit data log: no MY_DATA.HTM log inside and not "
-                             "a CSV file. Copy MY_DATA.HTM from the MICROBIT drive of a V2 "
-                             "whose program uses the log module.".format(path))
+        raise RecordingError(_("{path} is not a micro:bit data log: no MY_DATA.HTM log inside "
+                               "and not a CSV file. Copy MY_DATA.HTM from the MICROBIT drive of "
+                               "a V2 whose program uses the log module.").format(path=path))
     return text
 
 
@@ -174,8 +178,8 @@ def import_my_data(path: Path, out_dir: Path, *, board: str = "v2-log",
     datalog = read_my_data(path)
     table = _table(datalog.csv_text)
     if not table.columns or not table.rows:
-        raise RecordingError("{}: the data log is empty (no rows). Did the program call "
-                             "log.add() or log.add_row()?".format(path))
+        raise RecordingError(_("{path}: the data log is empty (no rows). Did the program call "
+                               "log.add() or log.add_row()?").format(path=path))
     stem = new_stem(out_dir, re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem.lower()) or "log",
                     time.time())
     paths = RunPaths.for_stem(out_dir, stem)
@@ -192,8 +196,9 @@ def import_my_data(path: Path, out_dir: Path, *, board: str = "v2-log",
     finally:
         writer.close()
     if writer.error is not None:
-        raise RecordingError("cannot write {} ({}). Free some space or choose another folder "
-                             "with --out.".format(paths.csv, writer.error.strerror))
+        raise RecordingError(_("cannot write {path} ({reason}). Free some space or choose "
+                               "another folder with --out.").format(
+                                   path=paths.csv, reason=os_reason(writer.error)))
     write_sidecar(paths.sidecar, _sidecar(path, paths, table, datalog, board, writer,
                                           accepted, non_numeric))
     return paths

@@ -36,6 +36,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kit.i18n import gettext as _
+from kit.i18n import number, os_reason
 from kit.errors import RecordingError
 from kit.record.appender import Appender, FlushError, lock, make_reserve
 from kit.text import csv_cell, printable
@@ -137,18 +139,20 @@ class RunWriter:
             folder.mkdir(parents=True, exist_ok=True)
             free = shutil.disk_usage(folder).free
         except OSError as err:
-            raise RecordingError("cannot create the folder {} ({}). Choose another with "
-                                 "--out.".format(folder, err.strerror or err)) from err
+            raise RecordingError(_("cannot create the folder {folder} ({reason}). Choose "
+                                   "another with --out.").format(folder=folder,
+                                                                 reason=os_reason(err))) from err
         if free < MIN_FREE_BYTES:
-            raise RecordingError("only {:.1f} MB free in {}: not enough for a recording. Free "
-                                 "some space or choose another folder with --out.".format(
-                                     free / 1e6, folder))
+            raise RecordingError(_("only {mb} MB free in {folder}: not enough for a recording. "
+                                   "Free some space or choose another folder with --out.")
+                                 .format(mb=number(free / 1e6, 1), folder=folder))
         try:
             self._csv = Appender(paths.csv)
             self._raw = Appender(paths.raw)
         except OSError as err:
-            raise RecordingError("cannot write in {} ({}). Choose another folder with "
-                                 "--out.".format(folder, err.strerror or err)) from err
+            raise RecordingError(_("cannot write in {folder} ({reason}). Choose another folder "
+                                   "with --out.").format(folder=folder, reason=os_reason(err))
+                                 ) from err
         lock(self._csv.fd)
         self._reserve = make_reserve(paths.reserve, reserve_bytes)
         self._time_cache: tuple[float | None, str] = (None, "")
@@ -222,7 +226,7 @@ class RunWriter:
         lost: list[tuple[object, int]] = []
         for appender in (self._csv, self._raw):
             if self.error is not None:
-                lost += [(o, n) for o, n, _ in appender.segments]
+                lost += [(o, n) for o, n, _length in appender.segments]
                 appender.parts, appender.segments = [], []
                 continue
             try:

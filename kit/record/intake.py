@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from kit.boards import Board
+from kit.i18n import gettext as _
 from kit.record.files import RunWriter
 from kit.record.protocol import (
     Data, GatewayData, Header, Line, Readings, check_fields, parse_burst, split_lines,
@@ -165,8 +166,9 @@ class Intake:
         else:
             slot.quiet.text.see_header(header.lesson)
         if wrong and not slot.wrong_program:
-            self._emit(EventKind.WRONG_PROGRAM, "header fields {} but the recording has {}".format(
-                ",".join(header.fields), ",".join(self.fields)), slot.status)
+            self._emit(EventKind.WRONG_PROGRAM, _("header fields {header} but the recording has "
+                                                  "{fields}").format(
+                header=",".join(header.fields), fields=",".join(self.fields)), slot.status)
         slot.wrong_program = wrong
         slot.status.state = BoardState.WRONG_PROGRAM if wrong else BoardState.OK
         pending, slot.pending = slot.pending, []
@@ -192,9 +194,9 @@ class Intake:
         if last is not None:
             gap = data.seq - last[0] - 1
             if gap > SEQUENCE_SLACK + MAX_PACKETS_PER_S * max(0.0, when - last[1]):
-                self._emit(EventKind.SEQUENCE_JUMPED, "{} after {}: too far to be lost packets "
-                           "(a restart or a damaged number); not counted as lost".format(
-                               data.seq, last[0]), sender)
+                self._emit(EventKind.SEQUENCE_JUMPED, _(
+                    "{seq} after {last}: too far to be lost packets (a restart or a damaged "
+                    "number); not counted as lost").format(seq=data.seq, last=last[0]), sender)
             elif gap > 0:
                 sender.add_lost(LostReason.RADIO_GAP, gap)
             elif gap < 0:
@@ -233,8 +235,8 @@ class Intake:
     def overflowed(self, slot: Slot, count: int) -> None:
         """`count` readings of `slot` were dropped because the queue was full."""
         slot.status.add_lost(LostReason.QUEUE_OVERFLOW, count)
-        self._emit(EventKind.LOST, "{} lines dropped: the PC could not write them as fast as "
-                   "they came".format(count), slot.status)
+        self._emit(EventKind.LOST, _("{count} lines dropped: the PC could not write them as "
+                                     "fast as they came").format(count=count), slot.status)
 
     def flush(self) -> None:
         """Write what the bursts added; rows the disk refused become lost (disk full)."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.i18n import ngettext
 from kit.boards import Board, BoardInfo, SerialBoard, find_boards, looks_like_port, select_boards
 from kit.errors import BoardNotFound, KitError
 from kit.lessons import Field
@@ -48,9 +49,12 @@ def choose_boards(found: Sequence[BoardInfo], names: Sequence[str], all_boards: 
     """
     with_port = [b for b in found if b.port]
     if found and not with_port:
-        raise BoardNotFound("no micro:bit with a serial port found ({} drive(s) without one). "
-                            "On Linux your user must be in the 'dialout' group; run `klimakit "
-                            "boards`, or use --port.".format(len(found)))
+        raise BoardNotFound(ngettext(
+            "no micro:bit with a serial port found ({count} drive without one). On Linux your "
+            "user must be in the 'dialout' group; run `klimakit boards`, or use --port.",
+            "no micro:bit with a serial port found ({count} drives without one). On Linux your "
+            "user must be in the 'dialout' group; run `klimakit boards`, or use --port.",
+            len(found)).format(count=len(found)))
     return select_boards(with_port, names, all_boards)
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kit.i18n import gettext as _
+from kit.i18n import ngettext, os_reason
 from kit.errors import RecordingError
 from kit.record.readback import RunData, Series, read_run, repair_sidecar
 from kit.text import one_line
@@ -55,7 +57,7 @@ def _panels(run: RunData) -> list[tuple[str, list[str]]]:
         groups.setdefault(str(units.get(name, "") or ""), []).append(name)
     panels = list(groups.items())
     if len(panels) > MAX_PANELS:  # too many units for one figure: keep it readable
-        panels = panels[: MAX_PANELS - 1] + [("", [f for _, fs in panels[MAX_PANELS - 1:]
+        panels = panels[: MAX_PANELS - 1] + [("", [f for _unit, fs in panels[MAX_PANELS - 1:]
                                                    for f in fs])]
     return panels
 
@@ -97,23 +99,26 @@ def draw_graph(csv_path: Path, out_path: Path | None = None, *, title: str = "")
     """Draw the recording in `csv_path` (see plot_run) and say what was skipped and why."""
     out_path = out_path or csv_path.with_suffix(".png")
     if out_path.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise RecordingError("{}: a graph must end in .png, .svg or .pdf".format(out_path))
+        raise RecordingError(_("{path}: a graph must end in .png, .svg or .pdf").format(
+            path=out_path))
     repaired = repair_sidecar(csv_path)
     run = read_run(csv_path)
     readings = sum(len(s.seconds) for s in run.boards.values())
     if not readings:
-        raise RecordingError("{} has no readings to draw ({}). Was the board running the "
-                             "lesson's program?".format(csv_path, "only a header row" if not
-                                                        run.skipped_rows else "{} unreadable "
-                                                        "rows".format(run.skipped_rows)))
+        why = _("only a header row") if not run.skipped_rows else ngettext(
+            "{count} unreadable row", "{count} unreadable rows", run.skipped_rows).format(
+                count=run.skipped_rows)
+        raise RecordingError(_("{path} has no readings to draw ({why}). Was the board running "
+                               "the lesson's program?").format(path=csv_path, why=why))
     if len(run.boards) > MAX_BOARDS:
-        raise RecordingError("{} has readings from {} boards; a graph shows at most {}."
-                             .format(csv_path, len(run.boards), MAX_BOARDS))
+        raise RecordingError(_("{path} has readings from {count} boards; a graph shows at most "
+                               "{most}.").format(path=csv_path, count=len(run.boards),
+                                                 most=MAX_BOARDS))
     try:
         _draw_figure(run, csv_path, out_path, title)
     except (ValueError, OverflowError) as err:  # numbers matplotlib cannot place on an axis
-        raise RecordingError("cannot draw {}: {}. Are there absurdly large numbers in it?"
-                             .format(csv_path, err)) from err
+        raise RecordingError(_("cannot draw {path}: {problem}. Are there absurdly large numbers "
+                               "in it?").format(path=csv_path, problem=err)) from err
     return Graph(out_path, readings, run.skipped, run.blank_cells, repaired)
 
 
@@ -145,7 +150,7 @@ def _draw_panels(run: RunData, csv_path: Path, out_path: Path, title: str) -> No
         ax.grid(True, alpha=0.3)
         ax.legend(loc="best", fontsize="small")
         _draw_events(ax, run.meta, scale)
-    axes[-1, 0].set_xlabel("Tid siden start ({})".format(unit_name))
+    axes[-1, 0].set_xlabel(_("Time since the start ({unit})").format(unit=unit_name))
     heading = title or _text(run.meta, "title") or _text(run.meta, "lesson") or csv_path.stem
     started = _text(run.meta, "started")[:16].replace("T", " ")
     fig.suptitle("{}{}".format(heading, "  ·  " + started if started else ""))
@@ -153,7 +158,8 @@ def _draw_panels(run: RunData, csv_path: Path, out_path: Path, title: str) -> No
         fig.tight_layout()
         fig.savefig(out_path, dpi=100)
     except OSError as err:
-        raise RecordingError("cannot write the graph {}: {}".format(out_path, err)) from err
+        raise RecordingError(_("cannot write the graph {path}: {reason}").format(
+            path=out_path, reason=os_reason(err))) from err
     finally:
         plt.close(fig)
 

@@ -26,6 +26,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kit.i18n import N_, number, os_reason
+from kit.i18n import gettext as _
 from kit.errors import RecordingError
 from kit.record.appender import is_recording
 from kit.record.files import SIDECAR_FORMAT, read_sidecar, write_sidecar
@@ -71,8 +73,8 @@ def read_text_file(path: Path, max_bytes: int, what: str) -> str:
     try:
         return blob.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise RecordingError("{} is not a klimakit recording: it is not UTF-8 text (byte {})"
-                             .format(path, err.start)) from err
+        raise RecordingError(_("{path} is not a klimakit recording: it is not UTF-8 text (byte "
+                               "{position})").format(path=path, position=err.start)) from err
 
 
 def read_file_bytes(path: Path, max_bytes: int, what: str) -> bytes:
@@ -84,19 +86,21 @@ def read_file_bytes(path: Path, max_bytes: int, what: str) -> bytes:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise RecordingError("{} is not a regular file (a device, FIFO or folder?). Give "
-                                 "the path of a {}.".format(path, what))
+            raise RecordingError(_("{path} is not a regular file (a device, FIFO or folder?). "
+                                   "Give the path of a {what}.").format(path=path, what=_(what)))
         if info.st_size > max_bytes:
-            raise RecordingError("{} is {:.0f} MB: too large for a {} (at most {:.0f} MB)."
-                                 .format(path, info.st_size / 1e6, what, max_bytes / 1e6))
+            raise RecordingError(_("{path} is {size} MB: too large for a {what} (at most {most} "
+                                   "MB).").format(path=path, size=number(info.st_size / 1e6),
+                                                  what=_(what), most=number(max_bytes / 1e6)))
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             blob = handle.read(max_bytes + 1)
     except OSError as err:
-        raise RecordingError("cannot read {}: {}".format(path, err.strerror or err)) from err
+        raise RecordingError(_("cannot read {path}: {reason}").format(
+            path=path, reason=os_reason(err))) from err
     if len(blob) > max_bytes:
-        raise RecordingError("{} grew past {:.0f} MB while it was read".format(path,
-                                                                           max_bytes / 1e6))
+        raise RecordingError(_("{path} grew past {most} MB while it was read").format(
+            path=path, most=number(max_bytes / 1e6)))
     return blob
 
 
@@ -134,23 +138,24 @@ def sidecar_field_names(meta: dict[str, Any]) -> list[str]:
 
 def read_run(csv_path: Path) -> RunData:
     """Read a run CSV in either style (',' or ';' with decimal comma). Bad rows are counted."""
-    text = read_text_file(csv_path, MAX_CSV_BYTES, "klimakit recording (.csv)")
+    text = read_text_file(csv_path, MAX_CSV_BYTES, N_("klimakit recording (.csv)"))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     lines = text.splitlines()
     rows = list(csv.reader(lines, delimiter=delimiter))
     if not rows or [c.strip() for c in rows[0][:1]] != ["time"] or "board" not in rows[0]:
-        raise RecordingError("{} is not a klimakit recording: its first row must be "
-                             "'time, seconds, board, …'".format(csv_path))
+        raise RecordingError(_("{path} is not a klimakit recording: its first row must be "
+                               "'time, seconds, board, …'").format(path=csv_path))
     meta = read_sidecar(csv_path)
     header = [c.strip() for c in rows[0]]
     board_at = header.index("board")
     if board_at + 1 >= len(header):
-        raise RecordingError("{} has no measurement columns after 'board': nothing to draw."
-                             .format(csv_path))
+        raise RecordingError(_("{path} has no measurement columns after 'board': nothing to "
+                               "draw.").format(path=csv_path))
     if len(header) - board_at - 1 > MAX_COLUMNS:
-        raise RecordingError("{} has {} measurement columns; klimakit draws at most {}."
-                             .format(csv_path, len(header) - board_at - 1, MAX_COLUMNS))
+        raise RecordingError(_("{path} has {count} measurement columns; klimakit draws at most "
+                               "{most}.").format(path=csv_path, count=len(header) - board_at - 1,
+                                                 most=MAX_COLUMNS))
     seconds_at = header.index("seconds") if "seconds" in header else None
     fields = _field_names(header[board_at + 1:], meta)
     body = rows[1:]
@@ -247,8 +252,8 @@ def repair_sidecar(csv_path: Path) -> bool:
     try:
         write_sidecar(csv_path.with_suffix(".json"), meta)
     except OSError as err:
-        raise RecordingError("cannot repair {}: {}".format(csv_path.with_suffix(".json"),
-                                                           err.strerror or err)) from err
+        raise RecordingError(_("cannot repair {path}: {reason}").format(
+            path=csv_path.with_suffix(".json"), reason=os_reason(err))) from err
     csv_path.with_name("." + csv_path.stem + ".reserve").unlink(missing_ok=True)
     log.info("repaired the sidecar of %s at %s", csv_path, time.strftime("%H:%M:%S"))
     return True

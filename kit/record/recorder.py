@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kit.i18n import gettext as _
 from kit.boards import Board
 from kit.errors import KitError, RecordingError
 from kit.record.files import EXCEL_DA, RESERVE_BYTES, STANDARD, RunWriter, write_sidecar
@@ -262,8 +263,8 @@ class Recorder:
             self.intake.flush()
         error = self.writer.error
         if error is not None and not self.error:
-            self.error = "cannot write to {} ({})".format(self.plan.paths.csv,
-                                                         error.strerror or error)
+            self.error = _("cannot write to {path} ({reason})").format(
+                path=self.plan.paths.csv, reason=error.strerror or error)
             self.request_stop(EndReason.ERROR)
             self._wake.set()
 
@@ -327,6 +328,6 @@ class Recorder:
 
 def recording_error(result: RecordingResult) -> RecordingError:
     """The error to report for a run that ended with EndReason.ERROR."""
-    return RecordingError("recording stopped: {}. The {} readings recorded until then are in "
-                          "the file; {} could not be kept and are counted as lost.".format(
-                              result.error or "an error", result.accepted, result.lost))
+    return RecordingError(_("recording stopped: {}. The {} readings recorded until then are in "
+                            "the file; {} could not be kept and are counted as lost.").format(
+                              result.error or _("an error"), result.accepted, result.lost))

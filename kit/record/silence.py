@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from kit.i18n import gettext as _
 from kit.text import one_line
 
 TRACEBACK_START = "Traceback (most recent call last):"
@@ -67,7 +68,7 @@ def _place(frames: list[str]) -> str:
     mains = [f for f in frames if f.startswith("main.py:")]
     if frames[-1].startswith("main.py:") or not mains:
         return frames[-1]
-    return "{} (kaldt fra {})".format(frames[-1], mains[-1])
+    return _("{} (called from {})").format(frames[-1], mains[-1])
 
 
 class BoardText:
@@ -120,12 +121,12 @@ class BoardText:
     def see_wrong_size(self, values: int, fields: int) -> None:
         """A reading with another number of values than the recording's fields."""
         self.lines += 1
-        self.other_lesson = "{} værdier pr. måling, ikke {}".format(values, fields)
+        self.other_lesson = _("{} values per reading, not {}").format(values, fields)
 
     def see_other_program(self, lesson: str, fields: tuple[str, ...]) -> None:
         """Its header names another lesson (or other fields) than the recording's."""
         self.lines += 1
-        self.other_lesson = lesson or "felter " + ",".join(fields)
+        self.other_lesson = lesson or _("fields {}").format(",".join(fields))
 
     def explain(self) -> Explanation:
         """Why no readings came, from what was seen (an error wins over a prompt after it)."""

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kit.i18n import gettext as _
 from kit.boards import Board, BoardIdentity
 from kit.build import Program, assemble, check_v1_syntax, lesson_program
 from kit.errors import BoardCodeError, FirmwareError, TransportError
@@ -106,9 +107,11 @@ class SimBoard(Board):
                  on_display: Callable[[Display], None] | None = None,
                  host_names: dict[str, Any] | None = None) -> None:
         if version not in VERSIONS:
-            raise SimulatorError("version must be 'v1' or 'v2', not {!r}".format(version))
+            raise SimulatorError(_("version must be 'v1' or 'v2', not {version!r}").format(
+                version=version))
         if sim is not None and (speed is not None or loss):
-            raise SimulatorError("speed and loss belong to the shared Simulation, not a board")
+            raise SimulatorError(_("speed and loss belong to the shared Simulation, not a "
+                                   "board"))
         self.sim = sim if sim is not None else Simulation(speed=speed, seed=seed or 0, loss=loss)
         index = len(self.sim.boards)
         name = name or "sim-{}".format(index + 1)
@@ -156,15 +159,16 @@ class SimBoard(Board):
             try:
                 return compile_host_program(source, "main.py")
             except SyntaxError as err:
-                raise FirmwareError("main.py:{}: syntax error: {}. Fix this line.".format(
-                    err.lineno, err.msg)) from None
+                raise FirmwareError(_("{file}:{line}: syntax error: {message}. Fix this line.")
+                                    .format(file="main.py", line=err.lineno, message=err.msg)
+                                    ) from None
         if version == V1:
             check_v1_syntax(source, "main.py")
         try:
             return compile_board_program(source, "main.py", MISSING_METHODS)
         except SyntaxError as err:
-            raise FirmwareError("main.py:{}: syntax error: {}. Fix this line.".format(
-                err.lineno, err.msg)) from None
+            raise FirmwareError(_("{file}:{line}: syntax error: {message}. Fix this line.").format(
+                file="main.py", line=err.lineno, message=err.msg)) from None
 
     # ---- running programs ---------------------------------------------------------------
 
@@ -257,12 +261,13 @@ class SimBoard(Board):
     def exec(self, code: str, timeout: float = 10.0) -> str:
         """Stop the program (as the raw REPL does) and run `code` in its namespace."""
         if self._closed:
-            raise TransportError("{} is closed".format(self.name))
+            raise TransportError(_("{board} is closed").format(board=self.name))
         self._stop()
         try:
             compiled = compile_board_program(code, "<stdin>", MISSING_METHODS)
         except SyntaxError as err:
-            raise BoardCodeError("SyntaxError: {} (line {})".format(err.msg, err.lineno),
+            # What the board itself prints (MicroPython's words, not translated).
+            raise BoardCodeError("SyntaxError: " + "{} (line {})".format(err.msg, err.lineno),
                                  board=self.name) from None
         rt = self._rt
         captured: list[str] = []
@@ -282,8 +287,8 @@ class SimBoard(Board):
         task = self._task = rt.task = self.sim.scheduler.start(run, self.name + "-exec")
         if not self._wait(task.done.is_set, timeout):
             self._stop()
-            raise TransportError("{}: code did not finish within {:.0f} s".format(
-                self.name, timeout))
+            raise TransportError(_("{board}: code did not finish within {seconds:.0f} s").format(
+                board=self.name, seconds=timeout))
         self._task = None
         if errors:
             raise BoardCodeError(errors[0], board=self.name)
@@ -319,7 +324,8 @@ class SimBoard(Board):
         """Press button A or B at simulated time `at` (seconds; default now) for hold_s."""
         key = button.upper()
         if key not in self._rt.buttons:
-            raise SimulatorError("button must be 'A' or 'B', not {!r}".format(button))
+            raise SimulatorError(_("button must be 'A' or 'B', not {button!r}").format(
+                button=button))
         self._rt.buttons[key].schedule(self._at_us(at), int(hold_s * US_PER_S))
 
     def gesture(self, name: str, at: float | None = None, duration_s: float = 1.0) -> None:

@@ -10,6 +10,7 @@ import bisect
 import math
 from typing import TYPE_CHECKING
 
+from kit.i18n import gettext as _
 from kit.sim.errors import SimulatorError
 from kit.sim.firmware_v1 import FONT
 from kit.sim.images import Image
@@ -80,7 +81,7 @@ class Display(Switchable):
 
     def __init__(self, rt: Runtime) -> None:
         self._rt = rt
-        self._pixels = [[0] * 5 for _ in range(5)]
+        self._pixels = [[0] * 5 for _row in range(5)]
         self.text = ""  # text being shown or scrolled, "" when showing pixels
         self._light_reads = 0
 
@@ -136,7 +137,7 @@ class Display(Switchable):
             self.clear()
 
     def clear(self) -> None:
-        self._pixels = [[0] * 5 for _ in range(5)]
+        self._pixels = [[0] * 5 for _row in range(5)]
         self.text = ""
         self._changed()
 
@@ -181,8 +182,8 @@ class Accelerometer:
 
     def schedule(self, name: str, at_us: int, duration_us: int) -> None:
         if name not in GESTURES:
-            raise SimulatorError("unknown gesture {!r}; known: {}".format(
-                name, ", ".join(GESTURES)))
+            raise SimulatorError(_("unknown gesture {name!r}; known: {known}").format(
+                name=name, known=", ".join(GESTURES)))
         self._gestures.append((at_us, at_us + duration_us, name))
 
     def _scripted(self, now: int) -> str | None:
@@ -284,7 +285,7 @@ class Compass:
         return int(self._field()[2])
 
     def heading(self) -> int:
-        x, y, _ = self._field()
+        x, y, _z = self._field()
         return int(math.degrees(math.atan2(x, y))) % 360
 
     def get_field_strength(self) -> int:

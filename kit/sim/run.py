@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kit.i18n import gettext as _
+from kit.i18n import os_reason
 from kit.build import check_v1_syntax, file_program
 from kit.errors import FirmwareError, LessonError
 from kit.hardware import V1, V2
@@ -129,16 +131,18 @@ def run_program(
     """
     path = Path(path)
     if not path.is_file():
-        raise FirmwareError("{}: no such program file".format(path))
+        raise FirmwareError(_("no such program file: {path}").format(path=path))
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise FirmwareError("cannot read {}: {}".format(path, err)) from err
+        raise FirmwareError(_("cannot read {path}: {reason}").format(
+            path=path, reason=os_reason(err) if isinstance(err, OSError) else
+            _("it is not UTF-8 text; save it as UTF-8"))) from err
     version = version or choose_version(path, source)
     scenario = scenario or choose_scenario(path)
     if scenario not in SCENARIOS:
-        raise SimulatorError("unknown scenario {!r}; known: {}".format(
-            scenario, ", ".join(sorted(SCENARIOS))))
+        raise SimulatorError(_("unknown scenario {name!r}; known: {known}").format(
+            name=scenario, known=", ".join(sorted(SCENARIOS))))
     program = file_program(path, v1=version == V1 and host_names is None)
     last: list[str] = [""]
 

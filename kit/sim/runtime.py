@@ -189,9 +189,9 @@ class Runtime:
             return
         text = self._partial + text
         *lines, self._partial = text.split("\n")
-        for line in lines:
+        for line in lines:  # the time first: a reader on another thread that sees the line
+            self.out_us.append(self.scheduler.now)  # always finds its time (popleft of both)
             self.out.append(line.rstrip("\r").encode("utf-8"))
-            self.out_us.append(self.scheduler.now)
         if lines:
             self.scheduler.notify()
 
@@ -205,8 +205,8 @@ class Runtime:
         if message not in self.warnings:
             self.warnings.append(message)
             log.warning("%s: %s", self.name, message)
-            self.out.append((SIM_NOTE + message).encode("utf-8"))
             self.out_us.append(self.scheduler.now)
+            self.out.append((SIM_NOTE + message).encode("utf-8"))
 
     def display_changed(self, display: hardware.Display) -> None:
         if self.on_display is not None:

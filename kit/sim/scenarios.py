@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from kit.i18n import gettext as _
 from kit.sim.errors import SimulatorError
 
 T0_HOUR = 8.0  # simulated time 0 is 08:00, the start of a school day
@@ -360,6 +361,6 @@ def make_scenario(name: str, seed: int = 0, index: int = 0) -> Scenario:
     try:
         cls = SCENARIOS[name or "calm"]
     except KeyError:
-        raise SimulatorError("unknown simulator scenario {!r}; known: {}".format(
-            name, ", ".join(sorted(SCENARIOS)))) from None
+        raise SimulatorError(_("unknown simulator scenario {name!r}; known: {known}").format(
+            name=name, known=", ".join(sorted(SCENARIOS)))) from None
     return cls(seed, index)

@@ -30,8 +30,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import RecordingError
+from kit.i18n import gettext as _
+from kit.i18n import language, os_reason
 from kit.record.files import CsvStyle
 from kit.record.live.feed import LiveFeed
+from kit.record.live.page import render_page
 from kit.record.live.tail import MAX_READ_BYTES, CsvTail
 
 if TYPE_CHECKING:
@@ -75,10 +78,10 @@ def _listen(host: str, port: int) -> socket.socket:
         except OSError as err:
             sock.close()
             if port:
-                raise RecordingError("cannot serve the live page on port {} ({}). Choose "
-                                     "another with --live-port, or leave it out.".format(
-                                         port, err.strerror or err)) from err
-    raise RecordingError("cannot open a port for the live page")  # never: port 0 always binds
+                raise RecordingError(_("cannot serve the live page on port {port} ({reason}). "
+                                       "Choose another with --live-port, or leave it out.")
+                                     .format(port=port, reason=os_reason(err))) from err
+    raise RecordingError(_("cannot open a port for the live page"))  # never: port 0 binds
 
 
 def _lan_addresses() -> list[str]:
@@ -107,6 +110,7 @@ class LiveServer:
         self._thread: threading.Thread | None = None
         self.address = LiveAddress("")
         self.followed = False  # the run is over and the CSV has been read to its end
+        self.language = language()  # the page speaks the recorder's language
 
     def start(self) -> LiveAddress:
         """Listen, start the server thread, and return the page's address."""
@@ -127,7 +131,8 @@ class LiveServer:
             time.sleep(0.01)
         if not self._server.started:
             sock.close()
-            raise RecordingError("the live page's server did not start; record without --live")
+            raise RecordingError(_("the live page's server did not start; record without "
+                                   "--live"))
         local = "http://127.0.0.1:{}{}".format(port, self.base)
         shared = tuple("http://{}:{}{}".format(a, port, self.base) for a in _lan_addresses())
         self.address = LiveAddress(local, shared if self.share else (), port)
@@ -175,16 +180,16 @@ class LiveServer:
             task.cancel()
 
     async def _index(self, request: Request) -> Response:
-        from starlette.responses import FileResponse, RedirectResponse
+        from starlette.responses import HTMLResponse, RedirectResponse
 
         if not request.url.path.endswith("/"):
             return RedirectResponse(request.url.path + "/")
-        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+        return HTMLResponse(render_page(self.language))
 
     async def _run_json(self, request: Request) -> Response:
         from starlette.responses import JSONResponse
 
-        snapshot, _ = self.feed.snapshot()
+        snapshot, _cursor = self.feed.snapshot()
         return JSONResponse(snapshot)
 
     async def _events(self, request: Request) -> Response:

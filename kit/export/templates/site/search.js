@@ -71,7 +71,9 @@
     });
     ranked.sort(function (a, b) { return b.score - a.score || a.position - b.position; });
     ranked.forEach(function (entry) { list.appendChild(entry.card); });
-    count.textContent = "Viser " + shown + " af " + cards.length + " forløb";
+    // The sentence in the page's language, from the page itself (data-template).
+    count.textContent = count.getAttribute("data-template")
+      .replace("{shown}", String(shown)).replace("{total}", String(cards.length));
     empty.hidden = shown > 0;
   }
 

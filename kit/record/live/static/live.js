@@ -9,17 +9,20 @@
 (function () {
   "use strict";
 
-  var STATES = {waiting: "venter", ok: "kører", quiet: "stille", unplugged: "frakoblet",
-                wrong_program: "forkert program", stopped: "stoppet"};
-  var EVENTS = {start: "optagelsen startede", end: "optagelsen sluttede",
-                unplugged: "frakoblet", replugged: "tilsluttet igen",
-                "wrong program": "forkert program", "reader failed": "læsningen fejlede",
-                "sequence restarted": "tæller startet forfra",
-                "sequence jumped": "tæller sprang", "no header": "ingen overskrift",
-                lost: "målinger tabt"};
-  var ENDED = {stop: "stoppet", duration: "tiden er gået", interrupted: "stoppet med Ctrl-C",
-               terminated: "stoppet af systemet", hangup: "terminalen blev lukket",
-               "no boards left": "alle boards er væk", error: "fejl"};
+  // The words in the user's language (kit/record/live/page.py puts them into the page).
+  var WORDS = JSON.parse(document.getElementById("words").textContent);
+  var STATES = WORDS.states, EVENTS = WORDS.events, ENDED = WORDS.ended;
+  var SAY = WORDS.messages;
+  function say(key, values) {
+    var text = SAY[key];
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
+  function sayCount(key, count) {
+    return WORDS.plurals[key][count === 1 ? 0 : 1].split("{count}").join(String(count));
+  }
   var BAD_EVENTS = {unplugged: 1, "wrong program": 1, "reader failed": 1, lost: 1};
   var PALETTE = ["#1f5fbf", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                  "#e377c2", "#17a2b8", "#a0a000", "#555555"];
@@ -53,7 +56,7 @@
     if (v === null || v === undefined) return "–";
     var text = Math.abs(v) >= 1000 || Number.isInteger(v) ? String(Math.round(v * 10) / 10)
       : String(Math.round(v * 100) / 100);
-    return text.replace(".", ",");
+    return text.replace(".", WORDS.decimal);
   }
 
   function unitText(unit) {
@@ -135,7 +138,7 @@
   }
 
   function makeChart(panel) {
-    var lines = [{label: "Tid"}];
+    var lines = [{label: say("time")}];
     boards.forEach(function (name, b) {
       panel.fields.forEach(function (f, k) {
         lines.push({
@@ -152,7 +155,7 @@
       series: lines,
       scales: {x: {time: false, range: xRange}},
       axes: [
-        {label: "Minutter", values: function (u, ticks) {
+        {label: say("minutes"), values: function (u, ticks) {
           return ticks.map(function (t) { return number(t / 60); }); },
          incrs: [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200], font: "15px system-ui",
          labelFont: "bold 15px system-ui"},
@@ -239,9 +242,9 @@
       tile.children[1].className = "value" + (run.fields.length > 2 ? " many" : "");
       tile.children[2].textContent = STATES[state] || state;
       tile.children[2].className = "state " + state;
-      tile.children[3].textContent = st ? st.accepted + " målinger" +
-        (st.rejected ? ", " + st.rejected + " afvist" : "") +
-        (st.lost ? ", " + st.lost + " tabt" : "") : "";
+      tile.children[3].textContent = st ? sayCount("readings", st.accepted) +
+        (st.rejected ? ", " + say("rejected", {count: st.rejected}) : "") +
+        (st.lost ? ", " + say("lost", {count: st.lost}) : "") : "";
     });
   }
 
@@ -264,11 +267,11 @@
     el("count-lost").textContent = String(sum("lost"));
     var state = el("run-state");
     if (s.ended || s.closed) {
-      state.textContent = "Optagelsen er slut" + (s.ended ? " (" + (ENDED[s.ended] || s.ended)
-                                                   + ")" : "");
+      state.textContent = s.ended ? say("ended_because", {reason: ENDED[s.ended] || s.ended})
+        : say("ended");
       state.className = "run-state";
     } else {
-      state.textContent = "Optager" + (run.csv ? " til " + run.csv : "");
+      state.textContent = run.csv ? say("recording_to", {csv: run.csv}) : say("recording");
       state.className = "run-state live";
     }
     showTiles();
@@ -318,7 +321,7 @@
     source.onerror = function () {
       if (ended) return;
       var state = el("run-state");
-      state.textContent = "Forbindelsen til optageren er afbrudt – prøver igen …";
+      state.textContent = say("broken");
       state.className = "run-state broken";
     };
   }
