@@ -21,6 +21,7 @@ from kit.build.imports import imported_modules
 from kit.build.program import Program, ProgramFile, check_program
 from kit.build.source import read_source
 from kit.errors import FirmwareError
+from kit.i18n import gettext as _
 
 if TYPE_CHECKING:
     from kit.lessons import FieldLog, Lesson
@@ -50,9 +51,10 @@ def field_program(program: Program, lesson: Lesson, settings: FieldLog,
     """
     names = {f.name for f in program.modules}
     if DATA_MODULE + ".py" not in names:
-        raise FirmwareError("lesson {!r}: its program does not use klima's begin/send, so "
-                            "nothing could be logged on the board. Send readings with "
-                            "klima.send, or flash without --log-on-board.".format(lesson.id))
+        raise FirmwareError(_("lesson {lesson!r}: its program does not use klima's begin/send, "
+                              "so nothing could be logged on the board. Send readings with "
+                              "klima.send, or flash without --log-on-board.").format(
+                                  lesson=lesson.id))
     added: tuple[ProgramFile, ...] = ()
     for name in STORE_MODULES:
         added += _lib_files(lib_dir, name, names | {f.name for f in added})
@@ -76,9 +78,9 @@ def _lib_files(lib_dir: Path, first: str, present: set[str]) -> tuple[ProgramFil
             continue
         if not path.is_file():
             if name == first:
-                raise FirmwareError("{} is missing: klimakit's installation is incomplete; "
-                                    "reinstall klimakit".format(path))
+                raise FirmwareError(_("{file} is missing: klimakit's installation is "
+                                      "incomplete; reinstall klimakit").format(file=path))
             continue
         found.append(ProgramFile(path.name, read_source(path), path))
-        queue += [module for module, _, _ in imported_modules(found[-1].text)]
+        queue += [module for module, _line, _guarded in imported_modules(found[-1].text)]
     return tuple(found)

@@ -234,8 +234,8 @@ def build_target(target: str | Path, *, use_cache: bool = True,
     text = str(target)
     path = Path(text)
     if field and (text.lower().endswith((".hex", ".py")) or path.is_file()):
-        raise FirmwareError("--log-on-board needs a lesson (its fields and units name the "
-                            "columns of the log), not the file {}".format(path))
+        raise FirmwareError(_("--log-on-board needs a lesson (its fields and units name the "
+                              "columns of the log), not the file {file}").format(file=path))
     if text.lower().endswith(".hex"):
         if not path.is_file():
             raise FirmwareError(_("no such hex file: {path}").format(path=path))

@@ -9,15 +9,19 @@ from rich.markup import escape
 
 from kit.boards import BoardInfo, SerialBoard, find_boards, select_boards
 from kit.cli.output import err_console
+from kit.cli.translate import KitPath, command, option
 from kit.errors import KitError
 from kit.hardware import V1
+from kit.i18n import N_, ngettext
+from kit.i18n import gettext as _
 from kit.record import Collected, collect_board
 
 
 def _collect_one(info: BoardInfo, out: Path, clear: bool, excel_da: bool) -> Collected:
     if info.version != V1:
-        raise KitError("{}: kun micro:bit V1 kan samles over USB endnu; en V2's log ligger i "
-                       "MY_DATA.HTM på dens drev ({}).".format(info.label, info.drive or "-"))
+        raise KitError(_("{board}: only a micro:bit V1 can be collected over USB so far; a "
+                         "V2 keeps its log in MY_DATA.HTM on its drive ({drive}): `klimakit "
+                         "import` reads it.").format(board=info.label, drive=info.drive or "-"))
     board = SerialBoard.from_info(info)
     try:
         return collect_board(board, out, clear=clear, excel_da=excel_da)
@@ -25,15 +29,15 @@ def _collect_one(info: BoardInfo, out: Path, clear: bool, excel_da: bool) -> Col
         board.close()
 
 
-@click.command()
-@click.option("--all", "all_boards", is_flag=True, help="Collect from every board plugged in.")
-@click.option("-b", "--board", "names", multiple=True, metavar="NAME",
-              help="Collect from this board (name or unique id). Repeat for more.")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default=True, help="Folder for the recording files.")
-@click.option("--clear", is_flag=True,
-              help="Erase each board's log once its readings are safely on disk.")
-@click.option("--excel-da", is_flag=True, help="CSV for Danish Excel (; and decimal comma).")
+@command()
+@option("--all", "all_boards", is_flag=True, help=N_("Collect from every board plugged in."))
+@option("-b", "--board", "names", multiple=True, metavar=N_("NAME"),
+        help=N_("Collect from this board (name or unique id). Repeat for more."))
+@option("-o", "--out", type=KitPath(file_okay=False, path_type=Path), default=Path("."),
+        show_default=True, help=N_("Folder for the recording files."))
+@option("--clear", is_flag=True,
+        help=N_("Erase each board's log once its readings are safely on disk."))
+@option("--excel-da", is_flag=True, help=N_("CSV for Danish Excel (; and decimal comma)."))
 def collect(all_boards: bool, names: tuple[str, ...], out: Path, clear: bool,
             excel_da: bool) -> None:
     """Get the readings boards kept themselves (flashed with --log-on-board).
@@ -58,8 +62,9 @@ def collect(all_boards: bool, names: tuple[str, ...], out: Path, clear: bool,
             failed += 1
             err_console.print("[red]{}[/red]: {}".format(escape(info.label), escape(str(err))))
             continue
-        err_console.print("{}: {} målinger{}".format(
-            escape(info.label), result.readings, ", loggen slettet" if result.cleared else ""))
+        text = ngettext("{board}: {count} reading", "{board}: {count} readings",
+                        result.readings).format(board=escape(info.label), count=result.readings)
+        err_console.print(text + (_(", log erased") if result.cleared else ""))
         for note in result.notes:
             err_console.print("  " + escape(note))
         for run in result.runs:

@@ -196,23 +196,23 @@ EXPERIMENT_RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {
 
 def _field_log(value: Any, path: NodePath) -> list[Issue]:
     if not isinstance(value, dict):
-        return [(path, "field_log must be a mapping (event, interval_s, serial), e.g. "
-                       "{event: a}")]
-    issues: list[Issue] = [(path + (str(k),), "unknown field_log key {!r} (use event, "
-                            "interval_s, serial)".format(k))
+        return [(path, _("field_log must be a mapping (event, interval_s, serial), e.g. "
+                         "{{event: a}}"))]
+    issues: list[Issue] = [(path + (str(k),), _("unknown field_log key {key!r} (use event, "
+                                              "interval_s, serial)").format(key=k))
                            for k in value if k not in ("event", "interval_s", "serial")]
     event = value.get("event", "a")
     if not isinstance(event, str) or not (event in FIELD_EVENTS or FIELD_NAME.match(event)):
-        issues.append((path + ("event",), "field_log.event must be a, b, none or the name of "
-                       "a field, not {!r}".format(event)))
+        issues.append((path + ("event",), _("field_log.event must be a, b, none or the name "
+                                            "of a field, not {value!r}").format(value=event)))
     if "interval_s" in value:
         interval = value["interval_s"]
         if (not isinstance(interval, (int, float)) or isinstance(interval, bool)
                 or not math.isfinite(interval) or interval < 0):
-            issues.append((path + ("interval_s",), "field_log.interval_s must be a number "
-                           "≥ 0, not {!r}".format(interval)))
+            issues.append((path + ("interval_s",), _("field_log.interval_s must be a number "
+                                                     "≥ 0, not {value!r}").format(value=interval)))
     if not isinstance(value.get("serial", True), bool):
-        issues.append((path + ("serial",), "field_log.serial must be true or false"))
+        issues.append((path + ("serial",), _("field_log.serial must be true or false")))
     return issues
 
 
@@ -226,8 +226,9 @@ def _field_event(meta: dict[str, Any]) -> list[Issue]:
     names = [f.get("name") for f in experiment["fields"] if isinstance(f, dict)]
     if event in names:
         return []
-    return [(("field_log", "event"), "field_log.event {!r} is not one of the experiment's "
-             "fields ({})".format(event, ", ".join(str(n) for n in names)))]
+    return [(("field_log", "event"), _("field_log.event {value!r} is not one of the "
+                                       "experiment's fields ({fields})").format(
+                                           value=event, fields=", ".join(str(n) for n in names)))]
 
 
 OPTIONAL_RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {"field_log": _field_log}

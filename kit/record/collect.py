@@ -25,6 +25,8 @@ from kit import __version__
 from kit.boards import Board
 from kit.build import literal
 from kit.errors import BoardCodeError, KitError, RecordingError, TransportError
+from kit.i18n import gettext as _
+from kit.i18n import ngettext
 from kit.record.fieldlog import Session, parse_files
 from kit.record.files import (
     EXCEL_DA, SIDECAR_FORMAT, STANDARD, RunPaths, RunWriter, new_stem, write_sidecar,
@@ -138,7 +140,7 @@ def read_log_files(board: Board) -> dict[str, bytes]:
         try:  # a paste that lost bytes can fail as any error, e.g. a NameError
             reply = board.exec(LIST_CODE, timeout=READ_TIMEOUT_S)
         except BoardCodeError as err:
-            problem = "the board could not list its files ({})".format(err)
+            problem = _("the board could not list its files ({error})").format(error=err)
             log.warning("%s: %s; asking again", board.name, problem)
             continue
         for line in reply.splitlines():
@@ -157,12 +159,13 @@ def read_log_files(board: Board) -> dict[str, bytes]:
                 bad.append(name)
         if not bad and count == len(files):
             return files
-        problem = ("the log files {} arrived damaged (checksum)".format(", ".join(bad))
-                   if bad else "the board named {} files, {} arrived".format(count, len(files)))
+        problem = (_("the log files {files} arrived damaged (checksum)").format(
+            files=", ".join(bad)) if bad else _("the board named {named} files, {got} "
+                                                 "arrived").format(named=count, got=len(files)))
         log.warning("%s: %s; reading again", board.name, problem)
-    raise TransportError("{}: {}, three times. Plug the board in directly, without a hub, "
-                         "and collect again; nothing was removed from it.".format(
-                             board.name, problem))
+    raise TransportError(_("{board}: {problem}, three times. Plug the board in directly, "
+                           "without a hub, and collect again; nothing was removed from it.")
+                         .format(board=board.name, problem=problem))
 
 
 def _sidecar(session: Session, paths: RunPaths, board: Board, clock: Clock | None,
@@ -223,9 +226,9 @@ def write_session(session: Session, board: Board, out_dir: Path, clock: Clock | 
     finally:
         writer.close()
     if writer.error is not None:
-        raise RecordingError("cannot write {} ({}). Free some space or choose another folder "
-                             "with --out; nothing was removed from the board.".format(
-                                 paths.csv, writer.error.strerror))
+        raise RecordingError(_("cannot write {file} ({reason}). Free some space or choose "
+                               "another folder with --out; nothing was removed from the "
+                               "board.").format(file=paths.csv, reason=writer.error.strerror))
     write_sidecar(paths.sidecar, _sidecar(session, paths, board, clock, writer, events))
     if session.rows:
         draw_graph(paths.csv)
@@ -251,9 +254,9 @@ def clear_log_files(board: Board, names: list[str]) -> None:
             left = [n for n in left if n in answer]
             if not left:
                 return
-    raise TransportError("{}: {} could not be removed from the board; the data is saved "
-                         "on the PC. Collect again to try once more.".format(
-                             board.name, ", ".join(left)))
+    raise TransportError(_("{board}: {files} could not be removed from the board; the data "
+                           "is saved on the PC. Collect again to try once more.").format(
+                             board=board.name, files=", ".join(left)))
 
 
 def collect_board(board: Board, out_dir: Path, *, clear: bool = False,
@@ -264,21 +267,24 @@ def collect_board(board: Board, out_dir: Path, *, clear: bool = False,
     files = read_log_files(board)
     sessions = parse_files(files)
     if not sessions:
-        result.notes.append("ingen målinger gemt på boardet")
+        result.notes.append(_("no readings kept on the board"))
     for session in sessions:
         if not session.has_header:
-            result.notes.append("session {}: første fil mangler; {} linjer kun i rå-loggen"
-                                .format(session.number, len(session.rejected)))
+            result.notes.append(_("session {session}: its first file is missing; {lines} "
+                                  "lines are in the raw log only").format(
+                                      session=session.number, lines=len(session.rejected)))
         if session.cut_files:
-            result.notes.append("session {}: {} blev afbrudt midt i skrivningen; de hele "
-                                "linjer er gemt".format(session.number,
-                                                        ", ".join(session.cut_files)))
+            result.notes.append(_("session {session}: {files} was cut off while being "
+                                  "written; its whole lines are kept").format(
+                                      session=session.number, files=", ".join(session.cut_files)))
         result.runs.append(write_session(session, board, out_dir, clock, files,
                                          excel_da=excel_da))
         result.readings += len(session.rows)
     if len(sessions) > 1:
-        result.notes.append("{} sessioner: boardet er startet {} gange, hver start har sin "
-                            "egen fil".format(len(sessions), len(sessions)))
+        result.notes.append(ngettext("{count} session: the program was started {count} "
+                                     "time", "{count} sessions: the program was started "
+                                     "{count} times, each start has its own files",
+                                     len(sessions)).format(count=len(sessions)))
     if clear and files:
         clear_log_files(board, sorted(files))
         result.cleared = True
