@@ -40,13 +40,12 @@ READ_TIMEOUT_S = 120.0  # a full V1 filesystem is ~28 KB; at 115200 baud about 6
 # Run in the stopped program's state: flush what feltlog holds in RAM, say clock and session.
 LIVE_CODE = """try:
  import klima
- from microbit import running_time
- f = klima._kk_felt
- s = f.store
- s.flush() if hasattr(s, 'flush') and s.text and not s.full else 0
- print(repr((running_time(), getattr(s, 's', 0))))
-except Exception as e:
- print(repr((-1, 0)))
+ from microbit import running_time as r
+ s = klima._kk_felt.store
+ if s.text and not s.full: s.flush()
+ print(repr((r(), s.s)))
+except Exception:
+ print('(-1, 0)')
 """
 LIST_CODE = """import os
 def _a(d):
@@ -90,8 +89,9 @@ def _live_clock(board: Board) -> Clock | None:
     """Stop the program, flush feltlog's RAM, read the clock: None if the board cannot say.
 
     A Ctrl-C that lands while the program prints can leave a KeyboardInterrupt pending, which
-    then stops the first code sent (docs/qemu.md §4); the code is sent again then, up to
-    three times. No soft reset here: it would clear the program's state.
+    then stops the first code sent (docs/qemu.md §4), and a paste can lose bytes (§11); the
+    code is sent again then, up to five times. No soft reset here: it would clear the
+    program's state.
     """
     try:
         getattr(board, "interrupt")()
@@ -100,8 +100,9 @@ def _live_clock(board: Board) -> Clock | None:
     except (KitError, AttributeError) as err:
         log.info("%s: no raw REPL for the live clock: %s", board.name, err)
         return None
-    for _attempt in range(3):
+    for _attempt in range(5):
         time.sleep(0.1)
+        board.write(b"\x03" if _attempt else b"")  # clear a half-pasted line first
         board.write(LIVE_CODE.encode() + b"\x04")
         answer = _live_answer(board)
         if answer is not None:
@@ -264,6 +265,10 @@ def collect_board(board: Board, out_dir: Path, *, clear: bool = False,
     """Read a V1's field log into run files (one per session); clear it only once saved."""
     result = Collected(board.name)
     clock = _live_clock(board)
+    if clock is None:
+        result.notes.append(_("the running program could not be asked: readings it still held "
+                              "in memory (at most the last few) are not saved, and no "
+                              "session gets clock times"))
     files = read_log_files(board)
     sessions = parse_files(files)
     if not sessions:
