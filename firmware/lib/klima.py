@@ -1,26 +1,35 @@
-"""klimakit data lines on the micro:bit: a '# klimakit' header naming the fields, then tuples.
-
-A file of its own beside main.py on the board. V1-compatible: MicroPython 1.9.2, no
-f-strings, ~9.5 KB heap, so it stays tiny. The header is repeated every
-10 s so a recorder that connects late still learns the columns. Tuples print as Mu's plotter
-expects them: (21.5, 130)
-"""
+"""klimakit data lines: a # klimakit header then tuples (21.5, 130)"""
+# V1 too; header every 10 s. Field builds: klimafelt.py (docs/fieldlog.md)
 from microbit import running_time
+
+try:
+    from klimafelt import CONFIG
+except ImportError:
+    CONFIG = None
 
 _kk_header = ""
 _kk_header_at = 0
+_kk_felt = None
+_kk_echo = not CONFIG or CONFIG[5]
 
 
 def begin(lesson, fields, units):
-    global _kk_header, _kk_header_at
-    _kk_header = "# klimakit 1 lesson=" + lesson + " fields=" + ",".join(fields) + " units=" + ",".join(units)
-    print(_kk_header)
+    global _kk_header, _kk_header_at, _kk_felt
+    _kk_header = "# klimakit 1 lesson=" + lesson + " fields=" + ",".join(fields) + \
+        " units=" + ",".join(units)
+    if _kk_echo:
+        print(_kk_header)
     _kk_header_at = running_time()
+    if CONFIG:  # only field builds have feltlog.py
+        _kk_felt = __import__("feltlog").Felt(CONFIG)
 
 
 def send(values):
     global _kk_header_at
-    if running_time() - _kk_header_at >= 10000:
-        print(_kk_header)
-        _kk_header_at = running_time()
-    print(tuple(values))
+    if _kk_echo:
+        if running_time() - _kk_header_at >= 10000:
+            print(_kk_header)
+            _kk_header_at = running_time()
+        print(tuple(values))
+    if _kk_felt:
+        _kk_felt.add(values)

@@ -46,7 +46,8 @@ def v1_code_bytes(source: str) -> int:
 
 def v1_memory_warning(program: Program) -> str:
     """Return a warning if the program is likely too big for a micro:bit V1's heap, else ''."""
-    sizes = {file.name: v1_code_bytes(file.text) for file in program.board_files}
+    sizes = {file.name: v1_code_bytes(file.text) for file in program.board_files
+             if file.name not in program.v1_uncounted}
     total = sum(sizes.values())
     largest = max(sizes, key=lambda name: sizes[name])
     if sizes[largest] > V1_FILE_WARN_BYTES:

@@ -57,7 +57,8 @@ class Program:
     """A program ready to build: main.py as flashed, and the modules beside it on the board.
 
     `files` are the PC files that went in (the program first, then its modules); `versions`
-    the micro:bit versions it was checked for; `notes` what the checks want a user to know.
+    the micro:bit versions it was checked for; `notes` what the checks want a user to know;
+    `v1_uncounted` files the V1 heap rule does not count: never loaded on a V1, or measured.
     """
 
     name: str
@@ -66,6 +67,7 @@ class Program:
     modules: tuple[ProgramFile, ...] = ()
     versions: tuple[str, ...] = VERSIONS
     notes: tuple[str, ...] = ()
+    v1_uncounted: tuple[str, ...] = ()  # files not held to the V1 heap rule (kit/build/field.py)
 
     @property
     def board_files(self) -> tuple[ProgramFile, ...]:
@@ -247,12 +249,15 @@ def file_program(path: Path, *, versions: Sequence[str] = VERSIONS,
                     versions=_versions(versions, v1))
 
 
-def lesson_program(lesson: Lesson, firmware_root: Path | None = None) -> Program:
+def lesson_program(lesson: Lesson, firmware_root: Path | None = None, *,
+                   field: bool | None = None) -> Program:
     """Return the program a lesson puts on its boards: the one rule every caller uses.
 
     firmware/<name>.py with the modules it imports (firmware/lib), checked with the compiler
     of every micro:bit version the lesson runs on. Flash, lesson check, export, simulator,
-    recording hash and demo all build a lesson's program here.
+    recording hash and demo all build a lesson's program here. `field` builds it to keep
+    every reading on the board too (kit/build/field.py); None: as the lesson says (a lesson
+    with `field_log` in its front matter is meant for the field).
     """
     path = firmware_file(lesson.firmware, firmware_root)
     if path is None:
@@ -263,7 +268,14 @@ def lesson_program(lesson: Lesson, firmware_root: Path | None = None) -> Program
         raise FirmwareError(_("lesson {lesson!r} names firmware {path} but that file is missing")
                             .format(lesson=lesson.id, path=path))
     versions = tuple(v for v in VERSIONS if lesson.runs_on(v)) or VERSIONS
-    return assemble(path, path.parent / "lib", versions=versions)
+    program = assemble(path, path.parent / "lib", versions=versions)
+    settings = lesson.field_log
+    if field is False or (field is None and settings is None):
+        return program
+    from kit.build.field import field_program
+    from kit.lessons import FieldLog
+
+    return field_program(program, lesson, settings or FieldLog(), path.parent / "lib")
 
 
 def program_in_hex(text: str, name: str = "main") -> Program:

@@ -223,14 +223,19 @@ def load_hex_file(path: Path) -> BuiltHex:
 
 
 def build_target(target: str | Path, *, use_cache: bool = True,
-                 versions: Sequence[str] | None = None) -> BuiltHex:
+                 versions: Sequence[str] | None = None, field: bool | None = None) -> BuiltHex:
     """Build or load what `target` names: a lesson id, a .py file or a .hex file.
 
-    `versions` (e.g. ("v2",)) builds for those boards only. Raises FirmwareError (file:line
-    for syntax errors, bytes over for size) or LessonError before anything is flashed.
+    `versions` (e.g. ("v2",)) builds for those boards only; `field` builds a lesson to keep
+    its readings on the board (None: as the lesson says; kit/build/field.py). Raises
+    FirmwareError (file:line for syntax errors, bytes over for size) or LessonError before
+    anything is flashed.
     """
     text = str(target)
     path = Path(text)
+    if field and (text.lower().endswith((".hex", ".py")) or path.is_file()):
+        raise FirmwareError(_("--log-on-board needs a lesson (its fields and units name the "
+                              "columns of the log), not the file {file}").format(file=path))
     if text.lower().endswith(".hex"):
         if not path.is_file():
             raise FirmwareError(_("no such hex file: {path}").format(path=path))
@@ -243,7 +248,7 @@ def build_target(target: str | Path, *, use_cache: bool = True,
     from kit.lessons import get_lesson  # lessons are only loaded when a lesson is named
 
     lesson = get_lesson(text)
-    program = lesson_program(lesson)
+    program = lesson_program(lesson, field=field)
     if versions and not set(versions) <= set(program.versions):
         raise FirmwareError(_("lesson {lesson!r} runs on micro:bit {versions} only (boards: in "
                               "lesson.md), not {asked}").format(

@@ -198,8 +198,12 @@ def _as_json_rows(results: list[FlashResult]) -> list[dict[str, object]]:
         help=N_("Do not check on the serial port that the program started."))
 @option("--json", "as_json", is_flag=True,
         help=N_("Print one JSON object per board on stdout (no progress bars or table)."))
+@option("--log-on-board/--no-log-on-board", "log_on_board", default=None,
+        help=N_("Keep every reading on the board too, for measuring with no PC; get them "
+                "with `klimakit collect`. Default: as the lesson says (field_log)."))
 def flash(target: str, all_boards: bool, names: tuple[str, ...], timeout: float,
-          verify_timeout: float, no_verify: bool, as_json: bool) -> None:
+          verify_timeout: float, no_verify: bool, as_json: bool,
+          log_on_board: bool | None) -> None:
     """Put a lesson's program (or a .py / .hex file) onto many micro:bits at once.
 
     The program is built and checked before any board is touched. Then every board gets the
@@ -216,8 +220,9 @@ def flash(target: str, all_boards: bool, names: tuple[str, ...], timeout: float,
       klimakit flash sensortjek --all
       klimakit flash mit_program.py --board gruppe-3 --board gruppe-4
       klimakit flash afkoeling --all --json
+      klimakit flash varmekort --all --log-on-board
     """
-    built = build_target(target)
+    built = build_target(target, field=log_on_board)
     for warning in built.warnings:
         err_console.print(_("[yellow]Warning:[/yellow] {warning}").format(
             warning=escape(warning)))

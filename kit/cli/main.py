@@ -16,6 +16,7 @@ import click
 
 from kit import __version__
 from kit.cli.boards import COMMANDS as BOARDS_COMMANDS
+from kit.cli.collect import COMMANDS as COLLECT_COMMANDS
 from kit.cli.demo import COMMANDS as DEMO_COMMANDS
 from kit.cli.export import COMMANDS as EXPORT_COMMANDS
 from kit.cli.flash import COMMANDS as FLASH_COMMANDS
@@ -33,7 +34,7 @@ from kit.text import printable
 
 # Each module exposes COMMANDS: the click commands/groups it registers, in --help order.
 COMMANDS = (BOARDS_COMMANDS, DEMO_COMMANDS, RECORD_COMMANDS, LESSONS_COMMANDS, FLASH_COMMANDS,
-            INVENTORY_COMMANDS, VIRTUAL_COMMANDS, EXPORT_COMMANDS, RUN_COMMANDS)
+            INVENTORY_COMMANDS, VIRTUAL_COMMANDS, EXPORT_COMMANDS, RUN_COMMANDS, COLLECT_COMMANDS)
 
 
 @dataclass

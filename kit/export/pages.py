@@ -58,8 +58,10 @@ class FirmwareCache:
     def build(self, lesson: Lesson) -> Firmware:
         key = (lesson.firmware, tuple(lesson.boards))
         if key not in self._built:
-            program = lesson_program(lesson)  # modules pasted in: the .py must run on its own
-            source = inline_source(program)
+            program = lesson_program(lesson)  # the hex: as the lesson says (field lessons log)
+            # The .py must run on its own, so its modules are pasted in; a field build's log
+            # modules cannot be (kit/build/field.py), so the .py is the lesson's live program.
+            source = inline_source(lesson_program(lesson, field=False))
             self._built[key] = Firmware(program.name, source, build_universal_hex(program),
                                         highlight_python(source))
         return self._built[key]

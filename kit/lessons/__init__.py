@@ -17,10 +17,10 @@ from kit.lessons.frontmatter import (
 )
 from kit.lessons.bodyrules import body_problems
 from kit.lessons.library import (
-    BANDS, BOARD_VERSIONS, COMPETENCES, LESSON_FILE, REQUIRED_SECTIONS, SCENARIOS,
-    SENSOR_LABELS, SENSORS, SUBJECTS, WORKSHEET_FILE, Experiment, Field, Lesson, LessonFilter,
-    get_lesson, lesson_paths, is_lesson_id, load_lesson, load_lessons, load_library,
-    sensor_label,
+    BANDS, BOARD_VERSIONS, COMPETENCES, FIELD_EVENTS, LESSON_FILE, REQUIRED_SECTIONS,
+    SCENARIOS, SENSOR_LABELS, SENSORS, SUBJECTS, WORKSHEET_FILE, Experiment, Field, FieldLog,
+    Lesson, LessonFilter, get_lesson, lesson_paths, is_lesson_id, load_lesson, load_lessons,
+    load_library, sensor_label,
 )
 from kit.lessons.rules import front_matter_problems
 from kit.lessons.text import LessonText, TargetRefused
@@ -28,8 +28,9 @@ from kit.lessons.text import LessonText, TargetRefused
 __all__ = [
     "BANDS", "BOARD_VERSIONS", "COMPETENCES", "LESSON_FILE", "MAX_ASSET_BYTES",
     "MAX_FRONT_MATTER_BYTES", "MAX_LESSON_BYTES", "MAX_YAML_DEPTH", "MAX_YAML_VALUES",
-    "REQUIRED_SECTIONS", "SCENARIOS", "SENSOR_LABELS", "SENSORS", "SUBJECTS", "WORKSHEET_FILE", "Asset",
-    "Experiment", "Field", "Lesson", "LessonFilter", "LessonText", "NodePath", "TargetRefused",
+    "REQUIRED_SECTIONS", "SCENARIOS", "SENSOR_LABELS", "SENSORS", "SUBJECTS", "WORKSHEET_FILE",
+    "Asset", "Experiment", "FIELD_EVENTS", "Field", "FieldLog", "Lesson", "LessonFilter",
+    "LessonText", "NodePath", "TargetRefused",
     "body_problems", "front_matter_problems", "get_lesson", "is_lesson_id", "lesson_paths",
     "load_lesson", "load_lessons", "load_library", "read_lesson_file", "sensor_label",
     "split_sections",

@@ -87,6 +87,23 @@ class Experiment:
     scenario: str = ""
 
 
+FIELD_EVENTS = ("a", "b", "none")  # field_log.event: a button, none, or a field's name
+
+
+@dataclass(frozen=True)
+class FieldLog:
+    """How a lesson meant for the field keeps its readings on the board (`field_log`).
+
+    `event`: what marks an event ("a"/"b": a press of that button, "none", or the name of a
+    field: whenever its value changes); `interval_s`: keep a reading at most this often (0:
+    every reading); `serial`: also print the data lines (a PC may still record).
+    """
+
+    event: str = "a"
+    interval_s: float = 0.0
+    serial: bool = True
+
+
 @dataclass(frozen=True)
 class Lesson:
     """A lesson as loaded. `meta` is the raw front matter; typed views are properties."""
@@ -203,6 +220,11 @@ class Lesson:
                      for c in (raw if isinstance(raw, list) else []) if isinstance(c, dict))
 
     @property
+    def field_log(self) -> FieldLog | None:
+        """The lesson's field logging, or None if it is not meant for the field."""
+        return _field_log(self.meta.get("field_log"))
+
+    @property
     def experiment(self) -> Experiment:
         raw = self.meta.get("experiment") or {}
         if not isinstance(raw, dict):
@@ -218,6 +240,14 @@ class Lesson:
             _number(raw.get("duration_min"), 10.0),
             str(raw.get("scenario", "") or ""),
         )
+
+
+def _field_log(raw: object) -> FieldLog | None:
+    if not isinstance(raw, dict):
+        return None
+    serial = raw.get("serial", True)
+    return FieldLog(str(raw.get("event", "a")), _number(raw.get("interval_s"), 0.0),
+                    serial if isinstance(serial, bool) else True)
 
 
 def _number(value: object, default: float) -> float:

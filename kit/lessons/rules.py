@@ -15,7 +15,8 @@ from kit.i18n import gettext as _
 from kit.i18n import ngettext
 from kit.lessons.frontmatter import NodePath
 from kit.lessons.library import (
-    BOARD_VERSIONS, COMPETENCES, SCENARIOS, SENSORS, SUBJECTS, Lesson, is_lesson_id,
+    BOARD_VERSIONS, COMPETENCES, FIELD_EVENTS, SCENARIOS, SENSORS, SUBJECTS, Lesson,
+    is_lesson_id,
 )
 
 Issue = tuple[NodePath, str]
@@ -191,6 +192,46 @@ def _scenario(value: Any, path: NodePath) -> list[Issue]:
 EXPERIMENT_RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {
     "fields": _fields, "interval_s": _positive, "duration_min": _positive, "scenario": _scenario,
 }
+
+
+def _field_log(value: Any, path: NodePath) -> list[Issue]:
+    if not isinstance(value, dict):
+        return [(path, _("field_log must be a mapping (event, interval_s, serial), e.g. "
+                         "{{event: a}}"))]
+    issues: list[Issue] = [(path + (str(k),), _("unknown field_log key {key!r} (use event, "
+                                              "interval_s, serial)").format(key=k))
+                           for k in value if k not in ("event", "interval_s", "serial")]
+    event = value.get("event", "a")
+    if not isinstance(event, str) or not (event in FIELD_EVENTS or FIELD_NAME.match(event)):
+        issues.append((path + ("event",), _("field_log.event must be a, b, none or the name "
+                                            "of a field, not {value!r}").format(value=event)))
+    if "interval_s" in value:
+        interval = value["interval_s"]
+        if (not isinstance(interval, (int, float)) or isinstance(interval, bool)
+                or not math.isfinite(interval) or interval < 0):
+            issues.append((path + ("interval_s",), _("field_log.interval_s must be a number "
+                                                     "≥ 0, not {value!r}").format(value=interval)))
+    if not isinstance(value.get("serial", True), bool):
+        issues.append((path + ("serial",), _("field_log.serial must be true or false")))
+    return issues
+
+
+def _field_event(meta: dict[str, Any]) -> list[Issue]:
+    """An event named by a field must be one of the experiment's fields."""
+    raw, experiment = meta.get("field_log"), meta.get("experiment")
+    event = raw.get("event") if isinstance(raw, dict) else None
+    if (not isinstance(event, str) or event in FIELD_EVENTS or not FIELD_NAME.match(event)
+            or not isinstance(experiment, dict) or not isinstance(experiment.get("fields"), list)):
+        return []
+    names = [f.get("name") for f in experiment["fields"] if isinstance(f, dict)]
+    if event in names:
+        return []
+    return [(("field_log", "event"), _("field_log.event {value!r} is not one of the "
+                                       "experiment's fields ({fields})").format(
+                                           value=event, fields=", ".join(str(n) for n in names)))]
+
+
+OPTIONAL_RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {"field_log": _field_log}
 RULES: dict[str, Callable[[Any, NodePath], list[Issue]]] = {
     "id": _id, "title": _text, "summary": _summary, "grades": _grades, "lessons": _lesson_count,
     "subjects": _texts(1, SUBJECTS), "competences": _texts(1, COMPETENCES),
@@ -205,7 +246,8 @@ def front_matter_problems(lesson: Lesson) -> list[Issue]:
     """Every front-matter rule: keys known and present, types, vocabularies, id = folder."""
     meta = lesson.meta
     issues: list[Issue] = [((str(key),), _("unknown key {key!r} (known: {known})").format(
-        key=key, known=", ".join(RULES))) for key in meta if key not in RULES]
+        key=key, known=", ".join(list(RULES) + list(OPTIONAL_RULES)))) for key in meta
+        if key not in RULES and key not in OPTIONAL_RULES]
     issues += [(where, _("key {key!r} appears twice; YAML keeps only the last (line {line})")
                 .format(key=".".join(str(part) for part in where), line=line))
                for where, line in lesson.duplicate_keys]
@@ -214,9 +256,10 @@ def front_matter_problems(lesson: Lesson) -> list[Issue]:
         issues.append(((), ngettext("missing key {keys} (see lessons/README.md)",
                                     "missing keys {keys} (see lessons/README.md)",
                                     len(missing)).format(keys=", ".join(missing))))
-    for key, rule in RULES.items():
+    for key, rule in list(RULES.items()) + list(OPTIONAL_RULES.items()):
         if key in meta:
             issues += rule(meta[key], (key,))
+    issues += _field_event(meta)
     if isinstance(meta.get("id"), str) and meta["id"] != lesson.folder.name:
         issues.append((("id",), _("id {value!r} must equal the folder name {folder!r}").format(
             value=meta["id"], folder=lesson.folder.name)))

@@ -1,0 +1,76 @@
+"""`klimakit collect`: every plugged-in board's own field log into recording files."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.markup import escape
+
+from kit.boards import BoardInfo, SerialBoard, find_boards, select_boards
+from kit.cli.output import err_console
+from kit.cli.translate import KitPath, command, option
+from kit.errors import KitError
+from kit.hardware import V1
+from kit.i18n import N_, ngettext
+from kit.i18n import gettext as _
+from kit.record import Collected, collect_board
+
+
+def _collect_one(info: BoardInfo, out: Path, clear: bool, excel_da: bool) -> Collected:
+    if info.version != V1:
+        raise KitError(_("{board}: only a micro:bit V1 can be collected over USB so far; a "
+                         "V2 keeps its log in MY_DATA.HTM on its drive ({drive}): `klimakit "
+                         "import` reads it.").format(board=info.label, drive=info.drive or "-"))
+    board = SerialBoard.from_info(info)
+    try:
+        return collect_board(board, out, clear=clear, excel_da=excel_da)
+    finally:
+        board.close()
+
+
+@command()
+@option("--all", "all_boards", is_flag=True, help=N_("Collect from every board plugged in."))
+@option("-b", "--board", "names", multiple=True, metavar=N_("NAME"),
+        help=N_("Collect from this board (name or unique id). Repeat for more."))
+@option("-o", "--out", type=KitPath(file_okay=False, path_type=Path), default=Path("."),
+        show_default=True, help=N_("Folder for the recording files."))
+@option("--clear", is_flag=True,
+        help=N_("Erase each board's log once its readings are safely on disk."))
+@option("--excel-da", is_flag=True, help=N_("CSV for Danish Excel (; and decimal comma)."))
+def collect(all_boards: bool, names: tuple[str, ...], out: Path, clear: bool,
+            excel_da: bool) -> None:
+    """Get the readings boards kept themselves (flashed with --log-on-board).
+
+    Each board's program is stopped, asked for the readings it still holds, and its log
+    files are read and checked (checksum); every start of the program becomes a recording
+    of its own (CSV, raw log, sidecar, graph) in --out. The session still running gets clock
+    times from the board's clock; earlier ones keep seconds since they started. With --clear
+    the log is erased only after the files are written. The program then starts again.
+
+    \b
+    Examples:
+      klimakit collect --all --out feltdata
+      klimakit collect --board gruppe-3 --clear
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for info in select_boards(find_boards(), names, all_boards):
+        try:
+            result = _collect_one(info, out, clear, excel_da)
+        except KitError as err:
+            failed += 1
+            err_console.print("[red]{}[/red]: {}".format(escape(info.label), escape(str(err))))
+            continue
+        text = ngettext("{board}: {count} reading", "{board}: {count} readings",
+                        result.readings).format(board=escape(info.label), count=result.readings)
+        err_console.print(text + (_(", log erased") if result.cleared else ""))
+        for note in result.notes:
+            err_console.print("  " + escape(note))
+        for run in result.runs:
+            click.echo(str(run.csv))
+    if failed:
+        sys.exit(1)
+
+
+COMMANDS = (collect,)
