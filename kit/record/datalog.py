@@ -124,7 +124,7 @@ def _plain_csv(blob: bytes, path: Path) -> str:
     return text
 
 
-def _number(cell: str) -> float | str:
+def number_of(cell: str) -> float | str:
     """A cell's number, or '' (an empty cell) for text, nan and inf (no graph can draw them)."""
     try:
         value = float(cell)
@@ -142,7 +142,7 @@ class _Table:
     untimed: bool
 
 
-def _table(text: str) -> _Table:
+def table_of(text: str) -> _Table:
     """Rows as {label: cell}; label rows (the first, and after new columns) switch labels."""
     labels: list[str] = []
     columns: list[str] = []
@@ -183,7 +183,7 @@ def import_my_data(path: Path, out_dir: Path, *, board: str = "v2-log",
                    excel_da: bool = False) -> RunPaths:
     """Convert MY_DATA.HTM into <out_dir>/<stem>.csv + .json (+ empty .raw.log). Returns paths."""
     datalog = read_my_data(path)
-    table = _table(datalog.csv_text)
+    table = table_of(datalog.csv_text)
     if not table.columns or not table.rows:
         raise RecordingError(_("{path}: the data log is empty (no rows). Did the program call "
                                "log.add() or log.add_row()?").format(path=path))
@@ -195,7 +195,7 @@ def import_my_data(path: Path, out_dir: Path, *, board: str = "v2-log",
     try:
         writer.set_fields(table.columns)
         for seconds, row in table.rows:
-            values = [_number(row.get(c, "")) for c in table.columns]
+            values = [number_of(row.get(c, "")) for c in table.columns]
             non_numeric += sum(1 for c, v in zip(table.columns, values)
                                if v == "" and row.get(c, "").strip())
             writer.write_row(None, seconds, board, values, flush=False)

@@ -1,0 +1,174 @@
+"""`klimakit collect` for a micro:bit V2: MY_DATA.HTM from its MICROBIT drive into run files.
+
+The file is read as kit/record/datalog.py reads it (CODAL v0.2.43's layout). A field lesson
+built with --log-on-board (firmware/lib/feltv2.py) labels its columns `Time (seconds)`,
+`name (unit)` per field and `markering`, and writes a row `markering = start <lesson>` each
+time the program starts: every start becomes a run of its own (CSV, raw log, sidecar, graph),
+as on V1 (kit/record/collect.py). A number in `markering` is the count of event presses: an
+event `marked` in the sidecar. The log's times are CODAL's time since the board started,
+and the drive cannot say the board's clock now, so the CSV's time column stays empty and the
+sidecar says so (`source.clock.method: none`). A log without start rows (MakeCode, another
+program) is one run with its columns as the log names them.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kit import __version__
+from kit.i18n import gettext as _
+from kit.i18n import ngettext
+from kit.errors import RecordingError
+from kit.record.collect import Collected
+from kit.record.datalog import DataLog, read_my_data, table_of, number_of
+from kit.record.files import (
+    EXCEL_DA, SIDECAR_FORMAT, STANDARD, RunPaths, RunWriter, new_stem, write_sidecar,
+)
+from kit.record.plot import draw_graph
+
+EVENT = "markering"  # firmware/lib/feltv2.py
+_START = re.compile(r"^start (\S{1,60})$")
+_UNIT = re.compile(r"^(.*?)\s*\(([^()]{1,16})\)$")
+_HOW = ("none: MY_DATA.HTM holds CODAL's time since the board started (per start of the "
+        "program), and the drive cannot say the board's clock now")
+
+
+@dataclass
+class V2Session:
+    """One start of the program in the log (or the whole log if it has no start rows)."""
+
+    number: int
+    lesson: str = ""
+    rows: list[tuple[float, dict[str, str]]] = field(default_factory=list)
+
+
+def split_sessions(rows: list[tuple[float, dict[str, str]]]) -> list[V2Session]:
+    """A new session at each `start <lesson>` row; rows before the first one are session 0."""
+    sessions: list[V2Session] = []
+    for seconds, row in rows:
+        start = _START.match(row.get(EVENT, "").strip())
+        if start:
+            sessions.append(V2Session(len(sessions) + 1, start.group(1)))
+            continue
+        if not sessions:
+            sessions.append(V2Session(0))
+        sessions[-1].rows.append((seconds, row))
+    return [s for s in sessions if s.rows or s.lesson]
+
+
+def _fields(columns: list[str], ours: bool) -> list[tuple[str, str, str]]:
+    """(column in the log, field name, unit): klimakit's own `name (unit)` labels are split."""
+    out = []
+    for column in columns:
+        if column == EVENT and ours:
+            continue
+        match = _UNIT.match(column) if ours else None
+        out.append((column, match.group(1), match.group(2)) if match else (column, column, ""))
+    return out
+
+
+def write_v2_session(session: V2Session, datalog: DataLog, columns: list[str], board: str,
+                     unique_id: str, out_dir: Path, *, excel_da: bool = False) -> RunPaths:
+    """One session as a run: CSV (time empty, seconds, board, fields), raw log, sidecar."""
+    ours = bool(session.lesson)
+    fields = _fields(columns, ours)
+    stem = new_stem(out_dir, "{}-{}-s{:03d}".format(session.lesson or "log", board,
+                                                     session.number), time.time())
+    paths = RunPaths.for_stem(out_dir, stem)
+    writer = RunWriter(paths, EXCEL_DA if excel_da else STANDARD)
+    events: list[dict[str, Any]] = []
+    now = time.time()
+    try:
+        writer.set_fields([name for _column, name, _unit in fields])
+        for seconds, row in session.rows:
+            writer.add_rows(None, seconds, board,
+                            [[number_of(row.get(column, "")) for column, _n, _u in fields]])
+            mark = row.get(EVENT, "").strip() if ours else ""
+            if mark:
+                events.append({"event": "marked", "seconds": seconds, "presses": mark,
+                               "board": board})
+        for line in datalog.csv_text.splitlines():
+            writer.write_raw(now, board, "board log MY_DATA.HTM", line)
+        if datalog.partial_row:
+            writer.write_raw(now, board, "cut off", datalog.partial_row)
+        writer.flush()
+    finally:
+        writer.close()
+    if writer.error is not None:
+        raise RecordingError(_("cannot write {file} ({reason}). Free some space or choose "
+                               "another folder with --out; nothing was removed from the "
+                               "board.").format(file=paths.csv, reason=writer.error.strerror))
+    write_sidecar(paths.sidecar, {
+        "format": SIDECAR_FORMAT, "klimakit_version": __version__,
+        "lesson": session.lesson or None,
+        "title": "{} (board log, {})".format(session.lesson or "MY_DATA.HTM", board),
+        "fields": [{"name": n, "unit": u, "label": c} for c, n, u in fields],
+        "csv": {"file": paths.csv.name, "delimiter": writer.style.delimiter,
+                "decimal": writer.style.decimal},
+        "raw_log": paths.raw.name,
+        "source": {"kind": "board log", "file": "MY_DATA.HTM",
+                   "log_format": datalog.version or "csv", "daplink": datalog.daplink,
+                   "log_full": datalog.full, "file_cut_off": datalog.cut_off,
+                   "row_cut_off": bool(datalog.partial_row), "session": session.number,
+                   "event": EVENT if ours else "",
+                   "clock": {"method": "none", "how": _HOW, "board_ms_at_collect": None}},
+        "boards": [{"name": board, "unique_id": unique_id, "version": "v2", "port": ""}],
+        "started": None, "ended": None, "ended_by": "collect",
+        "counts": {"accepted": len(session.rows), "rejected": 0, "lost": 0},
+        "events": events,
+    })
+    if session.rows:
+        draw_graph(paths.csv)
+    return paths
+
+
+def collect_my_data(path: Path, board: str, out_dir: Path, *, unique_id: str = "",
+                    lesson: str = "", excel_da: bool = False) -> Collected:
+    """Read a V2's MY_DATA.HTM into run files, one per start of the program.
+
+    `lesson` is the lesson the teacher expects (if known): sessions of another lesson are
+    named in the notes. Raises RecordingError for a file that is not a log.
+    """
+    datalog = read_my_data(path)
+    table = table_of(datalog.csv_text)
+    result = Collected(board)
+    sessions = split_sessions(table.rows)
+    if not any(s.rows for s in sessions):
+        result.notes.append(_("no readings kept on the board (MY_DATA.HTM holds no rows)"))
+    lessons = sorted({s.lesson for s in sessions if s.lesson})
+    if sessions and not lessons:
+        result.notes.append(_("this log is not from a klimakit field lesson (no 'start' "
+                              "row): its columns are kept as the log names them"))
+    others = [name for name in lessons if lesson and name != lesson]
+    if others:
+        result.notes.append(_("the log holds readings of another lesson: {lessons} (not "
+                              "{lesson})").format(lessons=", ".join(others), lesson=lesson))
+    elif len(lessons) > 1:
+        result.notes.append(_("the log holds readings of several lessons: {lessons}").format(
+            lessons=", ".join(lessons)))
+    _state_notes(datalog, result)
+    for session in sessions:
+        result.runs.append(write_v2_session(session, datalog, table.columns, board,
+                                            unique_id, out_dir, excel_da=excel_da))
+        result.readings += len(session.rows)
+    if len(sessions) > 1:
+        result.notes.append(ngettext("{count} session: the program was started {count} "
+                                     "time", "{count} sessions: the program was started "
+                                     "{count} times, each start has its own files",
+                                     len(sessions)).format(count=len(sessions)))
+    return result
+
+
+def _state_notes(datalog: DataLog, result: Collected) -> None:
+    if datalog.full:
+        result.notes.append(_("the log is full: readings after it filled were not kept. "
+                              "Clear it before the next field trip."))
+    if datalog.cut_off:
+        result.notes.append(_("MY_DATA.HTM ends inside the data (not copied whole): its whole "
+                              "rows are kept. Plug the board in again and collect once more."))
+    if datalog.partial_row:
+        result.notes.append(_("the last row was cut off while being written (the board was "
+                              "switched off or reset): it is in the raw log only"))

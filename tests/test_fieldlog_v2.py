@@ -1,0 +1,120 @@
+"""V2 field logs: MY_DATA.HTM (CODAL v0.2.43 layout) into run files, and the CLI end to end on
+a simulated V2 virtual board whose drive shows the log (kit/sim/datalog.py, kit/flash/virtual.py).
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from kit.errors import RecordingError
+from kit.record import collect_my_data, read_run
+
+DATA = Path(__file__).parent / "data"
+LABELS = "Time (seconds),temp (C),lys (lvl),markering"
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location("make_my_data", DATA / "make_my_data.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def _log(tmp_path: Path, rows: list[str], **kwargs: object) -> Path:
+    path = tmp_path / "MY_DATA.HTM"
+    path.write_bytes(_builder().my_data(LABELS + "\n" + "".join(r + "\n" for r in rows),
+                                        LABELS, **kwargs))
+    return path
+
+
+def test_each_start_is_a_run_with_fields_units_and_events(tmp_path: Path) -> None:
+    path = _log(tmp_path, ["0.00,,,start varmekort", "0.01,21.5,200,", "10.01,22.0,190,1",
+                           "0.00,,,start varmekort", "0.02,18.0,50,"])
+    result = collect_my_data(path, "gruppe-3", tmp_path / "ud", unique_id="9904abc")
+    assert result.readings == 3 and len(result.runs) == 2
+    first = read_run(result.runs[0].csv)
+    assert first.fields == ("temp", "lys")
+    assert first.boards["gruppe-3"].values["temp"] == [21.5, 22.0]
+    assert first.boards["gruppe-3"].seconds == [0.01, 10.01]
+    meta = json.loads(result.runs[0].sidecar.read_text())
+    assert meta["lesson"] == "varmekort" and meta["source"]["kind"] == "board log"
+    assert meta["fields"][0] == {"name": "temp", "unit": "C", "label": "temp (C)"}
+    assert meta["events"] == [{"event": "marked", "seconds": 10.01, "presses": "1",
+                               "board": "gruppe-3"}]
+    assert meta["source"]["clock"]["method"] == "none"
+    with result.runs[0].csv.open(encoding="utf-8") as handle:
+        assert next(csv.DictReader(handle))["time"] == ""  # no clock: left empty, not invented
+    assert "10.01,22.0,190,1" in result.runs[0].raw.read_text()
+    assert any("2 sessions" in note for note in result.notes)
+    assert result.runs[0].csv.with_suffix(".png").is_file()
+
+
+def test_other_lessons_full_and_cut_off_logs_are_named(tmp_path: Path) -> None:
+    path = _log(tmp_path, ["0.00,,,start planter", "0.01,5,1,"], full=True)
+    result = collect_my_data(path, "g1", tmp_path / "ud", lesson="varmekort")
+    assert any("another lesson: planter" in n for n in result.notes), result.notes
+    assert any("full" in n for n in result.notes) and result.readings == 1
+    cut = tmp_path / "cut" / "MY_DATA.HTM"
+    cut.parent.mkdir()
+    cut.write_bytes(path.read_bytes()[:8192 + len(LABELS) + 30])
+    result = collect_my_data(cut, "g1", tmp_path / "ud2")
+    assert any("not copied whole" in n for n in result.notes)
+    assert any("cut off while being written" in n for n in result.notes)
+
+
+def test_a_log_of_another_program_keeps_its_columns(tmp_path: Path) -> None:
+    path = tmp_path / "MY_DATA.HTM"
+    path.write_bytes(_builder().my_data("Time (seconds),x\n0.00,1\n1.00,2\n", "Time (seconds),x"))
+    result = collect_my_data(path, "g2", tmp_path / "ud")
+    assert read_run(result.runs[0].csv).fields == ("x",) and result.readings == 2
+    assert any("not from a klimakit field lesson" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("content", [b"", b"<html>nope</html>", b"\xff" * 9000])
+def test_not_a_log_is_a_clear_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "MY_DATA.HTM"
+    path.write_bytes(content)
+    with pytest.raises(RecordingError, match="MY_DATA.HTM"):
+        collect_my_data(path, "g3", tmp_path / "ud")
+
+
+def test_flash_log_on_board_then_collect_on_a_simulated_v2(tmp_path: Path, monkeypatch) -> None:
+    """The CLI end to end: varmekort --log-on-board onto a virtual V2 (the simulator, 20×
+    speed), wait, `klimakit collect --all` reads MY_DATA.HTM from its drive: CSV with
+    readings, sidecar, graph; --clear says the V2's log is erased by flashing, not here."""
+    from click.testing import CliRunner
+
+    from kit import cli
+    from kit.flash import VirtualFleet
+
+    with VirtualFleet(tmp_path / "drives", 1, remount_s=0.2, versions=["v2"],
+                      sim_speed=20.0) as fleet:
+        monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(fleet.root))
+        monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
+        result = CliRunner().invoke(cli.cli, ["flash", "varmekort", "--all", "--log-on-board"])
+        assert result.exit_code == 0, result.output
+        assert fleet.boards[0].engine.kind.value == "sim", fleet.boards[0].engine
+        drive_file = fleet.boards[0].drive / "MY_DATA.HTM"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (
+                drive_file.is_file() and drive_file.read_bytes().count(b"\n", 8192) >= 6):
+            time.sleep(0.2)
+        out = tmp_path / "data"
+        result = CliRunner().invoke(cli.cli, ["collect", "--all", "--out", str(out), "--clear"])
+        assert result.exit_code == 0, result.output
+        assert "erased when the board is flashed again" in result.output
+    [csv_path] = sorted(out.glob("varmekort-*.csv"))
+    with csv_path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 3, rows
+    meta = json.loads(csv_path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert meta["source"]["kind"] == "board log" and meta["boards"][0]["version"] == "v2"
+    assert meta["lesson"] == "varmekort"
+    names = [f["name"] for f in meta["fields"]]
+    assert all(r[names[0]] not in ("", None) for r in rows), rows
+    assert csv_path.with_suffix(".png").is_file()
