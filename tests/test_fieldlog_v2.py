@@ -54,6 +54,31 @@ def test_each_start_is_a_run_with_fields_units_and_events(tmp_path: Path) -> Non
     assert result.runs[0].csv.with_suffix(".png").is_file()
 
 
+def test_the_last_start_gets_clock_times_if_the_clock_fits(tmp_path: Path) -> None:
+    from kit.record import Clock
+
+    rows = ["0.00,,,start varmekort", "5.00,20,1,", "0.00,,,start varmekort", "0.50,21,2,",
+            "10.50,22,3,"]
+    path = _log(tmp_path, rows)
+    result = collect_my_data(path, "g", tmp_path / "a", clock=Clock(20_500, 1_000_000.0, 0))
+    first, last = (json.loads(r.sidecar.read_text()) for r in result.runs)
+    assert first["source"]["clock"]["method"] == "none"
+    assert last["source"]["clock"]["method"] == "anchored"
+    with result.runs[1].csv.open(encoding="utf-8") as handle:
+        times = [r["time"] for r in csv.DictReader(handle)]
+    assert len(times) == 2 and all(times)
+    # 10 s after the first row and 10 s before the board was asked
+    from datetime import datetime
+    stamps = [datetime.fromisoformat(t).timestamp() for t in times]
+    assert stamps[1] - stamps[0] == pytest.approx(10.0, abs=0.01)
+    assert stamps[1] == pytest.approx(1_000_000.0 - 10.0, abs=0.01)
+    # a clock behind the last row: the board was restarted after the drive was read
+    result = collect_my_data(path, "g", tmp_path / "b", clock=Clock(3_000, 1_000_000.0, 0))
+    assert all(json.loads(r.sidecar.read_text())["source"]["clock"]["method"] == "none"
+               for r in result.runs)
+    assert any("no clock times" in n for n in result.notes)
+
+
 def test_other_lessons_full_and_cut_off_logs_are_named(tmp_path: Path) -> None:
     path = _log(tmp_path, ["0.00,,,start planter", "0.01,5,1,"], full=True)
     result = collect_my_data(path, "g1", tmp_path / "ud", lesson="varmekort")
@@ -115,6 +140,8 @@ def test_flash_log_on_board_then_collect_on_a_simulated_v2(tmp_path: Path, monke
     meta = json.loads(csv_path.with_suffix(".json").read_text(encoding="utf-8"))
     assert meta["source"]["kind"] == "board log" and meta["boards"][0]["version"] == "v2"
     assert meta["lesson"] == "varmekort"
+    assert meta["source"]["clock"]["method"] == "anchored", meta["source"]  # asked over serial
+    assert all(r["time"] for r in rows), rows
     names = [f["name"] for f in meta["fields"]]
     assert all(r[names[0]] not in ("", None) for r in rows), rows
     assert csv_path.with_suffix(".png").is_file()

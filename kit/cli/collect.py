@@ -14,7 +14,7 @@ from kit.errors import KitError
 from kit.hardware import V1
 from kit.i18n import N_, ngettext
 from kit.i18n import gettext as _
-from kit.record import Collected, collect_board, collect_my_data
+from kit.record import Collected, collect_board, collect_my_data, read_my_data, read_v2_clock
 
 
 def _collect_one(info: BoardInfo, out: Path, clear: bool, excel_da: bool) -> Collected:
@@ -38,8 +38,16 @@ def _collect_v2(info: BoardInfo, out: Path, clear: bool, excel_da: bool) -> Coll
         raise KitError(_("{board}: no MY_DATA.HTM on its drive {drive}: the board has logged "
                          "nothing since it was flashed (was it flashed with --log-on-board?)"
                          ).format(board=info.label, drive=info.drive))
+    datalog = read_my_data(path)  # before the clock: asking restarts the program (a new start)
+    clock = None
+    if info.port:  # its clock gives the current run's rows PC times
+        board = SerialBoard.from_info(info)
+        try:
+            clock = read_v2_clock(board)
+        finally:
+            board.close()
     result = collect_my_data(path, info.label, out, unique_id=info.unique_id,
-                             excel_da=excel_da)
+                             excel_da=excel_da, clock=clock, datalog=datalog)
     if clear:
         result.notes.append(_("the log of a micro:bit V2 is not erased by collect: the PC may "
                               "see the drive as it was when the board was plugged in, so "

@@ -10,8 +10,8 @@ board sends no readings (silence.py).
 from __future__ import annotations
 
 from kit.record.appender import is_recording
-from kit.record.collect import Collected, collect_board
-from kit.record.collect_v2 import collect_my_data
+from kit.record.collect import Clock, Collected, collect_board
+from kit.record.collect_v2 import collect_my_data, read_v2_clock
 from kit.record.datalog import import_my_data, read_my_data
 from kit.record.live import LiveAddress, LiveView
 from kit.record.files import (
@@ -39,7 +39,7 @@ from kit.record.states import (
 )
 
 __all__ = [
-    "Collected", "collect_board", "collect_my_data",
+    "Clock", "Collected", "collect_board", "collect_my_data", "read_v2_clock",
     "EXCEL_DA", "MAX_FIELDS", "SILENT_AFTER_S", "BoardText", "Explanation", "Silence",
     "board_place", "quiet_after_s", "MAX_LINE_BYTES", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS",
     "PREFIX_COLUMNS", "PROTOCOL_VERSION", "SIDECAR_FORMAT", "STANDARD", "BoardEvent",

@@ -5,13 +5,18 @@ built with --log-on-board (firmware/lib/feltv2.py) labels its columns `Time (sec
 `name (unit)` per field and `markering`, and writes a row `markering = start <lesson>` each
 time the program starts: every start becomes a run of its own (CSV, raw log, sidecar, graph),
 as on V1 (kit/record/collect.py). A number in `markering` is the count of event presses: an
-event `marked` in the sidecar. The log's times are CODAL's time since the board started,
-and the drive cannot say the board's clock now, so the CSV's time column stays empty and the
-sidecar says so (`source.clock.method: none`). A log without start rows (MakeCode, another
+event `marked` in the sidecar. The log's times are CODAL's time since the board started
+(system_timer_current_time(), the clock MicroPython's running_time() reads). If the board's
+serial port answers, its running_time() is asked (the program is stopped and started again,
+as on V1): the last start in the log is the board's current run, so its rows get PC times
+(PC time then − running_time() then + each row's time); earlier starts keep seconds only.
+Checked: the board's clock must be at least the last row's time, else (it was reset after the
+drive was read) no session gets clock times. A log without start rows (MakeCode, another
 program) is one run with its columns as the log names them.
 """
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -19,9 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from kit import __version__
+from kit.boards import Board
+from kit.errors import KitError
 from kit.i18n import gettext as _
 from kit.i18n import ngettext
 from kit.errors import RecordingError
+from kit.record.collect import Clock
 from kit.record.collect import Collected
 from kit.record.datalog import DataLog, read_my_data, table_of, number_of
 from kit.record.files import (
@@ -29,11 +37,17 @@ from kit.record.files import (
 )
 from kit.record.plot import draw_graph
 
+log = logging.getLogger(__name__)
+
 EVENT = "markering"  # firmware/lib/feltv2.py
 _START = re.compile(r"^start (\S{1,60})$")
 _UNIT = re.compile(r"^(.*?)\s*\(([^()]{1,16})\)$")
-_HOW = ("none: MY_DATA.HTM holds CODAL's time since the board started (per start of the "
-        "program), and the drive cannot say the board's clock now")
+_HOW_NONE = ("none: MY_DATA.HTM holds CODAL's time since the board started, and the board's "
+             "clock could not be read (no serial port, no answer, or the board was restarted "
+             "since this start)")
+_HOW = ("PC time when the board was asked, minus the board's running_time() then ({} ms), "
+        "plus each row's time (CODAL's time since the board started)")
+CLOCK_CODE = "from microbit import running_time\nprint(running_time())\n"
 
 
 @dataclass
@@ -71,7 +85,8 @@ def _fields(columns: list[str], ours: bool) -> list[tuple[str, str, str]]:
 
 
 def write_v2_session(session: V2Session, datalog: DataLog, columns: list[str], board: str,
-                     unique_id: str, out_dir: Path, *, excel_da: bool = False) -> RunPaths:
+                     unique_id: str, out_dir: Path, *, clock: Clock | None = None,
+                     excel_da: bool = False) -> RunPaths:
     """One session as a run: CSV (time empty, seconds, board, fields), raw log, sidecar."""
     ours = bool(session.lesson)
     fields = _fields(columns, ours)
@@ -84,7 +99,8 @@ def write_v2_session(session: V2Session, datalog: DataLog, columns: list[str], b
     try:
         writer.set_fields([name for _column, name, _unit in fields])
         for seconds, row in session.rows:
-            writer.add_rows(None, seconds, board,
+            when = clock.pc_time - (clock.board_ms / 1000 - seconds) if clock else None
+            writer.add_rows(when, seconds, board,
                             [[number_of(row.get(column, "")) for column, _n, _u in fields]])
             mark = row.get(EVENT, "").strip() if ours else ""
             if mark:
@@ -114,7 +130,9 @@ def write_v2_session(session: V2Session, datalog: DataLog, columns: list[str], b
                    "log_full": datalog.full, "file_cut_off": datalog.cut_off,
                    "row_cut_off": bool(datalog.partial_row), "session": session.number,
                    "event": EVENT if ours else "",
-                   "clock": {"method": "none", "how": _HOW, "board_ms_at_collect": None}},
+                   "clock": {"method": "anchored" if clock else "none",
+                             "how": _HOW.format(clock.board_ms) if clock else _HOW_NONE,
+                             "board_ms_at_collect": clock.board_ms if clock else None}},
         "boards": [{"name": board, "unique_id": unique_id, "version": "v2", "port": ""}],
         "started": None, "ended": None, "ended_by": "collect",
         "counts": {"accepted": len(session.rows), "rejected": 0, "lost": 0},
@@ -125,14 +143,31 @@ def write_v2_session(session: V2Session, datalog: DataLog, columns: list[str], b
     return paths
 
 
+def read_v2_clock(board: Board) -> Clock | None:
+    """The board's running_time() and the PC's time then, or None if it cannot be asked.
+    Stops the program (the raw REPL) and starts it again (a new start in the log)."""
+    try:
+        try:
+            answer = board.exec(CLOCK_CODE, timeout=10.0).strip()
+        finally:
+            board.run_main()
+        return Clock(int(answer), time.time(), 0)
+    except (KitError, ValueError) as err:
+        log.info("%s: running_time() not read: %s", board.name, err)
+        return None
+
+
 def collect_my_data(path: Path, board: str, out_dir: Path, *, unique_id: str = "",
-                    lesson: str = "", excel_da: bool = False) -> Collected:
+                    lesson: str = "", excel_da: bool = False,
+                    clock: Clock | None = None, datalog: DataLog | None = None) -> Collected:
     """Read a V2's MY_DATA.HTM into run files, one per start of the program.
 
     `lesson` is the lesson the teacher expects (if known): sessions of another lesson are
-    named in the notes. Raises RecordingError for a file that is not a log.
+    named in the notes. `clock` (read_v2_clock, asked after the file was read) gives the last
+    start PC times; `datalog` is the file already read (before the clock was asked). Raises
+    RecordingError for a file that is not a log.
     """
-    datalog = read_my_data(path)
+    datalog = datalog if datalog is not None else read_my_data(path)
     table = table_of(datalog.csv_text)
     result = Collected(board)
     sessions = split_sessions(table.rows)
@@ -150,9 +185,18 @@ def collect_my_data(path: Path, board: str, out_dir: Path, *, unique_id: str = "
         result.notes.append(_("the log holds readings of several lessons: {lessons}").format(
             lessons=", ".join(lessons)))
     _state_notes(datalog, result)
+    last = sessions[-1] if sessions and sessions[-1].lesson else None
+    if clock is not None and last is not None and last.rows and \
+            clock.board_ms < last.rows[-1][0] * 1000:
+        clock = None  # the board restarted after the drive was read: its clock is another run
+    if clock is None and last is not None:
+        result.notes.append(_("no clock times: the board's clock could not be read over USB "
+                              "(or it was restarted since), so the readings have seconds "
+                              "since the board started only"))
     for session in sessions:
-        result.runs.append(write_v2_session(session, datalog, table.columns, board,
-                                            unique_id, out_dir, excel_da=excel_da))
+        result.runs.append(write_v2_session(
+            session, datalog, table.columns, board, unique_id, out_dir, excel_da=excel_da,
+            clock=clock if session is last else None))
         result.readings += len(session.rows)
     if len(sessions) > 1:
         result.notes.append(ngettext("{count} session: the program was started {count} "
