@@ -145,3 +145,33 @@ def test_flash_log_on_board_then_collect_on_a_simulated_v2(tmp_path: Path, monke
     names = [f["name"] for f in meta["fields"]]
     assert all(r[names[0]] not in ("", None) for r in rows), rows
     assert csv_path.with_suffix(".png").is_file()
+
+
+@pytest.mark.parametrize("content", [None, b"\x00garbage\xff" * 50, b"", "cut"])
+def test_collect_from_a_v2_drive_with_a_bad_or_no_my_data(tmp_path: Path, monkeypatch,
+                                                          fake_drive, content) -> None:
+    """A V2 drive (no serial port) whose MY_DATA.HTM is missing, not a log, empty, or cut off:
+    a clear line naming the board, no traceback; a cut-off log keeps its whole rows."""
+    from click.testing import CliRunner
+
+    from kit import cli
+
+    drive = fake_drive("MICROBIT")
+    monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(drive.parent))
+    monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
+    if content == "cut":
+        full = _builder().my_data(LABELS + "\n0.00,,,start varmekort\n0.01,20,5,\n0.02,2", LABELS)
+        content = full[:8192 + len(LABELS) + 40]
+    if content is not None:
+        (drive / "MY_DATA.HTM").write_bytes(content)
+    out = tmp_path / "ud"
+    result = CliRunner().invoke(cli.cli, ["collect", "--all", "--out", str(out)])
+    assert "Traceback" not in result.output
+    if content is None:
+        assert result.exit_code == 1 and "no MY_DATA.HTM" in result.output
+    elif content.startswith(b"<html"):
+        assert result.exit_code == 0 and "1 reading" in result.output, result.output
+        assert "not copied whole" in result.output
+        assert len(list(out.glob("varmekort-*.csv"))) == 1
+    else:
+        assert result.exit_code == 1 and "MY_DATA.HTM" in result.output, result.output
