@@ -175,3 +175,20 @@ def test_collect_from_a_v2_drive_with_a_bad_or_no_my_data(tmp_path: Path, monkey
         assert len(list(out.glob("varmekort-*.csv"))) == 1
     else:
         assert result.exit_code == 1 and "MY_DATA.HTM" in result.output, result.output
+
+
+def test_a_virtual_drive_shows_the_log_and_flashing_clears_it(tmp_path: Path) -> None:
+    from kit.flash.drivelog import FILE_NAME, DriveLog
+
+    drive_log = DriveLog()
+    drive_log.show(tmp_path, "g")
+    assert not (tmp_path / FILE_NAME).exists()  # as CODAL: no file before the first entry
+    drive_log.store.add({"x": "1"}, 1500)
+    drive_log.show(tmp_path, "g")
+    blob = (tmp_path / FILE_NAME).read_bytes()
+    assert len(blob) == 131072 and blob[8192:].split(b"\xff")[0] == b"Time (seconds),x\n1.50,1\n"
+    drive_log.flashed()
+    drive_log.remounted()
+    drive_log.show(tmp_path, "g")
+    assert b"1.50,1" not in (tmp_path / FILE_NAME).read_bytes()
+    assert not list(tmp_path.glob(".*"))  # the staging file was renamed into place

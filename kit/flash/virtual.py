@@ -28,20 +28,17 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kit.i18n import gettext as _
 from kit.boards import QemuBoard, qemu_binary
 from kit.build import Program, inspect_hex, program_in_hex, split_universal
 from kit.errors import HexFileError, KitError
 from kit.flash.daplink import INCOMPATIBLE_IMAGE, format_fail_txt
+from kit.flash.drivelog import DriveLog
 from kit.flash.engine import NOT_FLASHED, Engine, EngineKind, choose_engine
 from kit.flash.flasher import FLASH_FILE_NAME
 from kit.flash.runners import QemuRunner, Runner, SimRunner
 from kit.hardware import V1, VIRTUAL_BOARD_IDS
-
-if TYPE_CHECKING:
-    from kit.sim import LogStore
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +51,6 @@ DAPLINK_BYTES_PER_S = 138_000
 REMOUNT_S = 1.0  # assumption: the drive is gone about a second between unmount and remount
 TRANSFER_TIMEOUT_S = 30.0  # a copy that stalls this long fails, as DAPLink's does
 POLL_S = 0.05
-LOG_REFRESH_S = 0.5  # a simulated V2's MY_DATA.HTM is rendered anew at most this often
-MY_DATA_NAME = "MY_DATA.HTM"
 Event = Callable[[str, str], None]  # (board name, what happened)
 
 _DETAILS = """# DAPLink Firmware - see https://daplink.io
@@ -95,14 +90,8 @@ class VirtualBoard:
         self._on_event, self._on_port = on_event, on_port
         self._stop = threading.Event()
         self._fifo: int | None = None
-        self._log_shown = (0, 0.0)  # (store.changes, monotonic time) last written to the drive
-        # The V2's log outlives a restart of the program; flashing clears it ("The log is
-        # cleared when you reflash your micro:bit": CODAL v0.2.43 resources/logfs/dl.js).
-        self.log_store: LogStore | None = None
-        if version != V1:
-            from kit.sim import LogStore as Store  # the simulator loads only where needed
-
-            self.log_store = Store()
+        # A V2's log as MY_DATA.HTM on the drive (kit/flash/drivelog.py)
+        self.drive_log = DriveLog() if version != V1 else None
         self._thread = threading.Thread(target=self._run, name="virtual-" + name, daemon=True)
 
     @property
@@ -172,29 +161,12 @@ class VirtualBoard:
                 if data is not None:
                     self._program(data)
                 else:
-                    self._show_log()
+                    if self.drive_log is not None:
+                        self.drive_log.show(self.drive, self.name)
                     time.sleep(POLL_S)
             except Exception:  # a thread must not die silently: log, keep the board alive
                 log.exception("%s: virtual board error", self.name)
                 time.sleep(POLL_S)
-
-    def _show_log(self) -> None:
-        """A simulated V2's `log` as MY_DATA.HTM on its drive (kit/sim/datalog.py), written
-        anew at most every LOG_REFRESH_S once it changed, and renamed into place (a reader
-        never sees half a file). As CODAL does, the file appears with the first log entry."""
-        store = self.log_store
-        if store is None or not (store.data or (self.drive / MY_DATA_NAME).exists()):
-            return
-        now = time.monotonic()
-        if store.changes == self._log_shown[0] or now - self._log_shown[1] < LOG_REFRESH_S:
-            return
-        self._log_shown = (store.changes, now)
-        staging = self.drive / ".MY_DATA.HTM.writing"
-        try:
-            staging.write_bytes(store.my_data())
-            os.replace(staging, self.drive / MY_DATA_NAME)
-        except OSError as err:  # the drive is being remounted (flashing): next time
-            log.debug("%s: MY_DATA.HTM not written: %s", self.name, err)
 
     def _read_pipe(self) -> bytes | None:
         """Read one whole file from the drive's pipe at the board's pace, or None if none."""
@@ -267,8 +239,8 @@ class VirtualBoard:
         if not fail:
             self.flashes += 1
             self._stop_runner()  # the old program stops as the new one is written
-            if self.log_store is not None:
-                self.log_store.delete()
+            if self.drive_log is not None:
+                self.drive_log.flashed()
             if self.boot:
                 self._start_runner(own_hex)
             else:
@@ -277,7 +249,8 @@ class VirtualBoard:
         self.last_fail = fail
         self._stop.wait(max(0.0, self.remount_s - (time.monotonic() - start)))
         self.remount_count += 1
-        self._log_shown = (0, 0.0)
+        if self.drive_log is not None:
+            self.drive_log.remounted()
         self._mount(fail)
         self._on_event(self.name, "FAIL.TXT: " + fail.splitlines()[0] if fail else
                        _("flashed, {}: {} ({})").format(self.engine.label,
@@ -300,7 +273,7 @@ class VirtualBoard:
             elif self.engine.kind is EngineKind.SIM and program is not None:
                 self.runner = SimRunner(program, self.name, self.version, self.engine,
                                         seed=self.index, speed=self.sim_speed,
-                                        log_store=self.log_store)
+                                        log_store=self.drive_log.store if self.drive_log else None)
         except KitError as err:
             log.warning("%s: cannot start: %s", self.name, err)
             self._on_event(self.name, _("not started: {}").format(err))
