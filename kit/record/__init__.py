@@ -4,7 +4,8 @@ The protocol parser (kit/record/protocol.py, the grammar in docs/protocol.md), o
 board (reader.py), the recorder with its writer thread (recorder.py) and what the writer does
 with each burst of lines (intake.py), what a run reports (states.py), its plan (plan.py), the
 files of a run (files.py), reading them back and repairing an unfinished sidecar (readback.py),
-the graph (plot.py), the V2 data log import (datalog.py), the live class view (live/), and why a
+the graph (plot.py), the V2 data log import (datalog.py), the field logs boards keep (collect.py:
+V1 over serial; collect_v2.py: a V2's MY_DATA.HTM), the live class view (live/), and why a
 board sends no readings (silence.py).
 """
 from __future__ import annotations
