@@ -200,3 +200,18 @@ def test_a_data_start_inside_the_metadata_is_damage_not_columns(tmp_path: Path,
     source.write_bytes(bytes(blob))
     with pytest.raises(RecordingError, match="cut off or damaged"):
         import_my_data(source, tmp_path / "ud")
+
+
+def test_import_command_says_a_full_or_cut_off_log(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kit import cli
+
+    make = _builder()
+    rows = "Time (seconds),x\n0.00,1\n1.00,2\n2.0"
+    source = tmp_path / "MY_DATA.HTM"
+    source.write_bytes(make.my_data(rows, "Time (seconds),x", full=True))
+    result = CliRunner().invoke(cli.cli, ["import", str(source), "-o", str(tmp_path / "ud"),
+                                          "--no-plot"])
+    assert result.exit_code == 0, result.output
+    assert "the log is full" in result.output and "cut off while being written" in result.output

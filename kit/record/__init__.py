@@ -13,7 +13,7 @@ from __future__ import annotations
 from kit.record.appender import is_recording
 from kit.record.collect import Clock, Collected, collect_board
 from kit.record.collect_v2 import collect_my_data, read_v2_clock
-from kit.record.datalog import import_my_data, read_my_data
+from kit.record.datalog import import_my_data, log_notes, read_my_data
 from kit.record.live import LiveAddress, LiveView
 from kit.record.files import (
     EXCEL_DA, PREFIX_COLUMNS, SIDECAR_FORMAT, STANDARD, CsvStyle, RunPaths, RunWriter,
@@ -50,7 +50,7 @@ __all__ = [
     "RecordingPlan",
     "RecordingResult", "Reopen", "RunData", "RunEvent", "RunPaths", "RunWriter", "Series",
     "check_fields", "choose_boards", "draw_graph", "firmware_sha256", "format_data",
-    "format_gateway", "format_header", "import_my_data", "is_recording", "make_reopen",
+    "format_gateway", "format_header", "import_my_data", "log_notes", "is_recording", "make_reopen",
     "new_stem", "open_board", "open_port", "parse_burst", "parse_line", "parse_lines",
     "plan_recording", "plot_run", "read_board", "read_my_data", "read_run", "read_sidecar",
     "recording_error", "repair_sidecar", "split_lines", "write_sidecar",

@@ -31,7 +31,7 @@ from kit.i18n import ngettext
 from kit.errors import RecordingError
 from kit.record.collect import Clock
 from kit.record.collect import Collected
-from kit.record.datalog import DataLog, read_my_data, table_of, number_of
+from kit.record.datalog import DataLog, log_notes, number_of, read_my_data, table_of
 from kit.record.files import (
     EXCEL_DA, SIDECAR_FORMAT, STANDARD, RunPaths, RunWriter, new_stem, write_sidecar,
 )
@@ -184,7 +184,7 @@ def collect_my_data(path: Path, board: str, out_dir: Path, *, unique_id: str = "
     elif len(lessons) > 1:
         result.notes.append(_("the log holds readings of several lessons: {lessons}").format(
             lessons=", ".join(lessons)))
-    _state_notes(datalog, result)
+    result.notes += log_notes(datalog)
     last = sessions[-1] if sessions and sessions[-1].lesson else None
     if clock is not None and last is not None and last.rows and \
             clock.board_ms < last.rows[-1][0] * 1000:
@@ -204,15 +204,3 @@ def collect_my_data(path: Path, board: str, out_dir: Path, *, unique_id: str = "
                                      "{count} times, each start has its own files",
                                      len(sessions)).format(count=len(sessions)))
     return result
-
-
-def _state_notes(datalog: DataLog, result: Collected) -> None:
-    if datalog.full:
-        result.notes.append(_("the log is full: readings after it filled were not kept. "
-                              "Clear it before the next field trip."))
-    if datalog.cut_off:
-        result.notes.append(_("MY_DATA.HTM ends inside the data (not copied whole): its whole "
-                              "rows are kept. Plug the board in again and collect once more."))
-    if datalog.partial_row:
-        result.notes.append(_("the last row was cut off while being written (the board was "
-                              "switched off or reset): it is in the raw log only"))

@@ -98,6 +98,21 @@ def read_my_data(path: Path) -> DataLog:
                    cut_off, partial)
 
 
+def log_notes(datalog: DataLog) -> list[str]:
+    """What the teacher must know about a log that was read: full, cut off."""
+    notes = []
+    if datalog.full:
+        notes.append(_("the log is full: readings after it filled were not kept. "
+                       "Clear it before the next field trip."))
+    if datalog.cut_off:
+        notes.append(_("MY_DATA.HTM ends inside the data (not copied whole): its whole "
+                       "rows are kept. Plug the board in again and collect once more."))
+    if datalog.partial_row:
+        notes.append(_("the last row was cut off while being written (the board was "
+                       "switched off or reset): it is in the raw log only"))
+    return notes
+
+
 def _damaged(path: Path, detail: str) -> RecordingError:
     return RecordingError(_("{path}: the data log is cut off or damaged ({problem}). Copy "
                             "MY_DATA.HTM from the MICROBIT drive again.").format(
