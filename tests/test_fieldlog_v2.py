@@ -92,6 +92,18 @@ def test_other_lessons_full_and_cut_off_logs_are_named(tmp_path: Path) -> None:
     assert any("cut off while being written" in n for n in result.notes)
 
 
+def test_a_log_of_two_lessons_gives_each_run_its_own_columns(tmp_path: Path) -> None:
+    """CODAL keeps the first lesson's labels: the second lesson's columns are added after."""
+    both = LABELS + ",fugt (%)"
+    rows = (LABELS + "\n0.00,,,start varmekort\n0.01,21,200,\n" + both
+            + "\n0.00,,,start planter,\n0.01,,,,40\n")
+    path = tmp_path / "MY_DATA.HTM"
+    path.write_bytes(_builder().my_data(rows, both, old_labels=LABELS + "\n"))
+    result = collect_my_data(path, "g", tmp_path / "ud")
+    assert [read_run(r.csv).fields for r in result.runs] == [("temp", "lys"), ("fugt",)]
+    assert any("several lessons: planter, varmekort" in n for n in result.notes)
+
+
 def test_a_log_of_another_program_keeps_its_columns(tmp_path: Path) -> None:
     path = tmp_path / "MY_DATA.HTM"
     path.write_bytes(_builder().my_data("Time (seconds),x\n0.00,1\n1.00,2\n", "Time (seconds),x"))

@@ -194,8 +194,10 @@ def collect_my_data(path: Path, board: str, out_dir: Path, *, unique_id: str = "
                               "(or it was restarted since), so the readings have seconds "
                               "since the board started only"))
     for session in sessions:
+        columns = table.columns if len(lessons) < 2 else [  # not the other lessons' columns
+            c for c in table.columns if any(row.get(c, "").strip() for _s, row in session.rows)]
         result.runs.append(write_v2_session(
-            session, datalog, table.columns, board, unique_id, out_dir, excel_da=excel_da,
+            session, datalog, columns, board, unique_id, out_dir, excel_da=excel_da,
             clock=clock if session is last else None))
         result.readings += len(session.rows)
     if len(sessions) > 1:
