@@ -204,3 +204,17 @@ def test_a_virtual_drive_shows_the_log_and_flashing_clears_it(tmp_path: Path) ->
     drive_log.show(tmp_path, "g")
     assert b"1.50,1" not in (tmp_path / FILE_NAME).read_bytes()
     assert not list(tmp_path.glob(".*"))  # the staging file was renamed into place
+
+
+def test_a_hostile_lesson_name_cannot_write_outside_the_folder(tmp_path: Path) -> None:
+    """The lesson in a start row (V2) or a header (V1) names the files: only an id may."""
+    from kit.record.fieldlog import parse_files
+
+    path = _log(tmp_path, ["0.00,,,start ../../evil", "0.01,21,200,", "1.00,21,200,x"])
+    out = tmp_path / "a" / "b"
+    result = collect_my_data(path, "g", out)
+    assert all(r.csv.parent == out for r in result.runs) and not list(tmp_path.glob("evil*"))
+    assert json.loads(result.runs[0].sidecar.read_text())["events"] == []
+    [session] = parse_files({"k001000": b"# klimakit-log 1 lesson=../../evil fields=x "
+                                        b"units=C event=a\n0,1,0\n"})
+    assert session.lesson == "" and session.rows

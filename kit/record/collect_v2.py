@@ -40,7 +40,7 @@ from kit.record.plot import draw_graph
 log = logging.getLogger(__name__)
 
 EVENT = "markering"  # firmware/lib/feltv2.py
-_START = re.compile(r"^start (\S{1,60})$")
+_START = re.compile(r"^start ([A-Za-z0-9_-]{1,60})$")  # a lesson id: it names the files
 _UNIT = re.compile(r"^(.*?)\s*\(([^()]{1,16})\)$")
 _HOW_NONE = ("none: MY_DATA.HTM holds CODAL's time since the board started, and the board's "
              "clock could not be read (no serial port, no answer, or the board was restarted "
@@ -103,7 +103,7 @@ def write_v2_session(session: V2Session, datalog: DataLog, columns: list[str], b
             writer.add_rows(when, seconds, board,
                             [[number_of(row.get(column, "")) for column, _n, _u in fields]])
             mark = row.get(EVENT, "").strip() if ours else ""
-            if mark:
+            if mark.isdigit():  # presses of the event button (other text: in the raw log)
                 events.append({"event": "marked", "seconds": seconds, "presses": mark,
                                "board": board})
         for line in datalog.csv_text.splitlines():
