@@ -145,6 +145,7 @@ def test_flash_log_on_board_then_collect_on_a_simulated_v2(tmp_path: Path, monke
         result = CliRunner().invoke(cli.cli, ["collect", "--all", "--out", str(out), "--clear"])
         assert result.exit_code == 0, result.output
         assert "erased when the board is flashed again" in result.output
+        assert "another lesson" not in result.output  # the inventory knows varmekort was flashed
     [csv_path] = sorted(out.glob("varmekort-*.csv"))
     with csv_path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -218,3 +219,25 @@ def test_a_hostile_lesson_name_cannot_write_outside_the_folder(tmp_path: Path) -
     [session] = parse_files({"k001000": b"# klimakit-log 1 lesson=../../evil fields=x "
                                         b"units=C event=a\n0,1,0\n"})
     assert session.lesson == "" and session.rows
+
+
+def test_collect_names_a_log_of_another_lesson_than_the_one_flashed(tmp_path: Path, monkeypatch,
+                                                                    fake_drive) -> None:
+    from datetime import datetime, timezone
+
+    from click.testing import CliRunner
+
+    from kit import cli
+    from kit.inventory import HistoryEntry, InventoryEvent
+
+    drive = fake_drive("MICROBIT")
+    monkeypatch.setenv("KLIMAKIT_DRIVE_ROOTS", str(drive.parent))
+    monkeypatch.setattr("kit.boards.discover.comports", lambda: [])
+    flashed = HistoryEntry(datetime.now(timezone.utc), InventoryEvent.FLASHED, "varmekort", "",
+                           None, "")
+    monkeypatch.setattr("kit.inventory.board_history", lambda *a, **k: [flashed])
+    (drive / "MY_DATA.HTM").write_bytes(_log(tmp_path, ["0.00,,,start planter",
+                                                        "0.01,5,1,"]).read_bytes())
+    result = CliRunner().invoke(cli.cli, ["collect", "--all", "--out", str(tmp_path / "ud")])
+    assert result.exit_code == 0, result.output
+    assert "another lesson: planter (not varmekort)" in result.output

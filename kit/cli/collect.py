@@ -47,13 +47,28 @@ def _collect_v2(info: BoardInfo, out: Path, clear: bool, excel_da: bool) -> Coll
         finally:
             board.close()
     result = collect_my_data(path, info.label, out, unique_id=info.unique_id,
-                             excel_da=excel_da, clock=clock, datalog=datalog)
+                             excel_da=excel_da, clock=clock, datalog=datalog,
+                             lesson=_last_flashed(info))
     if clear:
         result.notes.append(_("the log of a micro:bit V2 is not erased by collect: the PC may "
                               "see the drive as it was when the board was plugged in, so "
                               "erasing it over USB could lose the newest readings. It is "
                               "erased when the board is flashed again (klimakit flash)."))
     return result
+
+
+def _last_flashed(info: BoardInfo) -> str:
+    """The program last flashed onto the board, from the inventory ("" if it cannot say).
+
+    Flashing clears a V2's log (docs/fieldlog.md), so a log of another lesson means that
+    did not hold: collect names it."""
+    from kit.inventory import InventoryEvent, board_history
+
+    try:
+        history = board_history(info.unique_id, store=info.store or None, limit=20)
+    except KitError:
+        return ""
+    return next((e.program for e in history if e.kind is InventoryEvent.FLASHED), "")
 
 
 @command()
