@@ -87,7 +87,8 @@ def collect(all_boards: bool, names: tuple[str, ...], out: Path, clear: bool,
     A V1's program is stopped, asked for the readings it still holds, and its log files are
     read and checked (checksum); the session still running gets clock times from the
     board's clock, earlier ones keep seconds since they started. A V2's log is read from
-    MY_DATA.HTM on its MICROBIT drive (seconds since each start). Every start of the program
+    MY_DATA.HTM on its MICROBIT drive; its last start gets clock times if its serial port
+    answers, earlier ones keep seconds since the board started. Every start of the program
     becomes a recording of its own (CSV, raw log, sidecar, graph) in --out. With --clear a
     V1's log is erased only after the files are written, and its program starts again; a
     V2's log is erased when the board is flashed again.
