@@ -6,6 +6,11 @@ feltlog says the filesystem is full, then counts the readings in the files. The 
 chosen as long as a real reading (3-digit light, 2-digit temperature, board times of many
 digits), so the count is what a board in the field gets. Prints one line per lesson.
 
+V2 (no V2 firmware runs here): the same build in the simulator, whose `log` keeps rows as
+CODAL v0.2.43's MicroBitLog does (kit/sim/datalog.py: 122,876 bytes of CSV, label rows,
+timestamps with two decimals), one reading per lesson interval (varmekort 10 s, planter
+900 s) in virtual time, so the board times have the digits a real field day gives.
+
 Run: python3 benchmarks/measure_fieldlog.py
 """
 from __future__ import annotations
@@ -68,6 +73,54 @@ def measure(lesson_id: str) -> str:
                 time.monotonic() - started))
 
 
+MAIN_V2 = '''from microbit import sleep
+from klima import begin, send
+import klima
+begin({lesson!r}, {names!r}, {units!r})
+i = 0
+while not klima._kk_felt.store.full:
+    send({values})
+    i += 1
+    sleep({interval_ms})
+print("full", i)
+'''
+
+
+def measure_v2(lesson_id: str) -> str:
+    from kit.sim import SimBoard
+
+    lesson = get_lesson(lesson_id)
+    names = tuple(f.name for f in lesson.experiment.fields)
+    units = tuple(f.unit or "" for f in lesson.experiment.fields)
+    interval_ms = int(lesson.field_log.interval_s * 1000) or 10_000  # varmekort: every 10 s
+    program = lesson_program(lesson, field=True)
+    program = replace(program, source=MAIN_V2.format(
+        lesson=lesson_id, names=names, units=units, values=VALUES[lesson_id],
+        interval_ms=interval_ms))
+    started = time.monotonic()
+    board = SimBoard(program, version="v2")
+    try:
+        line = b""
+        while not line.startswith(b"full"):
+            got = board.readline(600)
+            if got is None:
+                raise SystemExit("{}: the V2 simulation did not fill its log".format(lesson_id))
+            line = got
+        store = board.log_store
+        rows = store.data.decode().count("\n")
+    finally:
+        board.close()
+    kept = int(line.split()[-1]) - 1  # the send that found the log full is not kept
+    return ("{} (V2, simulated CODAL log): {} readings kept until full ({} lines with the label "
+            "and start rows, {} bytes of CSV), one every {} s: {:.1f} days; {:.1f} s".format(
+                lesson_id, kept, rows, len(store.data), interval_ms / 1000,
+                kept * interval_ms / 86_400_000, time.monotonic() - started))
+
+
 if __name__ == "__main__":
+    import sys
+
     for lesson_id in VALUES:
-        print(measure(lesson_id))
+        if "--v2-only" not in sys.argv:
+            print(measure(lesson_id))
+        print(measure_v2(lesson_id))

@@ -24,7 +24,13 @@ def _builder():
 
 def test_fixture_is_what_the_builder_makes() -> None:
     make = _builder()
-    assert (DATA / "MY_DATA.HTM").read_bytes() == make.my_data(*make.sample_rows())
+    blob = (DATA / "MY_DATA.HTM").read_bytes()
+    assert blob == make.my_data(*make.sample_rows(),
+                                old_labels="Time (seconds),temperature,light\n")
+    # CODAL v0.2.43's layout: the whole 128 KB store, NUL-ended metadata, data at 8192
+    assert len(blob) == 131072 and blob[2048:2093] == (
+        b"UBIT_LOG_FS_V_002\n0x0001FFFC\x000x00002000\x000255\x00")
+    assert blob[8192:8240].startswith(b"Time (seconds),temperature,light\n")
 
 
 def test_import_fixture_to_csv_sidecar_and_plot(tmp_path: Path) -> None:
@@ -61,7 +67,7 @@ def test_downloaded_csv_is_accepted(tmp_path: Path) -> None:
     assert read_run(import_my_data(source, tmp_path).csv).boards["v2-log"].values["x"] == [1, 2]
 
 
-@pytest.mark.parametrize("cut", [2040, 2060, 2100, 4000, 5200])
+@pytest.mark.parametrize("cut", [2040, 2060, 2100, 4000, 8000, 8300, 8400, 8700])
 def test_truncated_files_give_a_clear_error_or_the_rows_that_are_there(tmp_path: Path,
                                                                         cut: int) -> None:
     source = tmp_path / "MY_DATA.HTM"
@@ -70,8 +76,25 @@ def test_truncated_files_give_a_clear_error_or_the_rows_that_are_there(tmp_path:
         paths = import_my_data(source, tmp_path / "ud")
     except RecordingError as err:
         assert "MY_DATA.HTM" in str(err)
+        assert cut < 8192 + 60  # no rows or not even the data: nothing to keep
     else:
-        assert cut > 5120 and 0 < len(read_run(paths.csv).boards["v2-log"].seconds) < 36
+        assert cut > 8192 and 0 < len(read_run(paths.csv).boards["v2-log"].seconds) < 36
+        meta = json.loads(paths.sidecar.read_text())
+        assert meta["source"]["file_cut_off"] and meta["source"]["row_cut_off"]
+        assert "cut off" in paths.raw.read_text()  # the half row is kept in the raw log
+
+
+def test_a_row_cut_off_on_the_board_goes_to_the_raw_log(tmp_path: Path) -> None:
+    """Power lost mid-write: the last row has no end, the flash after it is unused (0xFF)."""
+    make = _builder()
+    rows = "Time (seconds),x\n0.00,1\n1.00,2\n2.00,3"
+    source = tmp_path / "MY_DATA.HTM"
+    source.write_bytes(make.my_data(rows, "Time (seconds),x"))
+    paths = import_my_data(source, tmp_path / "ud")
+    assert read_run(paths.csv).boards["v2-log"].values["x"] == [1, 2]
+    meta = json.loads(paths.sidecar.read_text())
+    assert meta["source"]["row_cut_off"] and not meta["source"]["file_cut_off"]
+    assert "2.00,3" in paths.raw.read_text()
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00" * 100, b"<html>hello</html>", b"\xff" * 5000,
@@ -177,3 +200,18 @@ def test_a_data_start_inside_the_metadata_is_damage_not_columns(tmp_path: Path,
     source.write_bytes(bytes(blob))
     with pytest.raises(RecordingError, match="cut off or damaged"):
         import_my_data(source, tmp_path / "ud")
+
+
+def test_import_command_says_a_full_or_cut_off_log(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kit import cli
+
+    make = _builder()
+    rows = "Time (seconds),x\n0.00,1\n1.00,2\n2.0"
+    source = tmp_path / "MY_DATA.HTM"
+    source.write_bytes(make.my_data(rows, "Time (seconds),x", full=True))
+    result = CliRunner().invoke(cli.cli, ["import", str(source), "-o", str(tmp_path / "ud"),
+                                          "--no-plot"])
+    assert result.exit_code == 0, result.output
+    assert "the log is full" in result.output and "cut off while being written" in result.output

@@ -159,6 +159,45 @@ def test_log_module_only_on_v2() -> None:
     assert v2.log_rows == [{"Time": 0.0, "temp": 21}]
 
 
+def test_v2_log_is_a_my_data_htm_in_codals_layout(tmp_path: Path) -> None:
+    """What the simulated V2 logs reads back through the MY_DATA.HTM import (kit/record)."""
+    from kit.record import import_my_data, read_run
+
+    code = ("import log\nfrom microbit import sleep\n"
+            "log.set_labels('temp (C)', timestamp=log.SECONDS)\nlog.add(mark='start x')\n"
+            "for i in range(4):\n    log.add({'temp (C)': 20 + i * 0.5})\n    sleep(1250)\n"
+            "log.add({'temp (C)': 9, 'lys': 'a,b-->'})\nprint('ok')\n")
+    board = SimBoard(code, version="v2")
+    assert board.readline(10) == b"ok"
+    blob = board.my_data()
+    assert len(blob) == 131072 and blob[2048:2066] == b"UBIT_LOG_FS_V_002\n"
+    data = blob[8192:].split(b"\xff")[0].decode()
+    assert data.splitlines() == [
+        "Time (seconds),temp (C)", "Time (seconds),temp (C),mark", "0.00,,start x",
+        "0.00,20.0,", "1.25,20.5,", "2.50,21.0,", "3.75,21.5,",
+        "Time (seconds),temp (C),mark,lys", "5.00,9,,a_b___"]
+    (tmp_path / "MY_DATA.HTM").write_bytes(blob)
+    run = read_run(import_my_data(tmp_path / "MY_DATA.HTM", tmp_path / "ud").csv)
+    assert run.boards["v2-log"].values["temp (C)"][1:5] == [20.0, 20.5, 21.0, 21.5]
+
+
+def test_v2_log_full_raises_enospc_and_marks_ful() -> None:
+    from kit.sim import LogStore
+
+    store = LogStore()
+    store.set_timestamp(1)
+    with pytest.raises(OSError) as err:
+        for i in range(20_000):
+            store.add({"x": "1234567890"}, i)
+    assert err.value.args == (28,) and store.full and 0 <= 122_876 - len(store.data) < 20
+    assert store.my_data()[131069:131072] == b"FUL"
+    with pytest.raises(OSError):
+        store.add({"x": "1"}, 0)  # full stays full
+    store.delete()
+    store.add({"x": "1"}, 5)
+    assert store.my_data()[8192:8200] == b"Time (mi" and store.my_data()[131069:131072] != b"FUL"
+
+
 def test_v1_memory_warnings_for_big_code_and_big_data() -> None:
     filler = "".join("v{} = {}\n".format(i, i) for i in range(V1_CODE_WARN_BYTES // 8))
     big = SimBoard(filler + "print('ok')\n", version="v1")

@@ -26,8 +26,8 @@ from kit.i18n import N_, ngettext
 from kit.i18n import gettext as _
 from kit.record import (
     BoardStatus, EndReason, LiveView, Recorder, RecordingResult, RunEvent, choose_boards,
-    draw_graph, import_my_data, make_reopen, open_board, open_port, plan_recording,
-    recording_error,
+    draw_graph, import_my_data, log_notes, make_reopen, open_board, open_port, plan_recording,
+    read_my_data, recording_error,
 )
 
 MAX_DURATION_S = 7 * 24 * 3600.0  # a week: longer is a typing error, not an experiment
@@ -273,6 +273,8 @@ def import_log(source: Path, out_dir: Path, board: str, excel_da: bool, make_plo
     paths = import_my_data(source, out_dir, board=board, excel_da=excel_da)
     err_console.print(_("[green]Imported[/green]: {path}").format(path=escape(str(paths.csv))),
                       soft_wrap=True)
+    for note in log_notes(read_my_data(source)):  # full, cut off: said, the rows are kept
+        err_console.print("  " + escape(note))
     if make_plot:
         try:
             graph = draw_graph(paths.csv, paths.plot)

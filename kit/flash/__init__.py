@@ -5,7 +5,8 @@ DAPLink's FAIL.TXT into a sentence a teacher can act on; kit/flash/verify.py ope
 serial port after it restarted and waits for its program's header. Virtual boards
 (kit/flash/fleet.py, virtual.py) are MICROBIT drives that take a hex at a real board's pace and
 run it on the engine kit/flash/engine.py chooses: the real V1 firmware in QEMU
-(kit/flash/runners.py) or the simulator behind a TCP serial port (kit/flash/bridge.py).
+(kit/flash/runners.py) or the simulator behind a TCP serial port (kit/flash/bridge.py); a
+simulated V2's `log` shows as MY_DATA.HTM on its drive (kit/flash/drivelog.py).
 """
 from __future__ import annotations
 

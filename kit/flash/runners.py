@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kit.i18n import gettext as _
 from kit.boards import QemuBoard
@@ -23,6 +23,9 @@ from kit.build import Program
 from kit.errors import KitError
 from kit.flash.bridge import SimSerialPort
 from kit.flash.engine import Engine
+
+if TYPE_CHECKING:
+    from kit.sim import LogStore
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +97,11 @@ class SimRunner:
     """The board's program in the simulator, on the real clock, behind a TCP serial port."""
 
     def __init__(self, program: Program, name: str, version: str, engine: Engine, *,
-                 seed: int, speed: float) -> None:
+                 seed: int, speed: float, log_store: LogStore | None = None) -> None:
         from kit.sim import SimBoard  # the simulator is loaded only for boards that need it
 
         board = SimBoard(program, name=name, version=version, scenario=engine.scenario,
-                         seed=seed, speed=speed)
+                         seed=seed, speed=speed, log_store=log_store)
         self.board = board
         self.serial = SimSerialPort(board)
 

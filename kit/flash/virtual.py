@@ -34,6 +34,7 @@ from kit.boards import QemuBoard, qemu_binary
 from kit.build import Program, inspect_hex, program_in_hex, split_universal
 from kit.errors import HexFileError, KitError
 from kit.flash.daplink import INCOMPATIBLE_IMAGE, format_fail_txt
+from kit.flash.drivelog import DriveLog
 from kit.flash.engine import NOT_FLASHED, Engine, EngineKind, choose_engine
 from kit.flash.flasher import FLASH_FILE_NAME
 from kit.flash.runners import QemuRunner, Runner, SimRunner
@@ -89,6 +90,8 @@ class VirtualBoard:
         self._on_event, self._on_port = on_event, on_port
         self._stop = threading.Event()
         self._fifo: int | None = None
+        # A V2's log as MY_DATA.HTM on the drive (kit/flash/drivelog.py)
+        self.drive_log = DriveLog() if version != V1 else None
         self._thread = threading.Thread(target=self._run, name="virtual-" + name, daemon=True)
 
     @property
@@ -158,6 +161,8 @@ class VirtualBoard:
                 if data is not None:
                     self._program(data)
                 else:
+                    if self.drive_log is not None:
+                        self.drive_log.show(self.drive, self.name)
                     time.sleep(POLL_S)
             except Exception:  # a thread must not die silently: log, keep the board alive
                 log.exception("%s: virtual board error", self.name)
@@ -234,6 +239,8 @@ class VirtualBoard:
         if not fail:
             self.flashes += 1
             self._stop_runner()  # the old program stops as the new one is written
+            if self.drive_log is not None:
+                self.drive_log.flashed()
             if self.boot:
                 self._start_runner(own_hex)
             else:
@@ -242,6 +249,8 @@ class VirtualBoard:
         self.last_fail = fail
         self._stop.wait(max(0.0, self.remount_s - (time.monotonic() - start)))
         self.remount_count += 1
+        if self.drive_log is not None:
+            self.drive_log.remounted()
         self._mount(fail)
         self._on_event(self.name, "FAIL.TXT: " + fail.splitlines()[0] if fail else
                        _("flashed, {}: {} ({})").format(self.engine.label,
@@ -263,7 +272,8 @@ class VirtualBoard:
                 self.runner = QemuRunner(own_hex, self.name, self.workdir, self.engine)
             elif self.engine.kind is EngineKind.SIM and program is not None:
                 self.runner = SimRunner(program, self.name, self.version, self.engine,
-                                        seed=self.index, speed=self.sim_speed)
+                                        seed=self.index, speed=self.sim_speed,
+                                        log_store=self.drive_log.store if self.drive_log else None)
         except KitError as err:
             log.warning("%s: cannot start: %s", self.name, err)
             self._on_event(self.name, _("not started: {}").format(err))

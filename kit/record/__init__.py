@@ -4,14 +4,16 @@ The protocol parser (kit/record/protocol.py, the grammar in docs/protocol.md), o
 board (reader.py), the recorder with its writer thread (recorder.py) and what the writer does
 with each burst of lines (intake.py), what a run reports (states.py), its plan (plan.py), the
 files of a run (files.py), reading them back and repairing an unfinished sidecar (readback.py),
-the graph (plot.py), the V2 data log import (datalog.py), the live class view (live/), and why a
+the graph (plot.py), the V2 data log import (datalog.py), the field logs boards keep (collect.py:
+V1 over serial; collect_v2.py: a V2's MY_DATA.HTM), the live class view (live/), and why a
 board sends no readings (silence.py).
 """
 from __future__ import annotations
 
 from kit.record.appender import is_recording
-from kit.record.collect import Collected, collect_board
-from kit.record.datalog import import_my_data, read_my_data
+from kit.record.collect import Clock, Collected, collect_board
+from kit.record.collect_v2 import collect_my_data, read_v2_clock
+from kit.record.datalog import import_my_data, log_notes, read_my_data
 from kit.record.live import LiveAddress, LiveView
 from kit.record.files import (
     EXCEL_DA, PREFIX_COLUMNS, SIDECAR_FORMAT, STANDARD, CsvStyle, RunPaths, RunWriter,
@@ -38,7 +40,7 @@ from kit.record.states import (
 )
 
 __all__ = [
-    "Collected", "collect_board",
+    "Clock", "Collected", "collect_board", "collect_my_data", "read_v2_clock",
     "EXCEL_DA", "MAX_FIELDS", "SILENT_AFTER_S", "BoardText", "Explanation", "Silence",
     "board_place", "quiet_after_s", "MAX_LINE_BYTES", "MAX_LINE_CHARS", "MAX_NUMBER_CHARS",
     "PREFIX_COLUMNS", "PROTOCOL_VERSION", "SIDECAR_FORMAT", "STANDARD", "BoardEvent",
@@ -48,7 +50,7 @@ __all__ = [
     "RecordingPlan",
     "RecordingResult", "Reopen", "RunData", "RunEvent", "RunPaths", "RunWriter", "Series",
     "check_fields", "choose_boards", "draw_graph", "firmware_sha256", "format_data",
-    "format_gateway", "format_header", "import_my_data", "is_recording", "make_reopen",
+    "format_gateway", "format_header", "import_my_data", "log_notes", "is_recording", "make_reopen",
     "new_stem", "open_board", "open_port", "parse_burst", "parse_line", "parse_lines",
     "plan_recording", "plot_run", "read_board", "read_my_data", "read_run", "read_sidecar",
     "recording_error", "repair_sidecar", "split_lines", "write_sidecar",

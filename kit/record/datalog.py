@@ -1,25 +1,27 @@
 """Import a micro:bit V2 data log (MY_DATA.HTM, from MicroPython's `log` or MakeCode's
 datalogger) into a klimakit run: the same CSV + sidecar as a recording, so `plot` draws it.
 
-MY_DATA.HTM is not a normal file: DAPLink shows the log area of the V2's flash as it is. Its
-layout, from CODAL's MicroBitLog (lancaster-university/codal-microbit-v2, source/MicroBitLog.cpp
-and inc/MicroBitLog.h) and the page that reads it (lancaster-university/microbit-datalogger-ui,
-src/DataLog.ts)::
+MY_DATA.HTM is not a normal file: DAPLink shows the V2's 128 KB log store as it is. Its
+layout, from CODAL's MicroBitLog at tag v0.2.43, the CODAL of MicroPython 2.1.2
+(lancaster-university/codal-microbit-v2 inc/MicroBitLog.h and source/MicroBitLog.cpp, _clear()
+and logString()); docs/fieldlog.md has the figures::
 
     0      a 2048-byte HTML page (viewer script), ending in the marker  <!--FS_START
-    2048   metadata: "UBIT_LOG_FS_V_002\\n", logEnd "0x%08X\\n", dataStart "0x%08X\\n",
-           the DAPLink version "0255"
-           then the column labels as CSV, then 0xFF (unused flash)
-    …      journal pages (8-hex-digit lengths of the data, 0x00 = superseded)
-    dataStart  the log as CSV text: a label row, then one row per log.add(); a new label row
-           whenever a column was added later. Unused flash after it reads 0xFF.
-    logEnd+1   "FUL" when the log filled the flash.
+    2048   metadata: "UBIT_LOG_FS_V_002\\n", logEnd "0x%08X\\0", dataStart "0x%08X\\0",
+           the DAPLink version "0255\\0"; then the column labels as CSV ending in "\\n" (an
+           older label row zeroed before it), then 0xFF (unused flash)
+    4096   journal: 8-hex-digit lengths of the data, a superseded entry zeroed
+    8192   (dataStart) the log as CSV text: a label row, then one row per log.add(); a new
+           label row whenever a column was added later. Unused flash after it reads 0xFF.
+    131069 (logEnd + 1) "FUL" when the log filled the store; the file is 131,072 bytes.
 
-Addresses are offsets in the file. The viewer script also contains the text "<!--FS_START", so
-the metadata is found as the marker directly followed by "UBIT_LOG_FS_V_". Timestamps are the
-board's time since the log started (column "Time (seconds)" etc.), so the CSV's `time` column is
-empty and `seconds` comes from that column. A CSV saved with the page's Download button is
-accepted too.
+Addresses are offsets in the file. Older CODAL (UBIT_LOG_FS_V_001) ended the metadata lines in
+"\\n"; both are read. The viewer script also contains the text "<!--FS_START", so the metadata
+is found as the marker directly followed by "UBIT_LOG_FS_V_". Timestamps are the board's time
+since it started (column "Time (seconds)" etc.), so the CSV's `time` column is empty and
+`seconds` comes from that column. A file cut off (shorter than logEnd + 4, no unused flash
+after the data) keeps its whole rows and says so; a row cut off mid-write (no "\\n") goes to
+the raw log. A CSV saved with the page's Download button is accepted too.
 """
 from __future__ import annotations
 
@@ -44,8 +46,8 @@ from kit.text import one_line
 
 log = logging.getLogger(__name__)
 
-_META = re.compile(rb"<!--FS_START(UBIT_LOG_FS_V_\d{3})\n(0x[0-9A-Fa-f]{8})\n(0x[0-9A-Fa-f]{8})\n"
-                   rb"(\d{4})?")
+_META = re.compile(rb"<!--FS_START(UBIT_LOG_FS_V_\d{3})\n(0x[0-9A-Fa-f]{8})[\0\n]"
+                   rb"(0x[0-9A-Fa-f]{8})[\0\n](?:(\d{4})[\0\n])?")
 HEADER_BYTES = 2048  # the HTML page before the metadata; addresses count from the file start
 _TIME_COLUMN = re.compile(r"^Time \((milliseconds|seconds|minutes|hours|days)\)$")
 _TIME_SCALE = {"milliseconds": 0.001, "seconds": 1.0, "minutes": 60.0, "hours": 3600.0,
@@ -62,6 +64,8 @@ class DataLog:
     version: str = ""
     daplink: str = ""
     full: bool = False
+    cut_off: bool = False  # the file ends inside the data: it was not copied whole
+    partial_row: str = ""  # a last row without its end (the board stopped while writing it)
 
 
 def read_my_data(path: Path) -> DataLog:
@@ -84,11 +88,29 @@ def read_my_data(path: Path) -> DataLog:
                                "{labels}, and before the end of the file ({end})").format(
                                    start=data_start, labels=labels_end, end=len(blob)))
     end = blob.find(b"\xff", data_start, log_end)
+    cut_off = end < 0 and len(blob) < log_end
     data = blob[data_start: end if end >= 0 else min(log_end, len(blob))]
     full = blob[log_end + 1: log_end + 4] == b"FUL"
     text = data.decode("utf-8", "replace")
     _check_first_row(path, text, blob[match.end():labels_end].decode("utf-8", "replace"))
-    return DataLog(text, match.group(1).decode(), (match.group(4) or b"").decode(), full)
+    text, _nl, partial = text.rpartition("\n") if "\n" in text else ("", "", text)
+    return DataLog(text + _nl, match.group(1).decode(), (match.group(4) or b"").decode(), full,
+                   cut_off, partial)
+
+
+def log_notes(datalog: DataLog) -> list[str]:
+    """What the teacher must know about a log that was read: full, cut off."""
+    notes = []
+    if datalog.full:
+        notes.append(_("the log is full: readings after it filled were not kept. "
+                       "Clear it before the next field trip."))
+    if datalog.cut_off:
+        notes.append(_("MY_DATA.HTM ends inside the data (not copied whole): its whole "
+                       "rows are kept. Plug the board in again and collect once more."))
+    if datalog.partial_row:
+        notes.append(_("the last row was cut off while being written (the board was "
+                       "switched off or reset): it is in the raw log only"))
+    return notes
 
 
 def _damaged(path: Path, detail: str) -> RecordingError:
@@ -117,7 +139,7 @@ def _plain_csv(blob: bytes, path: Path) -> str:
     return text
 
 
-def _number(cell: str) -> float | str:
+def number_of(cell: str) -> float | str:
     """A cell's number, or '' (an empty cell) for text, nan and inf (no graph can draw them)."""
     try:
         value = float(cell)
@@ -135,7 +157,7 @@ class _Table:
     untimed: bool
 
 
-def _table(text: str) -> _Table:
+def table_of(text: str) -> _Table:
     """Rows as {label: cell}; label rows (the first, and after new columns) switch labels."""
     labels: list[str] = []
     columns: list[str] = []
@@ -176,7 +198,7 @@ def import_my_data(path: Path, out_dir: Path, *, board: str = "v2-log",
                    excel_da: bool = False) -> RunPaths:
     """Convert MY_DATA.HTM into <out_dir>/<stem>.csv + .json (+ empty .raw.log). Returns paths."""
     datalog = read_my_data(path)
-    table = _table(datalog.csv_text)
+    table = table_of(datalog.csv_text)
     if not table.columns or not table.rows:
         raise RecordingError(_("{path}: the data log is empty (no rows). Did the program call "
                                "log.add() or log.add_row()?").format(path=path))
@@ -188,11 +210,13 @@ def import_my_data(path: Path, out_dir: Path, *, board: str = "v2-log",
     try:
         writer.set_fields(table.columns)
         for seconds, row in table.rows:
-            values = [_number(row.get(c, "")) for c in table.columns]
+            values = [number_of(row.get(c, "")) for c in table.columns]
             non_numeric += sum(1 for c, v in zip(table.columns, values)
                                if v == "" and row.get(c, "").strip())
             writer.write_row(None, seconds, board, values, flush=False)
             accepted += 1
+        if datalog.partial_row:
+            writer.write_raw(time.time(), board, "cut off", datalog.partial_row)
     finally:
         writer.close()
     if writer.error is not None:
@@ -215,6 +239,7 @@ def _sidecar(path: Path, paths: RunPaths, table: _Table, datalog: DataLog, board
         "raw_log": paths.raw.name,
         "source": {"file": path.name, "log_format": datalog.version or "csv",
                    "daplink": datalog.daplink, "log_full": datalog.full,
+                   "file_cut_off": datalog.cut_off, "row_cut_off": bool(datalog.partial_row),
                    "timestamps": "row number" if table.untimed else "board time since start"},
         "boards": [{"name": board, "unique_id": "", "version": "v2", "port": ""}],
         "started": None, "ended": None, "ended_by": "import",

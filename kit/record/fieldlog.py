@@ -52,7 +52,8 @@ def _value(cell: str) -> float | int | None:
 
 def _header(session: Session, line: str) -> None:
     items = dict(part.split("=", 1) for part in line[len(HEADER):].split() if "=" in part)
-    session.lesson = items.get("lesson", "")
+    lesson = items.get("lesson", "")  # it names the run's files: a lesson id, nothing else
+    session.lesson = lesson if re.fullmatch(r"[A-Za-z0-9_-]{1,60}", lesson) else ""
     session.fields = tuple(f for f in items.get("fields", "").split(",") if f)
     session.units = tuple(items.get("units", "").split(","))
     session.event = items.get("event", "")

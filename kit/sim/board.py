@@ -21,6 +21,7 @@ from kit.build import Program, assemble, check_v1_syntax, lesson_program
 from kit.errors import BoardCodeError, FirmwareError, TransportError
 from kit.hardware import V1, V2, VERSIONS, fake_unique_id
 from kit.sim.clock import US_PER_S, Scheduler, Task
+from kit.sim.datalog import LogStore
 from kit.sim.errors import SimulatorError
 from kit.sim.hardware import Display
 from kit.sim.mpbuiltins import MISSING_METHODS
@@ -105,7 +106,8 @@ class SimBoard(Board):
                  seed: int | None = None, speed: float | None = None, loss: float = 0.0,
                  local_modules: dict[str, str] | None = None,
                  on_display: Callable[[Display], None] | None = None,
-                 host_names: dict[str, Any] | None = None) -> None:
+                 host_names: dict[str, Any] | None = None,
+                 log_store: LogStore | None = None) -> None:
         if version not in VERSIONS:
             raise SimulatorError(_("version must be 'v1' or 'v2', not {version!r}").format(
                 version=version))
@@ -131,6 +133,8 @@ class SimBoard(Board):
                            host_names=host_names)
         self._rt.on_display = on_display
         self._rt.program_source = self.source
+        if log_store is not None:  # the V2 log outlives the program (a virtual board's drive)
+            self._rt.log_store = log_store
         self._closed = False
         self._closing = threading.Event()
         self._printed_us: int | None = None
@@ -358,6 +362,15 @@ class SimBoard(Board):
     def log_rows(self) -> list[dict[str, object]]:
         """Rows the program added with the V2 `log` module."""
         return self._rt.log_rows
+
+    @property
+    def log_store(self) -> LogStore:
+        """The V2 log as CODAL keeps it; .my_data() is the MY_DATA.HTM (kit/sim/datalog.py)."""
+        return self._rt.log_store
+
+    def my_data(self) -> bytes:
+        """The V2 log as the MICROBIT drive shows it: MY_DATA.HTM (kit/sim/datalog.py)."""
+        return self._rt.log_store.my_data()
 
     @property
     def radio_dropped(self) -> list[tuple[str, bytes]]:

@@ -14,6 +14,7 @@ import kit.sim.pins as pins
 import kit.sim.firmware_v1 as firmware_v1
 from kit.sim.images import Image
 from kit.sim.mpbuiltins import board_builtins
+from kit.sim.mptext import mp_str
 from kit.sim.radio import Radio
 from kit.sim.stdmodules import BoardRandom, board_module, math_module, small_modules, sys_module
 
@@ -148,16 +149,22 @@ def speech_module(rt: Runtime) -> types.ModuleType:
 
 
 def log_module(rt: Runtime) -> types.ModuleType:
-    """`log` (V2 data logging): rows are kept on the board object; mirroring prints them."""
+    """`log` (V2 data logging): rows kept on the board object as Python values (log_rows) and
+    in CODAL's layout (rt.log_store, kit/sim/datalog.py: what MY_DATA.HTM shows); mirroring
+    prints them. A full log raises OSError 28 as MicroPython 2.1.2 does (modlog.c)."""
     units = {"MILLISECONDS": 1, "SECONDS": 1000, "MINUTES": 60000, "HOURS": 3600000,
              "DAYS": 86400000}
     state: dict[str, Any] = {"labels": [], "timestamp": 1000, "mirror": False}
 
     def set_labels(*labels: str, timestamp: int | None = 1000) -> None:
         state.update(labels=list(labels), timestamp=timestamp)
+        rt.log_store.set_timestamp(timestamp)
+        if labels:
+            rt.log_store.add({str(label): "" for label in labels}, rt.running_ms())
 
     def add(data: dict[str, object] | None = None, **kwargs: object) -> None:
         row = dict(data or {}, **kwargs)
+        rt.log_store.add({str(k): mp_str(v) for k, v in row.items()}, rt.running_ms())
         if state["timestamp"]:
             row = dict({"Time": rt.running_ms() / state["timestamp"]}, **row)
         for key in row:
@@ -167,9 +174,12 @@ def log_module(rt: Runtime) -> types.ModuleType:
         if state["mirror"]:
             rt.write_text(",".join(str(v) for v in row.values()) + "\n")
 
-    return _module("log", dict(units, set_labels=set_labels, add=add,
-                               set_mirroring=lambda on: state.update(mirror=bool(on)),
-                               delete=lambda full=False: rt.log_rows.clear()))
+    def delete(full: bool = False) -> None:
+        rt.log_rows.clear()
+        rt.log_store.delete()
+
+    return _module("log", dict(units, set_labels=set_labels, add=add, delete=delete,
+                               set_mirroring=lambda on: state.update(mirror=bool(on))))
 
 
 def machine_module(rt: Runtime) -> types.ModuleType:

@@ -19,6 +19,7 @@ import kit.sim.pins as pins
 from kit.build import V1_CODE_WARN_BYTES, v1_code_bytes
 from kit.hardware import PIN_NUMBERS
 from kit.sim.clock import ProgramStopped, Scheduler, Task
+from kit.sim.datalog import LogStore
 from kit.sim.firmware_v1 import FIRMWARE
 from kit.sim.modules import (
     NO_SUCH_ON_V1, V2_ONLY, build_modules, make_builtins, make_host_builtins,
@@ -103,6 +104,7 @@ class Runtime:
         self.files: dict[str, bytes] = {}
         self.program_source = ""
         self.log_rows: list[dict[str, object]] = []
+        self.log_store = LogStore()  # the V2 log as CODAL keeps it (MY_DATA.HTM)
         self.heap_bytes = HEAP_BYTES.get(version, HEAP_BYTES["v2"])
         self.warnings: list[str] = []
         self.input_buffer = ""
