@@ -231,3 +231,20 @@ def fake_port(device: str, serial_number: str, vid: int = 0x0D28, pid: int = 0x0
     """A stand-in for a pyserial ListPortInfo."""
     return SimpleNamespace(device=device, serial_number=serial_number, vid=vid, pid=pid,
                            description="BBC micro:bit CMSIS-DAP")
+
+
+@pytest.fixture(autouse=True)
+def _no_live_display_left() -> Iterator[None]:
+    """A command run in-process must stop its rich live display (table, progress bar): one left
+    running keeps its refresh thread and crops every later table on the same console to '...'."""
+    yield
+    from rich import get_console
+
+    from kit.cli.output import err_console, out_console
+
+    consoles = (("stderr", err_console), ("stdout", out_console), ("rich's own", get_console()))
+    left = [name for name, console in consoles if console._live_stack]
+    for _name, console in consoles:
+        while console._live_stack:
+            console._live_stack[-1].stop()
+    assert not left, "a rich live display was left running on " + ", ".join(left)

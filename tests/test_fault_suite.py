@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -349,3 +350,28 @@ def test_a_full_disk_ends_record_with_whole_rows_a_final_sidecar_and_rc_1(
     assert meta["counts"]["accepted"] == len(rows)
     assert meta["counts"]["lost_by_reason"]["disk full"] >= 1
     assert "lost" in err and "no room" in err
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on Windows")
+def test_a_closed_terminal_still_stops_the_live_table(tmp_path: Path) -> None:
+    """SIGHUP (the terminal closed) stops printing, but the live table's refresh thread and its
+    hook on the console must still end: in-process, a table left running cropped every later
+    table to '...' (conftest's _no_live_display_left checks the console after this test)."""
+    from click.testing import CliRunner
+    from rich.live import Live
+
+    from kit import cli
+    from kit.cli.output import err_console
+
+    board = fb.TcpBoard([fb.paced(0, 400, 50.0)])
+    started: list[Live] = []
+    threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGHUP)).start()
+    try:
+        result = CliRunner().invoke(cli.cli, ["record", "--port", board.url, "-o",
+                                              str(tmp_path), "--no-plot"])
+        started.extend(err_console._live_stack)
+    finally:
+        board.close()
+    assert result.exit_code in (0, 1), result.output
+    assert not started, "the live table was left running after SIGHUP"
+    assert list(tmp_path.glob("*.csv")), "the recording was kept"

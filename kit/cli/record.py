@@ -5,6 +5,7 @@ recording are in kit/cli/record_screen.py.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import time
@@ -112,6 +113,9 @@ def _record_live(recorder: Recorder, boards: list[Board], screen: Screen,
         screen.show(lambda: live.update(live_table(recorder.snapshot(), recorder.fields,
                                                    time.monotonic() - started)))
         screen.show(live.stop)
+        if live.is_started:  # the terminal went away: still end its refresh thread and hook
+            with contextlib.suppress(OSError):
+                live.stop()
         if view is not None:
             view.finish(result)
     return result
