@@ -173,6 +173,30 @@ def child_pids(parent: int, name: bytes = b"qemu-system-arm") -> list[int]:
     return found
 
 
+def csv_disk_fills_after(monkeypatch: pytest.MonkeyPatch, room: int) -> None:
+    """The disk fills up once `room` bytes of CSV are written: a short write and ENOSPC, the
+    same as a full disk (only .csv files; raw logs and sidecars still fit, as the reserve file
+    of kit/record/files.py makes sure in a real run)."""
+    import errno
+
+    import kit.record.appender
+
+    real = kit.record.appender._write_all
+    budget = {"csv": room}
+
+    def write_all(fd: int, data: bytes) -> tuple[int, OSError | None]:
+        if os.readlink("/proc/self/fd/{}".format(fd)).endswith(".csv"):
+            fits = max(0, min(len(data), budget["csv"]))
+            budget["csv"] -= fits
+            done, _ = real(fd, data[:fits])
+            if fits < len(data):
+                return done, OSError(errno.ENOSPC, "No space left on device")
+            return done, None
+        return real(fd, data)
+
+    monkeypatch.setattr(kit.record.appender, "_write_all", write_all)
+
+
 def _qemu_children() -> list[int]:
     """PIDs of qemu-system-arm processes whose parent is this test process."""
     return child_pids(os.getpid())

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import csv_disk_fills_after
 
 from kit.errors import RecordingError
 from kit.record import collect_my_data, read_run
@@ -241,3 +242,17 @@ def test_collect_names_a_log_of_another_lesson_than_the_one_flashed(tmp_path: Pa
     result = CliRunner().invoke(cli.cli, ["collect", "--all", "--out", str(tmp_path / "ud")])
     assert result.exit_code == 0, result.output
     assert "another lesson: planter (not varmekort)" in result.output
+
+
+def test_a_full_disk_while_collecting_is_said_and_the_log_file_is_kept(
+        tmp_path: Path, monkeypatch) -> None:
+    """The disk fills up while a collected session is written (the CSV gets 60 bytes): collect
+    says it could not write and that nothing was removed from the board, instead of reporting
+    the readings as saved; the MY_DATA.HTM it read is untouched."""
+    path = _log(tmp_path, ["0.00,,,start varmekort"] + ["{}.00,2{},1,".format(i, i % 10)
+                                                          for i in range(1, 40)])
+    before = path.read_bytes()
+    csv_disk_fills_after(monkeypatch, 60)
+    with pytest.raises(RecordingError, match="cannot write .*nothing was removed from the board"):
+        collect_my_data(path, "g", tmp_path / "ud")
+    assert path.read_bytes() == before

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from conftest import csv_disk_fills_after
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -195,24 +195,7 @@ def test_disk_full_mid_run_keeps_whole_rows_and_counts_the_rest_as_lost(
     """The disk fills up in the middle of a row: the CSV keeps whole rows only, every reading
     that did not fit is counted as lost (disk full), the run ends with an error and the
     sidecar (written in the space the reserve file kept) is final and agrees with the CSV."""
-    import errno
-
-    import kit.record.appender
-
-    real = kit.record.appender._write_all
-    budget = {"csv": 400}
-
-    def write_all(fd: int, data: bytes) -> tuple[int, OSError | None]:
-        if os.readlink("/proc/self/fd/{}".format(fd)).endswith(".csv"):
-            room = max(0, min(len(data), budget["csv"]))
-            budget["csv"] -= room
-            done, _ = real(fd, data[:room])
-            if room < len(data):
-                return done, OSError(errno.ENOSPC, "No space left on device")
-            return done, None
-        return real(fd, data)
-
-    monkeypatch.setattr(kit.record.appender, "_write_all", write_all)
+    csv_disk_fills_after(monkeypatch, 400)
     recorder = Recorder(_plan(tmp_path))
     lines = [HEADER] + [b"(%d, 0)" % i for i in range(40)]
     result = recorder.run([FakeBoard("a", lines)])

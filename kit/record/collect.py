@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -200,17 +202,34 @@ def _sidecar(session: Session, paths: RunPaths, board: Board, clock: Clock | Non
     }
 
 
+@contextmanager
+def session_run(out_dir: Path, lesson: str, board: str, number: int, *,
+                excel_da: bool = False) -> Iterator[RunWriter]:
+    """The files of one collected session (V1 here, V2 in collect_v2.py): a new stem, a
+    RunWriter flushed and closed whatever happens, and a write error raised as a sentence
+    (the board's log is only cleared after this returns, so nothing is lost)."""
+    stem = new_stem(out_dir, "{}-{}-s{:03d}".format(lesson or "log", board, number), time.time())
+    writer = RunWriter(RunPaths.for_stem(out_dir, stem), EXCEL_DA if excel_da else STANDARD)
+    try:
+        yield writer
+        writer.flush()
+    finally:
+        writer.close()
+    if writer.error is not None:
+        raise RecordingError(_("cannot write {file} ({reason}). Free some space or choose "
+                               "another folder with --out; nothing was removed from the "
+                               "board.").format(file=writer.paths.csv,
+                                                reason=writer.error.strerror))
+
+
 def write_session(session: Session, board: Board, out_dir: Path, clock: Clock | None,
                   files: dict[str, bytes], *, excel_da: bool = False) -> RunPaths:
     """One session as a run: CSV, raw log (every line of its files), sidecar, graph."""
-    stem = new_stem(out_dir, "{}-{}-s{:03d}".format(session.lesson or "log", board.name,
-                                                     session.number), time.time())
-    paths = RunPaths.for_stem(out_dir, stem)
-    writer = RunWriter(paths, EXCEL_DA if excel_da else STANDARD)
     anchored = clock is not None and clock.session == session.number
     events: list[dict[str, Any]] = []
     now = time.time()
-    try:
+    with session_run(out_dir, session.lesson, board.name, session.number,
+                     excel_da=excel_da) as writer:
         writer.set_fields(session.fields)
         for at_ms, values, mark in session.rows:
             when = clock.pc_time - (clock.board_ms - at_ms) / 1000 if anchored and clock else None
@@ -223,13 +242,7 @@ def write_session(session: Session, board: Board, out_dir: Path, clock: Clock | 
                 writer.write_raw(now, board.name, "board log " + name, line)
         for line, why in session.rejected:
             writer.write_raw(now, board.name, "not data: " + why, line)
-        writer.flush()
-    finally:
-        writer.close()
-    if writer.error is not None:
-        raise RecordingError(_("cannot write {file} ({reason}). Free some space or choose "
-                               "another folder with --out; nothing was removed from the "
-                               "board.").format(file=paths.csv, reason=writer.error.strerror))
+    paths = writer.paths
     write_sidecar(paths.sidecar, _sidecar(session, paths, board, clock, writer, events))
     if session.rows:
         draw_graph(paths.csv)

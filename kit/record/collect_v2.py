@@ -28,12 +28,10 @@ from kit.boards import Board
 from kit.errors import KitError
 from kit.i18n import gettext as _
 from kit.i18n import ngettext
-from kit.errors import RecordingError
-from kit.record.collect import Clock
-from kit.record.collect import Collected
+from kit.record.collect import Clock, Collected, session_run
 from kit.record.datalog import DataLog, log_notes, number_of, read_my_data, table_of
 from kit.record.files import (
-    EXCEL_DA, SIDECAR_FORMAT, STANDARD, RunPaths, RunWriter, new_stem, write_sidecar,
+    SIDECAR_FORMAT, RunPaths, write_sidecar,
 )
 from kit.record.plot import draw_graph
 
@@ -90,13 +88,10 @@ def write_v2_session(session: V2Session, datalog: DataLog, columns: list[str], b
     """One session as a run: CSV (time empty, seconds, board, fields), raw log, sidecar."""
     ours = bool(session.lesson)
     fields = _fields(columns, ours)
-    stem = new_stem(out_dir, "{}-{}-s{:03d}".format(session.lesson or "log", board,
-                                                     session.number), time.time())
-    paths = RunPaths.for_stem(out_dir, stem)
-    writer = RunWriter(paths, EXCEL_DA if excel_da else STANDARD)
     events: list[dict[str, Any]] = []
     now = time.time()
-    try:
+    with session_run(out_dir, session.lesson, board, session.number,
+                     excel_da=excel_da) as writer:
         writer.set_fields([name for _column, name, _unit in fields])
         for seconds, row in session.rows:
             when = clock.pc_time - (clock.board_ms / 1000 - seconds) if clock else None
@@ -110,13 +105,7 @@ def write_v2_session(session: V2Session, datalog: DataLog, columns: list[str], b
             writer.write_raw(now, board, "board log MY_DATA.HTM", line)
         if datalog.partial_row:
             writer.write_raw(now, board, "cut off", datalog.partial_row)
-        writer.flush()
-    finally:
-        writer.close()
-    if writer.error is not None:
-        raise RecordingError(_("cannot write {file} ({reason}). Free some space or choose "
-                               "another folder with --out; nothing was removed from the "
-                               "board.").format(file=paths.csv, reason=writer.error.strerror))
+    paths = writer.paths
     write_sidecar(paths.sidecar, {
         "format": SIDECAR_FORMAT, "klimakit_version": __version__,
         "lesson": session.lesson or None,
